@@ -1,0 +1,37 @@
+//! Drives `forkless` from the outside, the way a user would: on a
+//! pseudo-terminal (rexpect), later over ssh and through scenario files.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub use rexpect::error::Error;
+pub use rexpect::session::PtySession;
+
+/// A forkless binary to drive.
+#[derive(Clone, Debug)]
+pub struct Forkless {
+    bin: PathBuf,
+}
+
+impl Forkless {
+    pub fn new(bin: impl Into<PathBuf>) -> Forkless {
+        Forkless { bin: bin.into() }
+    }
+
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
+    /// A command running `forkless ARGS...`.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.bin);
+        c.args(args);
+        c
+    }
+
+    /// Starts `forkless ARGS...` on a fresh pseudo-terminal; every expect
+    /// gives up after `timeout_ms`.
+    pub fn on_pty(&self, args: &[&str], timeout_ms: u64) -> Result<PtySession, Error> {
+        rexpect::session::spawn_command(self.command(args), Some(timeout_ms))
+    }
+}

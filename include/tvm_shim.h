@@ -1,0 +1,330 @@
+/*
+ * tvm_shim.h: forced into every guest translation unit (-include).
+ *
+ * A guest is an ordinary C program that believes it is a process. This
+ * header first includes the system headers, then renames every call that
+ * touches process state (descriptors, paths relative to the cwd, the
+ * environment, process creation and exit, signal state) to its tvm_
+ * version, so those calls reach the runtime instead of the host C library.
+ * Renaming is confined to guest code: the runtime and the host C library
+ * are compiled without this header.
+ *
+ * Each tvm_ function is declared with the type of the libc function it
+ * replaces (__typeof__), so a guest calls it exactly as before.
+ * Functions that share their name with a struct tag (stat, sigaction, ...)
+ * are renamed with function-like macros, which leave "struct stat" alone.
+ */
+#ifndef TVM_SHIM_H
+#define TVM_SHIM_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
+
+/* Functions whose tvm_ version has exactly the libc function's type. */
+#define TVM_SHIM_FUNCTIONS(X) \
+    X(read) X(write) X(pread) X(pwrite) X(close) X(dup) X(dup2) X(dup3) \
+    X(pipe) X(pipe2) X(lseek) X(isatty) X(access) X(faccessat) \
+    X(chdir) X(fchdir) X(getcwd) X(get_current_dir_name) \
+    X(getpid) X(getppid) X(getpgrp) X(getpgid) X(getsid) \
+    X(unlink) X(unlinkat) X(rmdir) X(link) X(linkat) X(symlink) \
+    X(symlinkat) X(readlink) X(readlinkat) X(chown) X(lchown) X(fchown) \
+    X(fchownat) X(truncate) X(ftruncate) X(fsync) X(fdatasync) \
+    X(execve) X(execv) X(execvp) X(execvpe) X(execl) X(execlp) \
+    X(execle) X(_exit) \
+    X(open) X(openat) X(creat) X(fcntl) \
+    X(stat) X(lstat) X(fstat) X(fstatat) X(mkdir) X(mkdirat) X(mknod) \
+    X(mknodat) X(mkfifo) X(mkfifoat) X(chmod) X(fchmod) X(fchmodat) \
+    X(umask) X(utimensat) X(futimens) \
+    X(statvfs) X(fstatvfs) X(statfs) X(fstatfs) \
+    X(utimes) X(lutimes) X(futimes) X(utime) X(flock) \
+    X(readv) X(writev) X(preadv) X(pwritev) X(ioctl) \
+    X(poll) X(ppoll) X(select) X(pselect) \
+    X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) \
+    X(connect) X(send) X(sendto) X(sendmsg) X(recv) X(recvfrom) \
+    X(recvmsg) X(shutdown) X(getsockopt) X(setsockopt) X(getsockname) \
+    X(getpeername) \
+    X(wait) X(waitpid) X(wait3) X(wait4) X(waitid) \
+    X(posix_spawn) X(posix_spawnp) \
+    X(posix_spawn_file_actions_init) X(posix_spawn_file_actions_destroy) \
+    X(posix_spawn_file_actions_addclose) X(posix_spawn_file_actions_adddup2) \
+    X(posix_spawn_file_actions_addopen) \
+    X(posix_spawn_file_actions_addchdir_np) \
+    X(posix_spawn_file_actions_addfchdir_np) \
+    X(posix_spawnattr_init) X(posix_spawnattr_destroy) \
+    X(posix_spawnattr_getflags) X(posix_spawnattr_setflags) \
+    X(posix_spawnattr_getpgroup) X(posix_spawnattr_setpgroup) \
+    X(posix_spawnattr_getsigmask) X(posix_spawnattr_setsigmask) \
+    X(posix_spawnattr_getsigdefault) X(posix_spawnattr_setsigdefault) \
+    X(posix_spawnattr_getschedpolicy) X(posix_spawnattr_setschedpolicy) \
+    X(posix_spawnattr_getschedparam) X(posix_spawnattr_setschedparam) \
+    X(exit) X(_Exit) X(atexit) X(on_exit) X(getenv) X(secure_getenv) \
+    X(setenv) X(unsetenv) X(putenv) X(clearenv) X(realpath) X(mkstemp) \
+    X(mkostemp) X(mkstemps) X(mkostemps) X(mkdtemp) \
+    X(rename) X(renameat) X(renameat2) X(remove) X(dprintf) X(vdprintf) \
+    X(sigaction) X(sigprocmask) X(pthread_sigmask) X(signal) \
+    X(getrlimit) X(setrlimit) X(prlimit)
+
+/* Large-file variants whose argument types differ from the plain call. */
+#define TVM_SHIM_LFS_FUNCTIONS(X) \
+    X(stat64) X(lstat64) X(fstat64) X(fstatat64) X(statvfs64) \
+    X(fstatvfs64) X(statfs64) X(fstatfs64) X(getrlimit64) X(setrlimit64) \
+    X(prlimit64)
+
+#define TVM_SHIM_DECLARE(name) extern __typeof__(name) tvm_##name;
+TVM_SHIM_FUNCTIONS(TVM_SHIM_DECLARE)
+TVM_SHIM_LFS_FUNCTIONS(TVM_SHIM_DECLARE)
+#undef TVM_SHIM_DECLARE
+
+/* __typeof__ carries the type, not attributes: restate what the compiler
+ * needs to know about control flow. */
+extern void tvm_exit(int) __attribute__((__noreturn__));
+extern void tvm__exit(int) __attribute__((__noreturn__));
+extern void tvm__Exit(int) __attribute__((__noreturn__));
+
+/* The calling program's `environ` variable. */
+extern char ***tvm_environ_location(void);
+
+/* <unistd.h> */
+#define read tvm_read
+#define write tvm_write
+#define pread tvm_pread
+#define pwrite tvm_pwrite
+#define close tvm_close
+#define dup tvm_dup
+#define dup2 tvm_dup2
+#define dup3 tvm_dup3
+#define pipe tvm_pipe
+#define pipe2 tvm_pipe2
+#define lseek tvm_lseek
+#define isatty tvm_isatty
+#define access tvm_access
+#define faccessat tvm_faccessat
+#define chdir tvm_chdir
+#define fchdir tvm_fchdir
+#define getcwd tvm_getcwd
+#define get_current_dir_name tvm_get_current_dir_name
+#define getpid tvm_getpid
+#define getppid tvm_getppid
+#define getpgrp tvm_getpgrp
+#define getpgid tvm_getpgid
+#define getsid tvm_getsid
+#define unlink tvm_unlink
+#define unlinkat tvm_unlinkat
+#define rmdir tvm_rmdir
+#define link tvm_link
+#define linkat tvm_linkat
+#define symlink tvm_symlink
+#define symlinkat tvm_symlinkat
+#define readlink tvm_readlink
+#define readlinkat tvm_readlinkat
+#define chown tvm_chown
+#define lchown tvm_lchown
+#define fchown tvm_fchown
+#define fchownat tvm_fchownat
+#define truncate tvm_truncate
+#define ftruncate tvm_ftruncate
+#define fsync tvm_fsync
+#define fdatasync tvm_fdatasync
+#define execve tvm_execve
+#define execv tvm_execv
+#define execvp tvm_execvp
+#define execvpe tvm_execvpe
+#define execl tvm_execl
+#define execlp tvm_execlp
+#define execle tvm_execle
+#define _exit tvm__exit
+
+/* <fcntl.h> */
+#define open tvm_open
+#define openat tvm_openat
+#define creat tvm_creat
+#define fcntl tvm_fcntl
+
+/* <sys/stat.h>, <sys/statvfs.h>, <sys/statfs.h>, <sys/time.h>, <utime.h> */
+#define stat(...) tvm_stat(__VA_ARGS__)
+#define lstat tvm_lstat
+#define fstat tvm_fstat
+#define fstatat tvm_fstatat
+#define mkdir tvm_mkdir
+#define mkdirat tvm_mkdirat
+#define mknod tvm_mknod
+#define mknodat tvm_mknodat
+#define mkfifo tvm_mkfifo
+#define mkfifoat tvm_mkfifoat
+#define chmod tvm_chmod
+#define fchmod tvm_fchmod
+#define fchmodat tvm_fchmodat
+#define umask tvm_umask
+#define utimensat tvm_utimensat
+#define futimens tvm_futimens
+#define statvfs(...) tvm_statvfs(__VA_ARGS__)
+#define fstatvfs tvm_fstatvfs
+#define statfs(...) tvm_statfs(__VA_ARGS__)
+#define fstatfs tvm_fstatfs
+#define utimes tvm_utimes
+#define lutimes tvm_lutimes
+#define futimes tvm_futimes
+#define utime tvm_utime
+#define stat64(...) tvm_stat64(__VA_ARGS__)
+#define lstat64 tvm_lstat64
+#define fstat64 tvm_fstat64
+#define fstatat64 tvm_fstatat64
+#define statvfs64(...) tvm_statvfs64(__VA_ARGS__)
+#define fstatvfs64 tvm_fstatvfs64
+#define statfs64(...) tvm_statfs64(__VA_ARGS__)
+#define fstatfs64 tvm_fstatfs64
+
+/* <sys/file.h>: "struct flock" is another thing, so function-like. */
+#define flock(...) tvm_flock(__VA_ARGS__)
+
+/* <sys/uio.h>, <sys/ioctl.h>, <poll.h>, <sys/select.h> */
+#define readv tvm_readv
+#define writev tvm_writev
+#define preadv tvm_preadv
+#define pwritev tvm_pwritev
+#define ioctl tvm_ioctl
+#define poll tvm_poll
+#define ppoll tvm_ppoll
+#define select tvm_select
+#define pselect tvm_pselect
+
+/* <sys/socket.h> */
+#define socket tvm_socket
+#define socketpair tvm_socketpair
+#define bind tvm_bind
+#define listen tvm_listen
+#define accept tvm_accept
+#define accept4 tvm_accept4
+#define connect tvm_connect
+#define send tvm_send
+#define sendto tvm_sendto
+#define sendmsg tvm_sendmsg
+#define recv tvm_recv
+#define recvfrom tvm_recvfrom
+#define recvmsg tvm_recvmsg
+#define shutdown tvm_shutdown
+#define getsockopt tvm_getsockopt
+#define setsockopt tvm_setsockopt
+#define getsockname tvm_getsockname
+#define getpeername tvm_getpeername
+
+/* <sys/wait.h> */
+#define wait tvm_wait
+#define waitpid tvm_waitpid
+#define wait3 tvm_wait3
+#define wait4 tvm_wait4
+#define waitid tvm_waitid
+
+/* <spawn.h> */
+#define posix_spawn tvm_posix_spawn
+#define posix_spawnp tvm_posix_spawnp
+#define posix_spawn_file_actions_init tvm_posix_spawn_file_actions_init
+#define posix_spawn_file_actions_destroy tvm_posix_spawn_file_actions_destroy
+#define posix_spawn_file_actions_addclose tvm_posix_spawn_file_actions_addclose
+#define posix_spawn_file_actions_adddup2 tvm_posix_spawn_file_actions_adddup2
+#define posix_spawn_file_actions_addopen tvm_posix_spawn_file_actions_addopen
+#define posix_spawn_file_actions_addchdir_np tvm_posix_spawn_file_actions_addchdir_np
+#define posix_spawn_file_actions_addfchdir_np tvm_posix_spawn_file_actions_addfchdir_np
+#define posix_spawnattr_init tvm_posix_spawnattr_init
+#define posix_spawnattr_destroy tvm_posix_spawnattr_destroy
+#define posix_spawnattr_getflags tvm_posix_spawnattr_getflags
+#define posix_spawnattr_setflags tvm_posix_spawnattr_setflags
+#define posix_spawnattr_getpgroup tvm_posix_spawnattr_getpgroup
+#define posix_spawnattr_setpgroup tvm_posix_spawnattr_setpgroup
+#define posix_spawnattr_getsigmask tvm_posix_spawnattr_getsigmask
+#define posix_spawnattr_setsigmask tvm_posix_spawnattr_setsigmask
+#define posix_spawnattr_getsigdefault tvm_posix_spawnattr_getsigdefault
+#define posix_spawnattr_setsigdefault tvm_posix_spawnattr_setsigdefault
+#define posix_spawnattr_getschedpolicy tvm_posix_spawnattr_getschedpolicy
+#define posix_spawnattr_setschedpolicy tvm_posix_spawnattr_setschedpolicy
+#define posix_spawnattr_getschedparam tvm_posix_spawnattr_getschedparam
+#define posix_spawnattr_setschedparam tvm_posix_spawnattr_setschedparam
+
+/* <stdlib.h> */
+#define exit tvm_exit
+#define _Exit tvm__Exit
+#define atexit tvm_atexit
+#define on_exit tvm_on_exit
+#define getenv tvm_getenv
+#define secure_getenv tvm_secure_getenv
+#define setenv tvm_setenv
+#define unsetenv tvm_unsetenv
+#define putenv tvm_putenv
+#define clearenv tvm_clearenv
+#define realpath tvm_realpath
+#define mkstemp tvm_mkstemp
+#define mkostemp tvm_mkostemp
+#define mkstemps tvm_mkstemps
+#define mkostemps tvm_mkostemps
+#define mkdtemp tvm_mkdtemp
+#define environ (*tvm_environ_location())
+#define __environ (*tvm_environ_location())
+
+/* <stdio.h> */
+#define rename tvm_rename
+#define renameat tvm_renameat
+#define renameat2 tvm_renameat2
+#define remove tvm_remove
+#define dprintf tvm_dprintf
+#define vdprintf tvm_vdprintf
+
+/* <signal.h>: "struct sigaction" is another thing, so function-like. */
+#define sigaction(...) tvm_sigaction(__VA_ARGS__)
+#define sigprocmask tvm_sigprocmask
+#define pthread_sigmask tvm_pthread_sigmask
+#define signal tvm_signal
+
+/* <sys/resource.h> */
+#define getrlimit tvm_getrlimit
+#define setrlimit tvm_setrlimit
+#define prlimit tvm_prlimit
+#define getrlimit64 tvm_getrlimit64
+#define setrlimit64 tvm_setrlimit64
+#define prlimit64 tvm_prlimit64
+
+/* Large-file aliases: on LP64 targets they have the plain call's type. */
+#define open64 tvm_open
+#define openat64 tvm_openat
+#define creat64 tvm_creat
+#define fcntl64 tvm_fcntl
+#define lseek64 tvm_lseek
+#define pread64 tvm_pread
+#define pwrite64 tvm_pwrite
+#define preadv64 tvm_preadv
+#define pwritev64 tvm_pwritev
+#define truncate64 tvm_truncate
+#define ftruncate64 tvm_ftruncate
+#define mkstemp64 tvm_mkstemp
+#define mkostemp64 tvm_mkostemp
+#define mkstemps64 tvm_mkstemps
+#define mkostemps64 tvm_mkostemps
+
+#endif

@@ -1,0 +1,170 @@
+//! The C ABI: one module per C header, each function a thin adapter.
+//!
+//! An adapter converts its arguments, calls the kernel, and turns the
+//! kernel's `KResult` into the C convention once, here: `-1` (or null) with
+//! errno set. Every adapter runs inside [`sys`] (or [`sys_ptr`]), which
+//! keeps a Rust panic from crossing into C: a panic is a runtime bug, and it
+//! ends the calling task with SIGABRT instead of unwinding into guest code.
+//!
+//! Guests reach these functions under their `tvm_` names through the shim
+//! header (include/tvm_shim.h); variadic entry points (open, fcntl, ioctl,
+//! execl, dprintf) live in `variadic.c`, which calls the fixed-argument
+//! functions here.
+
+pub mod fcntl;
+pub mod poll;
+pub mod signal;
+pub mod spawn;
+pub mod stdio;
+pub mod stdlib;
+pub mod sys_file;
+pub mod sys_ioctl;
+pub mod sys_resource;
+pub mod sys_select;
+pub mod sys_socket;
+pub mod sys_stat;
+pub mod sys_statvfs;
+pub mod sys_time;
+pub mod sys_uio;
+pub mod sys_wait;
+pub mod tvm;
+pub mod unistd;
+
+use std::ffi::{c_char, c_void, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::kernel::task::{exit, thread, wait::status};
+use crate::kernel::{Errno, KResult};
+
+/// Largest byte count one read or write transfers (Linux's MAX_RW_COUNT).
+pub const MAX_RW: usize = 0x7fff_f000;
+
+/// Runs an adapter body, turning `Err(e)` into `-1` with errno `e`.
+pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T {
+    match guard(name, f) {
+        Ok(v) => v,
+        Err(e) => {
+            e.set();
+            T::from(-1)
+        }
+    }
+}
+
+/// Like [`sys`] for functions that return a pointer (null on error).
+pub fn sys_ptr<T>(name: &'static str, f: impl FnOnce() -> KResult<*mut T>) -> *mut T {
+    match guard(name, f) {
+        Ok(p) => p,
+        Err(e) => {
+            e.set();
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Runs `f`; a panic ends the calling task (SIGABRT) rather than unwinding
+/// into C.
+pub fn guard<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => internal_error(name),
+    }
+}
+
+#[cold]
+fn internal_error(name: &'static str) -> ! {
+    let pid = crate::kernel::task::try_current().map_or(0, |t| t.pid);
+    eprintln!("tvm: internal error in {name} (task {pid}); the task is terminated");
+    if thread::in_image() {
+        exit::terminate_with(status::signaled(libc::SIGABRT, false))
+    }
+    std::process::abort()
+}
+
+/// A C string argument; null is EFAULT.
+///
+/// # Safety
+/// `p` must be null or point to a NUL-terminated string that outlives `'a`.
+pub unsafe fn cstr<'a>(p: *const c_char) -> KResult<&'a CStr> {
+    if p.is_null() {
+        Err(Errno::EFAULT)
+    } else {
+        // SAFETY: non-null and NUL-terminated per the caller.
+        Ok(unsafe { CStr::from_ptr(p) })
+    }
+}
+
+/// A caller's output buffer; null with a non-zero length is EFAULT. The
+/// length is clamped to what one Linux read or write transfers.
+///
+/// # Safety
+/// `p` must be valid for writes of `len` bytes (or `len` must be 0).
+pub unsafe fn buf_mut<'a>(p: *mut c_void, len: usize) -> KResult<&'a mut [u8]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if p.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    // SAFETY: the caller vouches for `len` writable bytes at `p`.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p.cast(), len.min(MAX_RW)) })
+}
+
+/// A caller's input buffer; see [`buf_mut`].
+///
+/// # Safety
+/// `p` must be valid for reads of `len` bytes (or `len` must be 0).
+pub unsafe fn buf<'a>(p: *const c_void, len: usize) -> KResult<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    // SAFETY: the caller vouches for `len` readable bytes at `p`.
+    Ok(unsafe { std::slice::from_raw_parts(p.cast(), len.min(MAX_RW)) })
+}
+
+/// Writes `v` through an out-pointer; null is EFAULT.
+///
+/// # Safety
+/// `p` must be null or valid for a write of `T`.
+pub unsafe fn out<T>(p: *mut T, v: T) -> KResult<()> {
+    if p.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    // SAFETY: non-null and writable per the caller.
+    unsafe { p.write(v) };
+    Ok(())
+}
+
+/// Copies `bytes` plus a terminator into a caller's buffer of `size` bytes
+/// (ERANGE when it does not fit), or into new guest-owned memory when `buf`
+/// is null (getcwd/realpath style). Returns the string's address.
+///
+/// # Safety
+/// A non-null `buf` must be valid for `size` bytes of writes.
+pub unsafe fn put_string(buf: *mut c_char, size: usize, bytes: &[u8]) -> KResult<*mut c_char> {
+    let dst = if buf.is_null() {
+        let p = crate::mem::image_heap::guest_malloc(bytes.len() + 1).cast::<c_char>();
+        if p.is_null() {
+            return Err(Errno::ENOMEM);
+        }
+        p
+    } else {
+        if bytes.len() + 1 > size {
+            return Err(Errno::ERANGE);
+        }
+        buf
+    };
+    // SAFETY: `dst` has room for bytes.len() + 1 bytes (checked or allocated).
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr().cast(), dst, bytes.len());
+        *dst.add(bytes.len()) = 0;
+    }
+    Ok(dst)
+}
+
+/// The calling task.
+pub fn me() -> &'static crate::kernel::task::Task {
+    crate::kernel::task::current()
+}

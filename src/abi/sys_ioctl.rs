@@ -1,0 +1,12 @@
+//! <sys/ioctl.h>. `ioctl` is variadic; variadic.c calls this.
+
+use std::ffi::{c_int, c_ulong, c_void};
+
+use super::{me, sys};
+use crate::kernel::fd::ops;
+
+/// ioctl(2) with its argument already read.
+#[no_mangle]
+pub extern "C" fn tvm_ioctl_arg(fd: c_int, req: c_ulong, arg: *mut c_void) -> c_int {
+    sys("ioctl", || ops::ioctl(me(), fd, req, arg))
+}

@@ -1,0 +1,81 @@
+//! <sys/time.h> and <utime.h>: the older timestamp calls, expressed with
+//! utimensat.
+
+use std::ffi::{c_char, c_int};
+
+use super::{cstr, me, sys};
+use crate::kernel::fs::ops as fsops;
+use crate::kernel::{Errno, KResult};
+
+/// Converts an optional pair of timevals to timespecs (EINVAL when a
+/// microsecond field is out of range, as utimes(2) reports).
+///
+/// # Safety
+/// `tv` must be null or point to two timevals.
+unsafe fn to_timespecs(tv: *const libc::timeval) -> KResult<Option<[libc::timespec; 2]>> {
+    if tv.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller passes two timevals.
+    let t = unsafe { [*tv, *tv.add(1)] };
+    let mut ts = [libc::timespec { tv_sec: 0, tv_nsec: 0 }; 2];
+    for (d, s) in ts.iter_mut().zip(t) {
+        if !(0..1_000_000).contains(&s.tv_usec) {
+            return Err(Errno::EINVAL);
+        }
+        d.tv_sec = s.tv_sec;
+        d.tv_nsec = s.tv_usec * 1000;
+    }
+    Ok(Some(ts))
+}
+
+fn utimes_at(
+    dirfd: c_int,
+    path: Option<&std::ffi::CStr>,
+    ts: Option<[libc::timespec; 2]>,
+    flags: c_int,
+) -> KResult<c_int> {
+    let p = ts.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
+    fsops::utimensat(me(), dirfd, path, p, flags).map(|()| 0)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/utimes.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_utimes(path: *const c_char, tv: *const libc::timeval) -> c_int {
+    // SAFETY: the caller passes a path and null or two timevals.
+    sys("utimes", || utimes_at(libc::AT_FDCWD, Some(unsafe { cstr(path) }?), unsafe { to_timespecs(tv) }?, 0))
+}
+
+/// lutimes(3): like utimes, for the link itself.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_lutimes(path: *const c_char, tv: *const libc::timeval) -> c_int {
+    sys("lutimes", || {
+        // SAFETY: the caller passes a path and null or two timevals.
+        let (p, ts) = unsafe { (cstr(path)?, to_timespecs(tv)?) };
+        utimes_at(libc::AT_FDCWD, Some(p), ts, libc::AT_SYMLINK_NOFOLLOW)
+    })
+}
+
+/// futimes(3).
+#[no_mangle]
+pub unsafe extern "C" fn tvm_futimes(fd: c_int, tv: *const libc::timeval) -> c_int {
+    // SAFETY: the caller passes null or two timevals.
+    sys("futimes", || utimes_at(fd, None, unsafe { to_timespecs(tv) }?, 0))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/utime.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_utime(path: *const c_char, times: *const libc::utimbuf) -> c_int {
+    sys("utime", || {
+        // SAFETY: the caller passes a NUL-terminated path.
+        let p = unsafe { cstr(path) }?;
+        let ts = if times.is_null() {
+            None
+        } else {
+            // SAFETY: non-null utimbuf from the caller.
+            let t = unsafe { *times };
+            Some([libc::timespec { tv_sec: t.actime, tv_nsec: 0 }, libc::timespec { tv_sec: t.modtime, tv_nsec: 0 }])
+        };
+        utimes_at(libc::AT_FDCWD, Some(p), ts, 0)
+    })
+}

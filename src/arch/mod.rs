@@ -1,0 +1,62 @@
+//! Per-architecture CPU context switching.
+//!
+//! A task's guest code runs on a stack the runtime allocated (see
+//! `mem::stack`), not on the host thread's own stack. The host thread enters
+//! the guest stack through [`run_on_stack`], which saves the host side's
+//! callee-saved registers in an [`ExitContext`]. When the guest program ends
+//! (`exit`, `_exit`, return from `main`, a successful `execve`), the runtime
+//! calls [`exit_to`], which abandons the guest stack and makes `run_on_stack`
+//! return on the host stack with a reason code. From Rust's point of view
+//! `run_on_stack` is an ordinary function that returns once, so no
+//! "returns twice" semantics ever reach the compiler.
+//!
+//! Frames abandoned by `exit_to` are never unwound. Callers must therefore
+//! hold no Rust values with destructors (locks, `Arc`s, buffers) in any frame
+//! between the guest stack's entry and the `exit_to` call.
+
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+
+use std::ffi::c_void;
+
+/// Where `exit_to` returns to: the host-stack pointer saved by `run_on_stack`
+/// after it pushed the callee-saved registers.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct ExitContext {
+    saved_sp: usize,
+}
+
+/// Entry point run on the guest stack. It must never return; it ends by
+/// calling [`exit_to`] with the context passed to `run_on_stack`.
+pub type StackEntry = unsafe extern "C" fn(arg: *mut c_void) -> !;
+
+extern "C" {
+    fn tvm_arch_run_on_stack(stack_top: *mut u8, entry: StackEntry, arg: *mut c_void, ctx: *mut ExitContext) -> usize;
+    fn tvm_arch_exit(ctx: *const ExitContext, code: usize) -> !;
+}
+
+/// Runs `entry(arg)` on the stack whose highest address is `stack_top`
+/// (16-byte aligned) and returns the code later passed to [`exit_to`].
+///
+/// # Safety
+/// `stack_top` must be the top of a writable stack large enough for the
+/// guest; `ctx` must stay valid until `exit_to` has been called with it.
+pub unsafe fn run_on_stack(stack_top: *mut u8, entry: StackEntry, arg: *mut c_void, ctx: *mut ExitContext) -> usize {
+    debug_assert_eq!(stack_top as usize % 16, 0);
+    // SAFETY: the caller upholds the stack and context requirements.
+    unsafe { tvm_arch_run_on_stack(stack_top, entry, arg, ctx) }
+}
+
+/// Abandons the current guest stack and makes the matching `run_on_stack`
+/// return `code`.
+///
+/// # Safety
+/// `ctx` must be the context of a `run_on_stack` call that is still active on
+/// this thread, and no frame above it may own values needing drop.
+pub unsafe fn exit_to(ctx: *const ExitContext, code: usize) -> ! {
+    // SAFETY: the caller guarantees `ctx` belongs to an active run_on_stack.
+    unsafe { tvm_arch_exit(ctx, code) }
+}

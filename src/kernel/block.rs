@@ -1,0 +1,131 @@
+//! Blocking without spinning.
+//!
+//! A task that must wait (for a pipe to fill, a child to exit, a timeout)
+//! calls [`wait_fds`]: one host `poll` over the descriptors it cares about
+//! and its own wake-up handle. When the handle fires, the task clears it and
+//! asks its signal state whether the wait must end with `EINTR`; otherwise it
+//! returns to the caller, who re-checks its own condition. A task blocked
+//! here costs no CPU.
+
+use std::time::{Duration, Instant};
+
+use super::task::Task;
+use super::{Errno, KResult};
+
+/// When a wait gives up.
+#[derive(Clone, Copy, Debug)]
+pub enum Deadline {
+    Never,
+    At(Instant),
+}
+
+impl Deadline {
+    /// A deadline `d` from now (`None`: never).
+    pub fn after(d: Option<Duration>) -> Deadline {
+        match d {
+            None => Deadline::Never,
+            Some(d) => Instant::now().checked_add(d).map_or(Deadline::Never, Deadline::At),
+        }
+    }
+
+    /// Time left, `None` for no limit.
+    pub fn remaining(&self) -> Option<Duration> {
+        match self {
+            Deadline::Never => None,
+            Deadline::At(t) => Some(t.saturating_duration_since(Instant::now())),
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        matches!(self.remaining(), Some(d) if d.is_zero())
+    }
+}
+
+/// Outcome of one wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Woke {
+    /// At least one of the descriptors has events (see their `revents`).
+    Ready(usize),
+    /// The task's wake-up handle fired; the caller re-checks its condition.
+    Nudged,
+    /// The deadline passed.
+    TimedOut,
+}
+
+/// Waits until one of `fds` reports an event, the task is woken, or the
+/// deadline passes. A pending signal that must interrupt the wait turns into
+/// `Err(EINTR)`.
+pub fn wait_fds(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KResult<Woke> {
+    let mut all: Vec<libc::pollfd> = Vec::with_capacity(fds.len() + 1);
+    all.extend_from_slice(fds);
+    all.push(libc::pollfd { fd: task.wake.fd(), events: libc::POLLIN, revents: 0 });
+    loop {
+        for p in all.iter_mut() {
+            p.revents = 0;
+        }
+        let r = host_poll(&mut all, deadline.remaining());
+        if r < 0 {
+            let e = Errno::last();
+            if e == Errno::EINTR {
+                task.check_interrupt()?;
+                continue;
+            }
+            return Err(e);
+        }
+        let (mine, wake) = all.split_at(fds.len());
+        let ready = mine.iter().filter(|p| p.revents != 0).count();
+        for (dst, src) in fds.iter_mut().zip(mine) {
+            dst.revents = src.revents;
+        }
+        if wake[0].revents != 0 {
+            task.wake.clear();
+            task.check_interrupt()?;
+            if ready == 0 {
+                return Ok(Woke::Nudged);
+            }
+        }
+        if ready > 0 {
+            return Ok(Woke::Ready(ready));
+        }
+        if deadline.passed() {
+            return Ok(Woke::TimedOut);
+        }
+    }
+}
+
+/// Blocks until the task's wake-up handle fires or the deadline passes.
+pub fn wait_wake(task: &Task, deadline: Deadline) -> KResult<Woke> {
+    wait_fds(task, &mut [], deadline)
+}
+
+/// Host poll with a `Duration` timeout; returns poll's raw result.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn host_poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> i32 {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    });
+    let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `fds` is a live slice of pollfd and `tsp` null or a live local.
+    unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, std::ptr::null()) }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn host_poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> i32 {
+    let ms = match timeout {
+        None => -1,
+        Some(d) => d.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32,
+    };
+    // SAFETY: `fds` is a live slice of pollfd.
+    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) }
+}
+
+/// Polls one host descriptor without blocking; returns its revents.
+pub fn poll_now(fd: i32, events: i16) -> i16 {
+    let mut p = [libc::pollfd { fd, events, revents: 0 }];
+    if host_poll(&mut p, Some(Duration::ZERO)) > 0 {
+        p[0].revents
+    } else {
+        0
+    }
+}

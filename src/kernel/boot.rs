@@ -1,0 +1,156 @@
+//! Starting the runtime inside a host process and running the first task.
+//!
+//! Host-wide settings made once: SIGPIPE is ignored (a write to a closed pipe
+//! must fail with EPIPE for one task, not kill the host); the host umask is
+//! set to 0 (tasks apply their own, see `fs`); the host descriptor limit is
+//! raised to its hard maximum, since every task's descriptors live in the
+//! one host table, while each task keeps the original soft limit.
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::sync::{Arc, OnceLock};
+
+use super::fd::{FdTable, OpenFile};
+use super::fs::{Dir, FsState};
+use super::signal::SignalState;
+use super::task::exec::cmdline_of;
+use super::task::limits::Limits;
+use super::task::table::{self, Proc, ProcState, TaskTable};
+use super::task::thread::{self, ProgramStart};
+use super::task::wait::status;
+use super::task::{Task, Usage, INIT_PID};
+use super::{Errno, KResult};
+use crate::programs::{self, Program};
+
+/// What the host process looked like before the runtime changed it.
+#[derive(Debug)]
+struct HostState {
+    umask: libc::mode_t,
+    fd_limit: usize,
+}
+
+static HOST: OnceLock<HostState> = OnceLock::new();
+
+/// Prepares the host process and creates init. Idempotent.
+pub fn init() -> KResult<()> {
+    if HOST.get().is_some() {
+        return Ok(());
+    }
+    let mut err = None;
+    HOST.get_or_init(|| {
+        // SAFETY: setting a signal to SIG_IGN has no memory preconditions.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+        // SAFETY: umask has no preconditions.
+        let umask = unsafe { libc::umask(0) };
+        let fd_limit = raise_fd_limit();
+        programs::register_builtins();
+        if let Err(e) = create_init() {
+            err = Some(e);
+        }
+        HostState { umask, fd_limit }
+    });
+    err.map_or(Ok(()), Err)
+}
+
+/// Raises the host's soft RLIMIT_NOFILE to the hard limit; returns the
+/// original soft limit (each task's own limit).
+fn raise_fd_limit() -> usize {
+    // SAFETY: rlimit is plain data; zero is valid.
+    let mut rl: libc::rlimit = unsafe { std::mem::zeroed() };
+    // SAFETY: `rl` is a live local.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } != 0 {
+        return super::fd::table::DEFAULT_LIMIT;
+    }
+    let soft = rl.rlim_cur;
+    let raised = libc::rlimit { rlim_cur: rl.rlim_max, rlim_max: rl.rlim_max };
+    // SAFETY: `raised` is a live local.
+    unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) };
+    if soft == libc::RLIM_INFINITY {
+        super::fd::table::DEFAULT_LIMIT
+    } else {
+        (soft as usize).clamp(64, 1 << 20)
+    }
+}
+
+fn root_dir() -> KResult<Arc<Dir>> {
+    Ok(Arc::new(Dir::open(libc::AT_FDCWD, c"/")?))
+}
+
+fn create_init() -> KResult<()> {
+    let fs = FsState { cwd: root_dir()?, umask: 0o022 };
+    let init = Arc::new(Task::new(INIT_PID, FdTable::empty(), fs, SignalState::default(), Limits::from_host(0))?);
+    table::lock().insert(Proc {
+        task: init,
+        ppid: 0,
+        pgid: INIT_PID,
+        sid: INIT_PID,
+        state: ProcState::Running,
+        did_exec: true,
+        cmdline: "init".into(),
+        children_usage: Usage::default(),
+    });
+    Ok(())
+}
+
+/// The host process's environment as `NAME=value` strings.
+fn host_environment() -> Vec<CString> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let mut s = k.as_bytes().to_vec();
+            s.push(b'=');
+            s.extend_from_slice(v.as_bytes());
+            CString::new(s).ok()
+        })
+        .collect()
+}
+
+/// Runs `program` with `argv` as the first task, with the host process's
+/// stdio, working directory, umask and environment, and waits for it to
+/// end. Returns its wait status.
+pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
+    init()?;
+    let host = HOST.get().ok_or(Errno::EAGAIN)?;
+    let mut files = FdTable::new(host.fd_limit);
+    for fd in 0..3 {
+        if let Ok(f) = OpenFile::adopt(fd) {
+            files.install_at(fd, f, false)?;
+        }
+    }
+    let cwd = match Dir::open(libc::AT_FDCWD, c".") {
+        Ok(d) => Arc::new(d),
+        Err(_) => root_dir()?,
+    };
+    let fs = FsState { cwd, umask: host.umask };
+    let cmdline = cmdline_of(&argv);
+    let task = {
+        let mut t = table::lock();
+        let pid = t.alloc_pid()?;
+        let task = Arc::new(Task::new(pid, files, fs, SignalState::default(), Limits::from_host(host.fd_limit))?);
+        t.insert(Proc {
+            task: task.clone(),
+            ppid: INIT_PID,
+            pgid: pid,
+            sid: pid,
+            state: ProcState::Running,
+            did_exec: true,
+            cmdline,
+            children_usage: Usage::default(),
+        });
+        t.set_first(pid);
+        task
+    };
+    thread::spawn_thread(task, ProgramStart { program, argv, envp: host_environment() }, None)?;
+    let mut t = table::lock();
+    Ok(TaskTable::wait_first(&mut t))
+}
+
+/// The host exit code for a task's wait status, as a shell reports it.
+pub fn exit_code(wait_status: i32) -> i32 {
+    if let Some(code) = status::if_exited(wait_status) {
+        code
+    } else if let Some(sig) = status::if_signaled(wait_status) {
+        128 + sig
+    } else {
+        1
+    }
+}

@@ -1,0 +1,318 @@
+//! An open file description backed by a host descriptor.
+//!
+//! Blocking is the runtime's job, not the host's: a description the runtime
+//! created (or could reopen privately) has its host descriptor in
+//! non-blocking mode, and a blocking read or write that meets `EAGAIN`
+//! waits in `block::wait_fds` on the host descriptor *and* the task's
+//! wake-up handle, so a signal can end the wait. The guest-visible
+//! `O_NONBLOCK` is kept here, per description, as fcntl(2) specifies.
+//!
+//! Descriptors inherited from the host process (forkless's own stdin,
+//! stdout, stderr) share their description with programs outside; setting
+//! `O_NONBLOCK` on them would leak into the user's shell. On Linux they are
+//! reopened through /proc/self/fd, which yields a private description of the
+//! same pipe or terminal; sockets use per-call `MSG_DONTWAIT`; anything else
+//! is polled before each call (`Io::Shared`).
+
+use std::ffi::c_int;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::kernel::block::{self, Deadline};
+use crate::kernel::task::Task;
+use crate::kernel::{host, Errno, KResult};
+
+/// What the host descriptor refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Regular,
+    Directory,
+    Fifo,
+    Socket,
+    CharDevice,
+    BlockDevice,
+    Symlink,
+    Other,
+}
+
+impl Kind {
+    pub fn of_mode(mode: libc::mode_t) -> Kind {
+        match mode & libc::S_IFMT {
+            libc::S_IFREG => Kind::Regular,
+            libc::S_IFDIR => Kind::Directory,
+            libc::S_IFIFO => Kind::Fifo,
+            libc::S_IFSOCK => Kind::Socket,
+            libc::S_IFCHR => Kind::CharDevice,
+            libc::S_IFBLK => Kind::BlockDevice,
+            libc::S_IFLNK => Kind::Symlink,
+            _ => Kind::Other,
+        }
+    }
+
+    /// Whether I/O on it can wait for another party.
+    fn may_block(self) -> bool {
+        matches!(self, Kind::Fifo | Kind::Socket | Kind::CharDevice | Kind::Other)
+    }
+
+    /// Short name for `tvm lsof`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Regular => "REG",
+            Kind::Directory => "DIR",
+            Kind::Fifo => "FIFO",
+            Kind::Socket => "SOCK",
+            Kind::CharDevice => "CHR",
+            Kind::BlockDevice => "BLK",
+            Kind::Symlink => "LNK",
+            Kind::Other => "?",
+        }
+    }
+}
+
+/// How the runtime keeps blocking I/O interruptible on this descriptor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Io {
+    /// Regular files and the like: never wait for another party.
+    Direct,
+    /// Host descriptor is non-blocking and private to the runtime.
+    Owned,
+    /// A socket shared with the host world: every call uses MSG_DONTWAIT.
+    SharedSocket,
+    /// Shared, blocking host descriptor: poll for readiness before each call.
+    Shared,
+}
+
+/// An open file description.
+#[derive(Debug)]
+pub struct OpenFile {
+    fd: OwnedFd,
+    kind: Kind,
+    io: Io,
+    /// The guest's O_NONBLOCK status flag.
+    nonblock: AtomicBool,
+}
+
+fn fstat_raw(fd: RawFd) -> KResult<libc::stat> {
+    // SAFETY: stat is plain data; zero is a valid value.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a live local.
+    host(unsafe { libc::fstat(fd, &mut st) })?;
+    Ok(st)
+}
+
+fn set_host_nonblock(fd: RawFd) -> KResult<()> {
+    // SAFETY: fcntl on a descriptor we own, integer arguments only.
+    let fl = host(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    // SAFETY: as above.
+    host(unsafe { libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK) })?;
+    Ok(())
+}
+
+/// Duplicates a host descriptor above the stdio range, close-on-exec.
+fn dup_host(fd: RawFd) -> KResult<OwnedFd> {
+    // SAFETY: F_DUPFD_CLOEXEC creates a new descriptor we then own.
+    let n = host(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) })?;
+    // SAFETY: `n` is a fresh descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(n) })
+}
+
+impl OpenFile {
+    /// Wraps a host descriptor the runtime just created (open, pipe, socket,
+    /// accept). `flags` are the guest's open/socket flags; only O_NONBLOCK is
+    /// taken from them.
+    pub fn new(fd: OwnedFd, flags: c_int) -> KResult<Arc<OpenFile>> {
+        let kind = Kind::of_mode(fstat_raw(fd.as_raw_fd())?.st_mode);
+        let io = if kind.may_block() {
+            set_host_nonblock(fd.as_raw_fd())?;
+            Io::Owned
+        } else {
+            Io::Direct
+        };
+        Ok(Arc::new(OpenFile { fd, kind, io, nonblock: AtomicBool::new(flags & libc::O_NONBLOCK != 0) }))
+    }
+
+    /// Wraps a descriptor the host process inherited (its stdio), without
+    /// changing the host-side description's flags.
+    pub fn adopt(fd: RawFd) -> KResult<Arc<OpenFile>> {
+        let st = fstat_raw(fd)?;
+        let kind = Kind::of_mode(st.st_mode);
+        // SAFETY: F_GETFL on a descriptor the caller says is open.
+        let flags = host(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+        let nonblock = AtomicBool::new(flags & libc::O_NONBLOCK != 0);
+        let (fd, io) = match kind {
+            Kind::Regular | Kind::Directory | Kind::BlockDevice | Kind::Symlink => (dup_host(fd)?, Io::Direct),
+            Kind::Socket => (dup_host(fd)?, Io::SharedSocket),
+            _ => match reopen_private(fd, flags, &st) {
+                Some(own) => (own, Io::Owned),
+                None => (dup_host(fd)?, Io::Shared),
+            },
+        };
+        Ok(Arc::new(OpenFile { fd, kind, io, nonblock }))
+    }
+
+    pub fn host_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn is_nonblocking(&self) -> bool {
+        self.nonblock.load(Ordering::Relaxed)
+    }
+
+    pub fn set_nonblocking(&self, on: bool) {
+        self.nonblock.store(on, Ordering::Relaxed);
+    }
+
+    /// Runs `op` until it stops reporting `EAGAIN`, waiting for `events`
+    /// between attempts unless the description is non-blocking.
+    pub fn blocking<T>(&self, task: &Task, events: i16, op: impl FnMut() -> KResult<T>) -> KResult<T> {
+        self.blocking_as(task, events, self.is_nonblocking(), op)
+    }
+
+    /// [`Self::blocking`] with the non-blocking choice made by the caller
+    /// (MSG_DONTWAIT makes a single call non-blocking).
+    pub fn blocking_as<T>(
+        &self,
+        task: &Task,
+        events: i16,
+        nonblock: bool,
+        mut op: impl FnMut() -> KResult<T>,
+    ) -> KResult<T> {
+        loop {
+            if self.io == Io::Shared && block::poll_now(self.host_fd(), events) == 0 {
+                if nonblock {
+                    return Err(Errno::EAGAIN);
+                }
+                self.wait(task, events)?;
+                continue;
+            }
+            match op() {
+                Err(Errno::EAGAIN) if !nonblock && self.io != Io::Direct => self.wait(task, events)?,
+                Err(Errno::EINTR) => task.check_interrupt()?,
+                r => return r,
+            }
+        }
+    }
+
+    /// Waits until the host descriptor reports `events` (or an error/hang-up).
+    pub fn wait(&self, task: &Task, events: i16) -> KResult<()> {
+        let mut p = [libc::pollfd { fd: self.host_fd(), events, revents: 0 }];
+        block::wait_fds(task, &mut p, Deadline::Never).map(drop)
+    }
+
+    pub fn read(&self, task: &Task, buf: &mut [u8]) -> KResult<usize> {
+        let fd = self.host_fd();
+        self.blocking(task, libc::POLLIN, || {
+            // SAFETY: `buf` is a live, writable slice of the given length.
+            let n = if self.io == Io::SharedSocket {
+                unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) }
+            } else {
+                unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }
+            };
+            host(n).map(|n| n as usize)
+        })
+    }
+
+    /// Writes all of `buf` unless the description is non-blocking, an error
+    /// occurs after some progress, or a signal interrupts the wait; returns
+    /// what was written, as write(2) does.
+    pub fn write(&self, task: &Task, buf: &[u8]) -> KResult<usize> {
+        let fd = self.host_fd();
+        self.write_all_with(task, buf.len(), |done| {
+            let rest = &buf[done..];
+            // SAFETY: `rest` is a live slice of the given length.
+            let n = if self.io == Io::SharedSocket {
+                unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_DONTWAIT) }
+            } else {
+                unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) }
+            };
+            host(n).map(|n| n as usize)
+        })
+    }
+
+    /// The write loop shared by write, writev and stream sends: `op(done)`
+    /// writes from offset `done` of a `total`-byte request.
+    pub fn write_all_with(&self, task: &Task, total: usize, op: impl FnMut(usize) -> KResult<usize>) -> KResult<usize> {
+        self.write_all_as(task, total, self.is_nonblocking(), op)
+    }
+
+    /// [`Self::write_all_with`] with the non-blocking choice made by the caller.
+    pub fn write_all_as(
+        &self,
+        task: &Task,
+        total: usize,
+        nonblock: bool,
+        mut op: impl FnMut(usize) -> KResult<usize>,
+    ) -> KResult<usize> {
+        if total == 0 || self.io == Io::Direct {
+            return self.blocking_as(task, libc::POLLOUT, nonblock, || op(0));
+        }
+        let mut done = 0;
+        while done < total {
+            match self.blocking_as(task, libc::POLLOUT, nonblock, || op(done)) {
+                Ok(n) => done += n,
+                Err(e) if done == 0 => return Err(e),
+                Err(_) => break,
+            }
+            if nonblock {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    pub fn fstat(&self) -> KResult<libc::stat> {
+        fstat_raw(self.host_fd())
+    }
+
+    /// F_GETFL: the host's flags with the guest's own O_NONBLOCK.
+    pub fn status_flags(&self) -> KResult<c_int> {
+        // SAFETY: F_GETFL on our own descriptor.
+        let fl = host(unsafe { libc::fcntl(self.host_fd(), libc::F_GETFL) })?;
+        let nb = if self.is_nonblocking() { libc::O_NONBLOCK } else { 0 };
+        Ok((fl & !libc::O_NONBLOCK) | nb)
+    }
+
+    /// F_SETFL: O_APPEND, O_DIRECT and O_NOATIME go to the host description;
+    /// O_NONBLOCK stays with the guest. O_ASYNC is not passed on: it would
+    /// aim SIGIO at the host process.
+    pub fn set_status_flags(&self, flags: c_int) -> KResult<()> {
+        let to_host = libc::O_APPEND | libc::O_DIRECT | libc::O_NOATIME;
+        // SAFETY: F_GETFL on our own descriptor.
+        let cur = host(unsafe { libc::fcntl(self.host_fd(), libc::F_GETFL) })?;
+        let new = (cur & !to_host) | (flags & to_host);
+        if new != cur {
+            // SAFETY: F_SETFL on our own descriptor with an integer argument.
+            host(unsafe { libc::fcntl(self.host_fd(), libc::F_SETFL, new) })?;
+        }
+        self.set_nonblocking(flags & libc::O_NONBLOCK != 0);
+        Ok(())
+    }
+}
+
+/// Opens a private description of the same pipe or terminal as `fd`
+/// (Linux), in non-blocking mode; `None` when that is not possible.
+#[cfg(target_os = "linux")]
+fn reopen_private(fd: RawFd, flags: c_int, st: &libc::stat) -> Option<OwnedFd> {
+    let path = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).ok()?;
+    let keep = libc::O_ACCMODE | libc::O_APPEND;
+    let oflags = (flags & keep) | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY;
+    // SAFETY: `path` is a live NUL-terminated string.
+    let n = unsafe { libc::open(path.as_ptr(), oflags) };
+    if n < 0 {
+        return None;
+    }
+    // SAFETY: `n` is a fresh descriptor nobody else owns.
+    let own = unsafe { OwnedFd::from_raw_fd(n) };
+    let same = fstat_raw(n).is_ok_and(|s| s.st_dev == st.st_dev && s.st_ino == st.st_ino && s.st_rdev == st.st_rdev);
+    same.then_some(own)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn reopen_private(_fd: RawFd, _flags: c_int, _st: &libc::stat) -> Option<OwnedFd> {
+    None
+}

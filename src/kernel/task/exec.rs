@@ -1,0 +1,308 @@
+//! execve: replacing a task's program.
+//!
+//! "execve() executes the program referred to by pathname. [...] The
+//! process ID is unchanged; file descriptors open with FD_CLOEXEC are
+//! closed; the dispositions of caught signals are reset to the default"
+//! (execve(2)).
+//!
+//! Programs are the registered ones (see `programs`). A path resolves, in
+//! order, to: a registered program; a `#!` script whose interpreter resolves
+//! (recursively, as Linux does); or an error chosen the way the kernel would
+//! choose it for the host file at that path: ENOENT (nothing there),
+//! ENOTDIR (a path component is a file, a registered program included),
+//! EACCES (a directory, a non-regular file, no execute permission), ENOEXEC
+//! (a host binary, which cannot run inside this process, or a text file
+//! without `#!`). The `p` variants search PATH for a registered program or
+//! script; host binaries are invisible to that search. See docs/exec.md.
+//!
+//! The new program runs on a new thread (fresh thread-local state); this
+//! thread then leaves the old image and frees it.
+
+use std::ffi::{CStr, CString};
+use std::sync::{mpsc, Arc};
+
+use super::thread::{self, Outcome, ProgramStart};
+use super::{table, Task};
+use crate::kernel::fs::{At, PATH_MAX};
+use crate::kernel::{host, Errno, KResult};
+use crate::programs::{self, Program};
+
+/// Bytes of a file the kernel reads to recognize `#!` (BINPRM_BUF_SIZE).
+const SHEBANG_MAX: usize = 256;
+/// Interpreter nesting the kernel allows before ELOOP.
+const MAX_INTERP_DEPTH: usize = 4;
+/// Longest single argument or environment string (MAX_ARG_STRLEN).
+const MAX_ARG_STRLEN: usize = 32 * 4096;
+/// glibc's default search path when PATH is unset (confstr _CS_PATH).
+pub const DEFAULT_PATH: &[u8] = b"/bin:/usr/bin";
+
+/// A resolved exec: the program to run and the argv it receives.
+#[derive(Debug)]
+pub struct Resolved {
+    pub program: Arc<Program>,
+    pub argv: Vec<CString>,
+}
+
+/// What a non-program host file turned out to be.
+enum HostFile {
+    Script {
+        interp: CString,
+        arg: Option<CString>,
+    },
+    /// Not runnable here; `text` when it is a text file without `#!`
+    /// (which execvp hands to the shell).
+    NoExec {
+        text: bool,
+    },
+}
+
+/// Resolves `path` as execve(2) would.
+pub fn resolve(task: &Task, path: &CStr, argv: Vec<CString>) -> KResult<Resolved> {
+    resolve_depth(task, path, argv, 0)
+}
+
+fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> KResult<Resolved> {
+    let bytes = path.to_bytes();
+    if bytes.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    if bytes.len() >= PATH_MAX || bytes.split(|&b| b == b'/').any(|c| c.len() > 255) {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    let abs = crate::kernel::fs::lexical_absolute(task, bytes)?;
+    if let Some(program) = programs::lookup(&abs) {
+        return Ok(Resolved { program, argv });
+    }
+    let mut prefix = String::new();
+    for comp in abs.split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>().split_last().map_or(&[][..], |(_, r)| r) {
+        prefix.push('/');
+        prefix.push_str(comp);
+        if programs::lookup(&prefix).is_some() {
+            return Err(Errno::ENOTDIR);
+        }
+    }
+    match inspect_host_file(task, path)? {
+        HostFile::NoExec { .. } => Err(Errno::ENOEXEC),
+        HostFile::Script { interp, arg } => {
+            if depth >= MAX_INTERP_DEPTH {
+                return Err(Errno::ELOOP);
+            }
+            let mut new_argv = vec![interp.clone()];
+            new_argv.extend(arg);
+            new_argv.push(path.to_owned());
+            new_argv.extend(argv.into_iter().skip(1));
+            resolve_depth(task, &interp, new_argv, depth + 1)
+        }
+    }
+}
+
+/// Classifies the host file at `path` the way the kernel's exec would.
+fn inspect_host_file(task: &Task, path: &CStr) -> KResult<HostFile> {
+    let at = At::resolve(task, libc::AT_FDCWD, path)?;
+    // SAFETY: stat is plain data; zero is valid.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: NUL-terminated path and a live out-parameter.
+    host(unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, 0) })?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(Errno::EACCES);
+    }
+    // SAFETY: NUL-terminated path, integer arguments.
+    host(unsafe { libc::faccessat(at.raw(), path.as_ptr(), libc::X_OK, libc::AT_EACCESS) }).map_err(|e| {
+        if e == Errno::ENOENT {
+            e
+        } else {
+            Errno::EACCES
+        }
+    })?;
+    // SAFETY: NUL-terminated path, integer arguments.
+    let fd = host(unsafe { libc::openat(at.raw(), path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY) })?;
+    let mut head = [0u8; SHEBANG_MAX];
+    // SAFETY: `head` is a live buffer; `fd` is ours and closed right after.
+    let n = unsafe {
+        let n = libc::read(fd, head.as_mut_ptr().cast(), head.len());
+        libc::close(fd);
+        n
+    };
+    let head = &head[..n.max(0) as usize];
+    if !head.starts_with(b"#!") {
+        let binary = head.starts_with(b"\x7fELF")
+            || head.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+            || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe])
+            || head.contains(&0);
+        return Ok(HostFile::NoExec { text: !binary });
+    }
+    parse_shebang(&head[2..])
+}
+
+/// Parses the rest of a `#!` line: interpreter, then at most one argument
+/// (the remainder of the line, trimmed), as Linux does.
+fn parse_shebang(line: &[u8]) -> KResult<HostFile> {
+    let Some(end) = line.iter().position(|&b| b == b'\n') else {
+        // The line does not fit the kernel's buffer.
+        return Err(Errno::ENOEXEC);
+    };
+    let line = &line[..end];
+    let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = line.iter().position(|b| !is_blank(b)).unwrap_or(line.len());
+    let line = &line[start..];
+    let ilen = line.iter().position(is_blank).unwrap_or(line.len());
+    if ilen == 0 {
+        return Err(Errno::ENOEXEC);
+    }
+    let interp = CString::new(&line[..ilen]).map_err(|_| Errno::ENOEXEC)?;
+    let rest = &line[ilen..];
+    let a = rest.iter().position(|b| !is_blank(b)).unwrap_or(rest.len());
+    let z = rest.iter().rposition(|b| !is_blank(b)).map_or(a, |z| z + 1);
+    let arg = (a < z).then(|| CString::new(&rest[a..z]).map_err(|_| Errno::ENOEXEC)).transpose()?;
+    Ok(HostFile::Script { interp, arg })
+}
+
+/// Searches PATH (`path_var`, or the default) for `file`, as execvp(3)
+/// does. With `shell_fallback`, a text file without `#!` is run by
+/// /bin/sh (execvp's ENOEXEC rule); posix_spawnp has no such rule.
+pub fn resolve_in_path(
+    task: &Task,
+    file: &CStr,
+    argv: Vec<CString>,
+    path_var: Option<&[u8]>,
+    shell_fallback: bool,
+) -> KResult<Resolved> {
+    let name = file.to_bytes();
+    if name.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    if name.contains(&b'/') {
+        return resolve_or_shell(task, file, argv, shell_fallback);
+    }
+    if name.len() > 255 {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    let mut saw_eacces = false;
+    for dir in path_var.unwrap_or(DEFAULT_PATH).split(|&b| b == b':') {
+        let mut cand = dir.to_vec();
+        if !cand.is_empty() {
+            cand.push(b'/');
+        }
+        cand.extend_from_slice(name);
+        let Ok(cand) = CString::new(cand) else { continue };
+        match resolve_or_shell(task, &cand, argv.clone(), shell_fallback) {
+            Ok(r) => return Ok(r),
+            Err(Errno::EACCES) => saw_eacces = true,
+            Err(Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT | Errno::ENOEXEC) => {
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(if saw_eacces { Errno::EACCES } else { Errno::ENOENT })
+}
+
+/// `resolve`, plus execvp's shell fallback for text files without `#!`.
+fn resolve_or_shell(task: &Task, path: &CStr, argv: Vec<CString>, shell_fallback: bool) -> KResult<Resolved> {
+    match resolve(task, path, argv.clone()) {
+        Err(Errno::ENOEXEC)
+            if shell_fallback && matches!(inspect_host_file(task, path), Ok(HostFile::NoExec { text: true })) =>
+        {
+            let mut sh_argv = vec![CString::from(c"/bin/sh"), path.to_owned()];
+            sh_argv.extend(argv.into_iter().skip(1));
+            resolve(task, c"/bin/sh", sh_argv).map_err(|_| Errno::ENOEXEC)
+        }
+        r => r,
+    }
+}
+
+/// Checks argv and environment against the kernel's limits (E2BIG).
+pub fn check_arg_size(argv: &[CString], envp: &[CString]) -> KResult<()> {
+    // SAFETY: sysconf has no preconditions.
+    let arg_max = match unsafe { libc::sysconf(libc::_SC_ARG_MAX) } {
+        n if n > 0 => n as usize,
+        _ => 2 << 20,
+    };
+    let mut total = 0usize;
+    for s in argv.iter().chain(envp) {
+        let len = s.as_bytes_with_nul().len();
+        if len > MAX_ARG_STRLEN {
+            return Err(Errno::E2BIG);
+        }
+        total += len + std::mem::size_of::<usize>();
+    }
+    if total > arg_max {
+        return Err(Errno::E2BIG);
+    }
+    Ok(())
+}
+
+/// Copies a NULL-terminated C string array (a null array is empty).
+///
+/// # Safety
+/// `arr` must be null or a NULL-terminated array of C strings.
+pub unsafe fn copy_string_array(arr: *const *const libc::c_char) -> Vec<CString> {
+    let mut v = Vec::new();
+    if arr.is_null() {
+        return v;
+    }
+    let mut i = 0;
+    // SAFETY: the caller guarantees a NULL-terminated array of strings.
+    unsafe {
+        while !(*arr.add(i)).is_null() {
+            v.push(CStr::from_ptr(*arr.add(i)).to_owned());
+            i += 1;
+        }
+    }
+    v
+}
+
+/// Replaces the calling task's image. Returns only on failure; on success
+/// the calling thread leaves the old image for good.
+pub fn execve(task: &Task, resolved: Resolved, envp: Vec<CString>) -> KResult<std::convert::Infallible> {
+    check_arg_size(&resolved.argv, &envp)?;
+    let me = table::lock().get(task.pid).map(|p| p.task.clone()).ok_or(Errno::ESRCH)?;
+    let cmdline = cmdline_of(&resolved.argv);
+    let (go, gate) = mpsc::channel();
+    thread::spawn_thread(me, ProgramStart { program: resolved.program, argv: resolved.argv, envp }, Some(gate))?;
+
+    // Point of no return: nothing below can fail.
+    let closed = task.files.lock().take_cloexec();
+    drop(closed);
+    task.signals.lock().reset_for_exec();
+    if let Some(p) = table::lock().get_mut(task.pid) {
+        p.did_exec = true;
+        p.cmdline = cmdline;
+    }
+    thread::terminate(Outcome::Exec(go))
+}
+
+/// The argv joined with spaces, for `tvm ps`.
+pub fn cmdline_of(argv: &[CString]) -> String {
+    argv.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(s: &[u8]) -> Option<(String, Option<String>)> {
+        match parse_shebang(s) {
+            Ok(HostFile::Script { interp, arg }) => {
+                Some((interp.into_string().unwrap(), arg.map(|a| a.into_string().unwrap())))
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn shebang_lines() {
+        assert_eq!(script(b"/bin/sh\n"), Some(("/bin/sh".into(), None)));
+        assert_eq!(script(b"  /bin/sh  -e  \nrest"), Some(("/bin/sh".into(), Some("-e".into()))));
+        assert_eq!(script(b"/usr/bin/env python3 -u\n"), Some(("/usr/bin/env".into(), Some("python3 -u".into()))));
+        assert_eq!(script(b"\n"), None);
+        assert_eq!(script(b"/bin/sh"), None);
+    }
+
+    #[test]
+    fn arg_limits() {
+        let big = CString::new(vec![b'a'; MAX_ARG_STRLEN]).unwrap();
+        assert_eq!(check_arg_size(&[big], &[]), Err(Errno::E2BIG));
+        let small = CString::new("x").unwrap();
+        assert_eq!(check_arg_size(&[small], &[]), Ok(()));
+    }
+}

@@ -1,0 +1,137 @@
+//! Tasks: the runtime's processes.
+//!
+//! A task is what a Unix process is to its program: a pid in a tree of
+//! parents and children, a descriptor table, a working directory and umask,
+//! signal state, and one running program image. The host sees only a thread:
+//! each image runs on its own runtime-created thread (`thread.rs`), and an
+//! `execve` replaces that thread with a fresh one so the new program starts
+//! with fresh thread-local state.
+//!
+//! Where things live:
+//! - relationships (parent, process group, session, zombie status) are in the
+//!   task table (`table.rs`), under its one lock;
+//! - resources shared with other code (`files`, `fs`, `signals`) are on the
+//!   `Task`, each under its own lock;
+//! - the image (argv/env memory, `environ`, atexit handlers, the stack) is
+//!   touched only by the task's own thread and lives in that thread's
+//!   [`image::Image`].
+//!
+//! One file per stage of a task's life: `spawn.rs`, `exec.rs`, `exit.rs`,
+//! `wait.rs`.
+
+pub mod env;
+pub mod exec;
+pub mod exit;
+pub mod image;
+pub mod limits;
+pub mod spawn;
+pub mod table;
+pub mod thread;
+pub mod wait;
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use self::limits::Limits;
+use super::fd::FdTable;
+use super::fs::FsState;
+use super::signal::SignalState;
+use super::wake::Waker;
+use super::{Errno, KResult};
+
+pub type Pid = libc::pid_t;
+
+/// The pid of the runtime's init task, which adopts and reaps orphans.
+pub const INIT_PID: Pid = 1;
+
+/// A virtual process.
+#[derive(Debug)]
+pub struct Task {
+    pub pid: Pid,
+    /// Marked whenever something this task may be waiting for changes.
+    pub wake: Waker,
+    pub files: Mutex<FdTable>,
+    pub fs: Mutex<FsState>,
+    pub signals: Mutex<SignalState>,
+    pub limits: Mutex<Limits>,
+    /// CPU time of the task's finished threads (exec'd images), for wait4.
+    pub usage: Mutex<Usage>,
+}
+
+/// User and system CPU time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub user: Duration,
+    pub system: Duration,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: Usage) {
+        self.user += other.user;
+        self.system += other.system;
+    }
+
+    /// CPU time used so far by the calling host thread.
+    pub fn of_this_thread() -> Usage {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            // SAFETY: rusage is plain data; all-zero is a valid value.
+            let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: `ru` is a live local that getrusage fills in.
+            if unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) } == 0 {
+                let d = |tv: libc::timeval| Duration::new(tv.tv_sec.max(0) as u64, (tv.tv_usec.max(0) as u32) * 1000);
+                return Usage { user: d(ru.ru_utime), system: d(ru.ru_stime) };
+            }
+        }
+        Usage::default()
+    }
+}
+
+impl Task {
+    pub fn new(pid: Pid, files: FdTable, fs: FsState, signals: SignalState, limits: Limits) -> KResult<Task> {
+        Ok(Task {
+            pid,
+            wake: Waker::new().map_err(|_| Errno::EAGAIN)?,
+            files: Mutex::new(files),
+            fs: Mutex::new(fs),
+            signals: Mutex::new(signals),
+            limits: Mutex::new(limits),
+            usage: Mutex::new(Usage::default()),
+        })
+    }
+
+    /// Returns `Err(EINTR)` when a signal must interrupt the current blocking
+    /// call. Every blocking wait calls this after its wake-up handle fired.
+    pub fn check_interrupt(&self) -> KResult<()> {
+        if self.signals.lock().interrupts() {
+            Err(Errno::EINTR)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<*const Task> = const { Cell::new(std::ptr::null()) };
+}
+
+/// The task the calling thread runs, if any.
+pub fn try_current() -> Option<&'static Task> {
+    let p = CURRENT.with(|c| c.get());
+    // SAFETY: CURRENT is set by the task's thread while it holds an Arc to
+    // the task (see thread.rs) and cleared before that Arc is dropped, so the
+    // pointer is valid for as long as this thread can observe it.
+    unsafe { p.as_ref() }
+}
+
+/// The task the calling thread runs. Guest code only ever runs on task
+/// threads, so a missing task is a runtime bug.
+pub fn current() -> &'static Task {
+    try_current().expect("tvm call from a thread that runs no task")
+}
+
+pub(crate) fn set_current(t: *const Task) {
+    CURRENT.with(|c| c.set(t));
+}

@@ -1,0 +1,181 @@
+//! The task table: pids, the parent/child tree, process groups, sessions
+//! and zombies.
+//!
+//! "When a process terminates, its children are adopted by init, and it
+//! stays a zombie until its parent waits for it" (wait(2)). The runtime's
+//! init (pid 1) has no thread: it reaps whatever it adopts at once, which is
+//! what a real init's reaping loop amounts to.
+//!
+//! All relationships live behind one lock ([`lock`]); it is the outermost
+//! lock of the runtime. Nothing blocks while holding it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::{Condvar, Mutex, MutexGuard};
+
+use super::{Pid, Task, Usage, INIT_PID};
+use crate::kernel::{Errno, KResult};
+
+/// Highest pid handed out before wrapping around (Linux's 64-bit default).
+const PID_MAX: Pid = 4_194_304;
+
+/// What the table knows about one task.
+#[derive(Debug)]
+pub struct Proc {
+    pub task: Arc<Task>,
+    pub ppid: Pid,
+    pub pgid: Pid,
+    pub sid: Pid,
+    pub state: ProcState,
+    /// Set once the task has called a successful execve (setpgid's EACCES).
+    pub did_exec: bool,
+    /// The running program's argv, joined, for `tvm ps`.
+    pub cmdline: String,
+    /// CPU time of the children this task has waited for (RUSAGE_CHILDREN).
+    pub children_usage: Usage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcState {
+    Running,
+    Zombie(Zombie),
+}
+
+/// A terminated task waiting to be reaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zombie {
+    /// The wait status word (see `wait::status`).
+    pub status: i32,
+    /// The task's own CPU time plus that of the children it waited for.
+    pub usage: Usage,
+    /// Order of death, so waiters collect zombies oldest first.
+    pub seq: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct TaskTable {
+    procs: BTreeMap<Pid, Proc>,
+    last_pid: Pid,
+    deaths: u64,
+    /// The task whose end ends the host process, and its status once known.
+    first: Option<Pid>,
+    first_status: Option<i32>,
+}
+
+static TABLE: Mutex<TaskTable> =
+    Mutex::new(TaskTable { procs: BTreeMap::new(), last_pid: INIT_PID, deaths: 0, first: None, first_status: None });
+static FIRST_EXITED: Condvar = Condvar::new();
+
+/// Locks the task table.
+pub fn lock() -> MutexGuard<'static, TaskTable> {
+    TABLE.lock()
+}
+
+impl TaskTable {
+    /// A pid not in use as any task's pid, process group or session.
+    pub fn alloc_pid(&mut self) -> KResult<Pid> {
+        let mut candidate = self.last_pid;
+        for _ in 0..PID_MAX {
+            candidate = if candidate >= PID_MAX { INIT_PID + 1 } else { candidate + 1 };
+            if !self.pid_in_use(candidate) {
+                self.last_pid = candidate;
+                return Ok(candidate);
+            }
+        }
+        Err(Errno::EAGAIN)
+    }
+
+    fn pid_in_use(&self, pid: Pid) -> bool {
+        self.procs.contains_key(&pid) || self.procs.values().any(|p| p.pgid == pid || p.sid == pid)
+    }
+
+    pub fn insert(&mut self, proc: Proc) {
+        let pid = proc.task.pid;
+        let old = self.procs.insert(pid, proc);
+        debug_assert!(old.is_none(), "pid {pid} inserted twice");
+    }
+
+    pub fn get(&self, pid: Pid) -> Option<&Proc> {
+        self.procs.get(&pid)
+    }
+
+    pub fn get_mut(&mut self, pid: Pid) -> Option<&mut Proc> {
+        self.procs.get_mut(&pid)
+    }
+
+    /// Every task, in pid order.
+    pub fn iter(&self) -> impl Iterator<Item = &Proc> {
+        self.procs.values()
+    }
+
+    /// The children of `ppid`, in pid order.
+    pub fn children(&self, ppid: Pid) -> impl Iterator<Item = &Proc> {
+        self.procs.values().filter(move |p| p.ppid == ppid)
+    }
+
+    /// Removes a zombie, adding its CPU time to its parent's children total.
+    pub fn reap(&mut self, pid: Pid) -> Option<Proc> {
+        let proc = self.procs.remove(&pid)?;
+        if let ProcState::Zombie(z) = proc.state {
+            if let Some(parent) = self.procs.get_mut(&proc.ppid) {
+                parent.children_usage.add(z.usage);
+            }
+        }
+        Some(proc)
+    }
+
+    /// Marks the host process's main task.
+    pub fn set_first(&mut self, pid: Pid) {
+        self.first = Some(pid);
+    }
+
+    /// Turns a task into a zombie with wait status `status`: its children
+    /// go to init, and its parent is woken (or init reaps it).
+    pub fn exit(&mut self, pid: Pid, status: i32, own_usage: Usage) {
+        self.deaths += 1;
+        let seq = self.deaths;
+        let Some(proc) = self.procs.get_mut(&pid) else {
+            return;
+        };
+        let mut usage = own_usage;
+        usage.add(proc.children_usage);
+        proc.state = ProcState::Zombie(Zombie { status, usage, seq });
+        let ppid = proc.ppid;
+
+        let orphans: Vec<Pid> = self.children(pid).map(|c| c.task.pid).collect();
+        for child in orphans {
+            self.adopt_by_init(child);
+        }
+        if self.first == Some(pid) {
+            self.first_status = Some(status);
+            FIRST_EXITED.notify_all();
+        }
+        if ppid == INIT_PID || !self.procs.contains_key(&ppid) {
+            self.reap(pid);
+        } else if let Some(parent) = self.procs.get(&ppid) {
+            parent.task.wake.wake();
+        }
+    }
+
+    fn adopt_by_init(&mut self, pid: Pid) {
+        let Some(child) = self.procs.get_mut(&pid) else {
+            return;
+        };
+        child.ppid = INIT_PID;
+        if matches!(child.state, ProcState::Zombie(_)) {
+            self.reap(pid);
+        }
+    }
+
+    /// Blocks the calling host thread (never a task thread) until the first
+    /// task has terminated, and returns its wait status.
+    pub fn wait_first(guard: &mut MutexGuard<'static, TaskTable>) -> i32 {
+        loop {
+            if let Some(s) = guard.first_status {
+                return s;
+            }
+            FIRST_EXITED.wait(guard);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! tvm: a Unix process model inside one host process.
+//!
+//! Guest C programs (a shell, an SSH server, command-line tools) run as
+//! tasks: virtual processes with their own pids, descriptor tables, working
+//! directories, environments and signal state, each on a runtime-created
+//! thread. See docs/ and ../shared/DESIGN.md for the architecture.
+//!
+//! - `kernel`: tasks, descriptors, the filesystem view, blocking;
+//! - `abi`: the C functions guests call, one module per C header;
+//! - `arch`: CPU context switching;
+//! - `mem`: guest stacks and image memory;
+//! - `programs`: the program registry and built-in programs;
+//! - `testkit`: the `test_tvm` runner.
+
+pub mod abi;
+pub mod arch;
+pub mod kernel;
+pub mod mem;
+pub mod programs;
+pub mod testkit;

@@ -1,0 +1,93 @@
+//! Guest stacks.
+//!
+//! Every task runs its program on a stack the runtime maps itself, so the
+//! stack's bounds are known exactly: fork copies from the fork point up to
+//! the top, and nothing above the top belongs to the guest. The lowest page
+//! is a guard page so an overflow faults instead of running into other
+//! memory.
+
+use std::io;
+use std::ptr::NonNull;
+
+/// A mapped stack with a guard page at its low end.
+#[derive(Debug)]
+pub struct GuestStack {
+    base: NonNull<u8>,
+    len: usize,
+}
+
+// SAFETY: the mapping is plain memory owned by this value; moving the owner
+// between threads does not change who may access it.
+unsafe impl Send for GuestStack {}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
+    }
+}
+
+impl GuestStack {
+    /// Maps a stack with `usable` bytes (rounded up to pages) above one guard
+    /// page. Pages are only committed when touched.
+    pub fn new(usable: usize) -> io::Result<GuestStack> {
+        let page = page_size();
+        let usable = usable.max(page).div_ceil(page) * page;
+        let len = usable + page;
+        // SAFETY: an anonymous private mapping with no fixed address cannot
+        // alias existing memory.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | map_stack(),
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: the first page lies inside the mapping just created.
+        if unsafe { libc::mprotect(p, page, libc::PROT_NONE) } != 0 {
+            let e = io::Error::last_os_error();
+            // SAFETY: unmapping the mapping we created and still own.
+            unsafe { libc::munmap(p, len) };
+            return Err(e);
+        }
+        Ok(GuestStack { base: NonNull::new(p.cast()).expect("mmap returned null"), len })
+    }
+
+    /// The highest address of the stack (exclusive), 16-byte aligned.
+    pub fn top(&self) -> *mut u8 {
+        // SAFETY: base + len is one past the end of our mapping.
+        unsafe { self.base.as_ptr().add(self.len) }
+    }
+
+    /// The lowest usable address (just above the guard page).
+    pub fn bottom(&self) -> *mut u8 {
+        // SAFETY: the guard page is one page long and inside the mapping.
+        unsafe { self.base.as_ptr().add(page_size()) }
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn map_stack() -> libc::c_int {
+    libc::MAP_STACK
+}
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn map_stack() -> libc::c_int {
+    0
+}
+
+impl Drop for GuestStack {
+    fn drop(&mut self) {
+        // SAFETY: the mapping is ours and no guest code runs on it any more
+        // (the owning image is torn down after its thread left the stack).
+        unsafe { libc::munmap(self.base.as_ptr().cast(), self.len) };
+    }
+}

@@ -1,0 +1,145 @@
+//! The program registry and the runtime's built-in programs.
+//!
+//! A program is a C-style `main` registered under one or more absolute
+//! paths (`/bin/sh`, `/bin/ksh`, ...). `execve` and `posix_spawn` look paths
+//! up here; a path that is not registered is not runnable (see
+//! `kernel::task::exec`).
+
+pub mod tvm_cmd;
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::{c_char, c_int};
+use std::sync::{Arc, LazyLock};
+use std::time::SystemTime;
+
+use parking_lot::RwLock;
+
+use crate::kernel::{Errno, KResult};
+
+/// The C `main` signature every program has.
+pub type MainFn = unsafe extern "C" fn(c_int, *mut *mut c_char, *mut *mut c_char) -> c_int;
+
+/// A registered program.
+#[derive(Debug)]
+pub struct Program {
+    /// Basename of the first path it was registered under.
+    pub name: String,
+    pub main: MainFn,
+}
+
+#[derive(Default)]
+struct Registry {
+    by_path: HashMap<String, Arc<Program>>,
+    by_main: HashMap<usize, Arc<Program>>,
+    basenames: HashSet<Vec<u8>>,
+    since: Option<SystemTime>,
+}
+
+static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(Default::default);
+
+fn valid_path(path: &str) -> bool {
+    path.starts_with('/')
+        && path.len() > 1
+        && !path.ends_with('/')
+        && path[1..].split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+/// Registers `main` under `path` (absolute and normalized, else EINVAL).
+/// Registering the same program again is harmless; a different program at a
+/// taken path is EEXIST.
+pub fn register(path: &str, main: MainFn) -> KResult<Arc<Program>> {
+    if !valid_path(path) {
+        return Err(Errno::EINVAL);
+    }
+    let mut r = REGISTRY.write();
+    let key = main as usize;
+    if let Some(existing) = r.by_path.get(path) {
+        return if existing.main as usize == key { Ok(existing.clone()) } else { Err(Errno::EEXIST) };
+    }
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let prog = r.by_main.entry(key).or_insert_with(|| Arc::new(Program { name: base.to_string(), main })).clone();
+    r.by_path.insert(path.to_string(), prog.clone());
+    r.basenames.insert(base.as_bytes().to_vec());
+    r.since.get_or_insert_with(SystemTime::now);
+    Ok(prog)
+}
+
+/// The program at an absolute, normalized path.
+pub fn lookup(path: &str) -> Option<Arc<Program>> {
+    REGISTRY.read().by_path.get(path).cloned()
+}
+
+/// Whether any program is registered under a path ending in `/name`.
+pub fn has_basename(name: &[u8]) -> bool {
+    REGISTRY.read().basenames.contains(name)
+}
+
+/// Every registered path with its program, sorted by path.
+pub fn all() -> Vec<(String, Arc<Program>)> {
+    let mut v: Vec<_> = REGISTRY.read().by_path.iter().map(|(p, prog)| (p.clone(), prog.clone())).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// When the first program was registered (the mtime programs appear with).
+pub fn registered_at() -> SystemTime {
+    REGISTRY.read().since.unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+/// Directories searched, in order, when a command is named without a path.
+pub const COMMAND_DIRS: &[&str] = &["/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin"];
+
+/// Finds a command for the `forkless NAME` multicall: a path is looked up
+/// as is; a bare name in the usual directories.
+pub fn find_command(name: &str) -> Option<(String, Arc<Program>)> {
+    if name.contains('/') {
+        return lookup(name).map(|p| (name.to_string(), p));
+    }
+    COMMAND_DIRS.iter().find_map(|d| {
+        let path = format!("{d}/{name}");
+        lookup(&path).map(|p| (path, p))
+    })
+}
+
+/// Registers the runtime's own programs.
+pub fn register_builtins() {
+    for path in ["/bin/tvm", "/usr/bin/tvm"] {
+        register(path, tvm_cmd::main).expect("builtin program paths are valid and free");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    unsafe extern "C" fn a(_: c_int, _: *mut *mut c_char, _: *mut *mut c_char) -> c_int {
+        1
+    }
+    unsafe extern "C" fn b(_: c_int, _: *mut *mut c_char, _: *mut *mut c_char) -> c_int {
+        2
+    }
+
+    #[test]
+    fn register_and_lookup() {
+        assert_eq!(register("relative", a).unwrap_err(), Errno::EINVAL);
+        assert_eq!(register("/x/../y", a).unwrap_err(), Errno::EINVAL);
+        assert_eq!(register("/x/", a).unwrap_err(), Errno::EINVAL);
+        let p = register("/unit/reg/a", a).unwrap();
+        let q = register("/unit/reg/alias", a).unwrap();
+        assert!(Arc::ptr_eq(&p, &q));
+        assert_eq!(p.name, "a");
+        assert_eq!(register("/unit/reg/a", b).unwrap_err(), Errno::EEXIST);
+        assert!(lookup("/unit/reg/a").is_some());
+        assert!(lookup("/unit/reg/b").is_none());
+        assert!(has_basename(b"alias"));
+    }
+}
+
+/// A guest program compiled by the guest build (see the `guestbuild`
+/// crate): its id, a tag from the build, and its renamed `main`.
+#[derive(Clone, Copy, Debug)]
+pub struct GuestProgram {
+    pub id: &'static str,
+    pub tag: &'static str,
+    pub main: MainFn,
+}

@@ -1,0 +1,243 @@
+//! `test_tvm`: the runtime's test runner.
+//!
+//! Most tests are small C programs (tests/tvm/cases) that exit 0 when every
+//! check passed; helper programs (tests/tvm/helpers) are what they spawn and
+//! exec. A few tests are Rust functions that watch a test process from the
+//! outside (CPU use, exit status). Every test runs in its own host process
+//! (`test_tvm --run-one NAME`), so a crash fails one test, not the run.
+//!
+//! Selection follows pytest: `-k NAME` (repeatable) keeps tests whose name
+//! contains NAME, case-insensitively.
+
+mod outside;
+
+use std::ffi::CString;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
+
+use clap::Parser;
+use libtest_mimic::{Arguments, Failed, Trial};
+use wait_timeout::ChildExt;
+
+use crate::kernel::boot;
+use crate::programs::{self, GuestProgram};
+
+/// Where test programs are registered.
+pub const TEST_DIR: &str = "/tvmtest";
+
+/// How long one test process may run.
+const TEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "test_tvm",
+    about = "Run the tvm runtime tests",
+    disable_version_flag = true,
+    after_help = "Every test runs in its own process. NAME matches case-insensitively as a substring."
+)]
+struct Cli {
+    /// Print the test list and exit
+    #[arg(short = 'l', long = "list")]
+    list: bool,
+    /// Only run tests whose name contains NAME (repeatable)
+    #[arg(short = 'k', value_name = "NAME")]
+    keyword: Vec<String>,
+    /// Show each test's own output
+    #[arg(short = 'v', long = "verbose")]
+    verbose: bool,
+    /// Debug the one selected test under gdb
+    #[arg(short = 'g', long = "gdb")]
+    gdb: bool,
+    /// Run one program as the first task (internal)
+    #[arg(long = "run-one", value_name = "PROGRAM", hide = true)]
+    run_one: Option<String>,
+    /// Number of tests run at once
+    #[arg(long = "test-threads", value_name = "N")]
+    test_threads: Option<usize>,
+    /// Accepted for cargo test compatibility (output is captured per test)
+    #[arg(long = "nocapture", hide = true)]
+    nocapture: bool,
+    /// Filters from `cargo test FILTER`, like -k; after --run-one, the
+    /// program's arguments
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    rest: Vec<String>,
+}
+
+/// A test: a C program that must exit 0, or a Rust check run in the runner.
+enum Test {
+    Program(&'static str),
+    Outside(&'static str, fn(&Runner) -> Result<(), String>),
+}
+
+impl Test {
+    fn name(&self) -> &'static str {
+        match self {
+            Test::Program(n) | Test::Outside(n, _) => n,
+        }
+    }
+}
+
+/// What a test needs to start test processes.
+pub struct Runner {
+    exe: PathBuf,
+    verbose: bool,
+}
+
+impl Runner {
+    /// A command that runs `program` with `args` as the first task of a
+    /// fresh test process.
+    pub fn command(&self, program: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.exe);
+        c.arg("--run-one").arg(program).arg("--").args(args);
+        c
+    }
+
+    /// Runs a test process to completion (or the timeout); returns its exit
+    /// code (None when a signal ended it) and combined output.
+    pub fn run(&self, program: &str, args: &[&str]) -> Result<(Option<i32>, String), String> {
+        let mut cmd = self.command(program, args);
+        cmd.stdin(Stdio::null());
+        if self.verbose {
+            let status = cmd.status().map_err(|e| format!("cannot start test process: {e}"))?;
+            return Ok((status.code(), String::new()));
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start test process: {e}"))?;
+        let mut out = child.stdout.take().expect("piped stdout");
+        let mut err = child.stderr.take().expect("piped stderr");
+        let t_out = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = out.read_to_end(&mut s);
+            s
+        });
+        let t_err = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = err.read_to_end(&mut s);
+            s
+        });
+        let status = match child.wait_timeout(TEST_TIMEOUT).map_err(|e| e.to_string())? {
+            Some(s) => s,
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("timed out after {}s", TEST_TIMEOUT.as_secs()));
+            }
+        };
+        let mut text = String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned();
+        text.push_str(&String::from_utf8_lossy(&t_err.join().unwrap_or_default()));
+        Ok((status.code(), text))
+    }
+}
+
+fn program_test(runner: &Runner, name: &str) -> Result<(), Failed> {
+    match runner.run(name, &[]) {
+        Ok((Some(0), _)) => Ok(()),
+        Ok((code, out)) => Err(format!("{}\n{out}", describe(code)).into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn describe(code: Option<i32>) -> String {
+    match code {
+        Some(c) => format!("exit status {c}"),
+        None => "killed by a signal".to_string(),
+    }
+}
+
+/// Registers every test program under /tvmtest.
+fn register(programs: &'static [GuestProgram]) {
+    for p in programs {
+        programs::register(&format!("{TEST_DIR}/{}", p.id), p.main).expect("test program ids are unique");
+    }
+}
+
+/// `--run-one`: run one program as the first task in this process.
+fn run_one(programs: &'static [GuestProgram], name: &str, args: &[String]) -> ExitCode {
+    register(programs);
+    let Some(program) = programs::lookup(&format!("{TEST_DIR}/{name}")) else {
+        eprintln!("test_tvm: no test program named {name}");
+        return ExitCode::from(2);
+    };
+    let mut argv = vec![CString::new(name).expect("program names have no NUL")];
+    argv.extend(args.iter().map(|a| CString::new(a.as_str()).expect("arguments have no NUL")));
+    match boot::run_first(program, argv) {
+        Ok(status) => ExitCode::from(boot::exit_code(status) as u8),
+        Err(e) => {
+            eprintln!("test_tvm: cannot start {name}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn all_tests(programs: &'static [GuestProgram]) -> Vec<Test> {
+    let mut tests: Vec<Test> = programs.iter().filter(|p| p.tag == "case").map(|p| Test::Program(p.id)).collect();
+    tests.extend(outside::TESTS.iter().map(|(n, f)| Test::Outside(n, *f)));
+    tests.sort_by_key(|t| t.name());
+    tests
+}
+
+fn selected(name: &str, keywords: &[String]) -> bool {
+    let lower = name.to_lowercase();
+    keywords.is_empty() || keywords.iter().any(|k| lower.contains(&k.to_lowercase()))
+}
+
+/// The entry point of the `test_tvm` binary.
+pub fn main(programs: &'static [GuestProgram], shim_table: &[*const std::ffi::c_void]) -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(name) = &cli.run_one {
+        return run_one(programs, name, &cli.rest);
+    }
+    outside::set_shim_table(shim_table.iter().filter(|p| p.is_null()).count(), shim_table.len());
+    let mut keywords = cli.keyword.clone();
+    keywords.extend(cli.rest.iter().filter(|a| !a.starts_with('-')).cloned());
+    let tests: Vec<Test> = all_tests(programs).into_iter().filter(|t| selected(t.name(), &keywords)).collect();
+
+    if cli.list {
+        for t in &tests {
+            println!("{}", t.name());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let exe = std::env::current_exe().expect("the running binary has a path");
+    if cli.gdb {
+        return debug(&exe, &tests);
+    }
+    let runner = std::sync::Arc::new(Runner { exe, verbose: cli.verbose });
+    let trials = tests
+        .into_iter()
+        .map(|t| {
+            let r = runner.clone();
+            match t {
+                Test::Program(name) => Trial::test(name, move || program_test(&r, name)),
+                Test::Outside(name, f) => Trial::test(name, move || f(&r).map_err(Failed::from)),
+            }
+        })
+        .collect();
+    let args = Arguments { test_threads: if cli.verbose { Some(1) } else { cli.test_threads }, ..Arguments::default() };
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// `-g`: re-run the single selected test under gdb.
+fn debug(exe: &std::path::Path, tests: &[Test]) -> ExitCode {
+    let [test] = tests else {
+        eprintln!("test_tvm: -g needs exactly one selected test, {} selected", tests.len());
+        return ExitCode::from(2);
+    };
+    let Test::Program(name) = test else {
+        eprintln!("test_tvm: -g debugs C test programs; {} is checked from outside", test.name());
+        return ExitCode::from(2);
+    };
+    let status = Command::new("gdb").arg("-q").arg("--args").arg(exe).arg("--run-one").arg(name).status();
+    match status {
+        Ok(s) => ExitCode::from(s.code().unwrap_or(1) as u8),
+        Err(e) => {
+            eprintln!("test_tvm: cannot run gdb: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

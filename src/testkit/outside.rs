@@ -1,0 +1,103 @@
+//! Tests that watch a test process from the outside.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use super::Runner;
+
+type Check = fn(&Runner) -> Result<(), String>;
+
+pub const TESTS: &[(&str, Check)] = &[
+    ("idle_blocked_tasks_use_no_cpu", idle_no_cpu),
+    ("exit_status_of_first_task_is_host_status", exit_status),
+    ("exit_first_task_ends_host_with_children_alive", first_task_ends_host),
+    ("shim_every_renamed_function_links", shim_complete),
+];
+
+static SHIM_NULLS: AtomicUsize = AtomicUsize::new(usize::MAX);
+static SHIM_LEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Records what the binary's shim table held (see build.rs).
+pub fn set_shim_table(nulls: usize, len: usize) {
+    SHIM_NULLS.store(nulls, Ordering::Relaxed);
+    SHIM_LEN.store(len, Ordering::Relaxed);
+}
+
+/// user + system CPU ticks of a host process.
+fn cpu_ticks(pid: u32) -> Result<u64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let rest = &stat[stat.rfind(')').ok_or("malformed stat")? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<u64>().ok()).ok_or("malformed stat");
+    Ok(ticks(11)? + ticks(12)?)
+}
+
+/// A process whose tasks are all blocked (read, poll, select, accept,
+/// waitpid) must not use CPU.
+fn idle_no_cpu(r: &Runner) -> Result<(), String> {
+    let mut child = r
+        .command("idle_blocked", &[])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).map_err(|e| e.to_string())?;
+    let result = (|| {
+        if line.trim() != "ready" {
+            return Err(format!("helper did not get ready: {line:?}"));
+        }
+        // Let start-up work settle, then measure.
+        std::thread::sleep(Duration::from_millis(300));
+        let before = cpu_ticks(child.id())?;
+        std::thread::sleep(Duration::from_secs(3));
+        let used = cpu_ticks(child.id())? - before;
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        // 3 s of spinning would be 3 * hz ticks; allow 2% of one CPU.
+        if used * 50 > 3 * hz {
+            return Err(format!("blocked tasks used {used} CPU ticks in 3 s (hz {hz})"));
+        }
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+fn exit_status(r: &Runner) -> Result<(), String> {
+    for (arg, want) in [("0", 0), ("7", 7), ("255", 255), ("300", 44)] {
+        let (code, out) = r.run("exit_with", &[arg])?;
+        if code != Some(want) {
+            return Err(format!("exit_with {arg}: host status {code:?}, want {want}\n{out}"));
+        }
+    }
+    Ok(())
+}
+
+/// The host process ends when the first task ends, even with other tasks
+/// still blocked.
+fn first_task_ends_host(r: &Runner) -> Result<(), String> {
+    let t = Instant::now();
+    let (code, out) = r.run("exit_leaving_child", &[])?;
+    if code != Some(3) {
+        return Err(format!("host status {code:?}, want 3\n{out}"));
+    }
+    if t.elapsed() > Duration::from_secs(30) {
+        return Err("host process outlived its first task".into());
+    }
+    Ok(())
+}
+
+fn shim_complete(_: &Runner) -> Result<(), String> {
+    let (nulls, len) = (SHIM_NULLS.load(Ordering::Relaxed), SHIM_LEN.load(Ordering::Relaxed));
+    if nulls != 0 || len < 150 {
+        return Err(format!("shim table: {len} entries, {nulls} null"));
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+/* print_sigstate: prints which of SIGUSR1/SIGUSR2 are blocked and the
+ * disposition (dfl, ign, handler) of SIGINT, SIGTERM and SIGQUIT. */
+#include "tvmtest.h"
+#include <signal.h>
+
+static const char *disp(int sig)
+{
+    struct sigaction sa;
+    CHECK_OK(sigaction(sig, NULL, &sa));
+    if (sa.sa_handler == SIG_DFL)
+        return "dfl";
+    if (sa.sa_handler == SIG_IGN)
+        return "ign";
+    return "handler";
+}
+
+int main(void)
+{
+    sigset_t m;
+    CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &m));
+    dprintf(1, "usr1=%d usr2=%d int=%s term=%s quit=%s\n", sigismember(&m, SIGUSR1), sigismember(&m, SIGUSR2),
+            disp(SIGINT), disp(SIGTERM), disp(SIGQUIT));
+    return 0;
+}

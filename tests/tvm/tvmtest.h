@@ -1,0 +1,185 @@
+/*
+ * tvmtest.h: checks and helpers for test_tvm's C programs.
+ *
+ * A test program exits 0 when every check passed; a failed check prints
+ * where and why on stderr and exits 1. Programs keep their state in locals
+ * (several tasks may run the same program at once).
+ */
+#ifndef TVMTEST_H
+#define TVMTEST_H
+
+#include <errno.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TVMTEST_DIR "/tvmtest/"
+
+#define FAIL(...)                                                  \
+    do {                                                           \
+        dprintf(2, "%s:%d: ", __FILE__, __LINE__);                 \
+        dprintf(2, __VA_ARGS__);                                   \
+        dprintf(2, "\n");                                          \
+        exit(1);                                                   \
+    } while (0)
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond))                                                                 \
+            FAIL("CHECK(%s) failed (errno %d: %s)", #cond, errno, strerror(errno)); \
+    } while (0)
+
+/* Both sides are evaluated once and compared as long. */
+#define CHECK_EQ(a, b)                                                              \
+    do {                                                                            \
+        long tvm_a_ = (long)(a), tvm_b_ = (long)(b);                                \
+        if (tvm_a_ != tvm_b_)                                                       \
+            FAIL("CHECK_EQ(%s, %s): %ld != %ld (errno %d: %s)", #a, #b, tvm_a_,     \
+                 tvm_b_, errno, strerror(errno));                                   \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                             \
+    do {                                                                            \
+        const char *tvm_a_ = (a), *tvm_b_ = (b);                                    \
+        if (strcmp(tvm_a_, tvm_b_) != 0)                                            \
+            FAIL("CHECK_STR(%s, %s): \"%s\" != \"%s\"", #a, #b, tvm_a_, tvm_b_);    \
+    } while (0)
+
+/* `expr` must fail with -1 and errno `err`. */
+#define CHECK_ERR(expr, err)                                                        \
+    do {                                                                            \
+        errno = 0;                                                                  \
+        long tvm_r_ = (long)(expr);                                                 \
+        if (tvm_r_ != -1 || errno != (err))                                         \
+            FAIL("%s: got %ld errno %d (%s), want -1 errno %d (%s)", #expr, tvm_r_, \
+                 errno, strerror(errno), (int)(err), strerror(err));                \
+    } while (0)
+
+/* `expr` must not return -1. */
+#define CHECK_OK(expr)                                                              \
+    do {                                                                            \
+        errno = 0;                                                                  \
+        if ((long)(expr) == -1)                                                     \
+            FAIL("%s failed: errno %d (%s)", #expr, errno, strerror(errno));        \
+    } while (0)
+
+/* Builds the argv of a helper program call: name then the arguments up to
+ * NULL. `path` receives "/tvmtest/NAME". */
+static inline void tvmtest_argv(char *path, size_t cap, char **argv, int max, const char *name, va_list ap)
+{
+    snprintf(path, cap, TVMTEST_DIR "%s", name);
+    int n = 0;
+    argv[n++] = (char *)name;
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < max - 1)
+        argv[n++] = (char *)a;
+    argv[n] = NULL;
+}
+
+/* Spawns helper NAME with arguments (NULL-terminated), file actions `fa`
+ * (may be NULL); returns its pid. */
+static inline pid_t spawn_helper(const posix_spawn_file_actions_t *fa, const char *name, ...)
+{
+    char path[256];
+    char *argv[64];
+    va_list ap;
+    va_start(ap, name);
+    tvmtest_argv(path, sizeof path, argv, 64, name, ap);
+    va_end(ap);
+    pid_t pid;
+    int e = posix_spawn(&pid, path, fa, NULL, argv, environ);
+    if (e != 0)
+        FAIL("posix_spawn %s: %s", path, strerror(e));
+    return pid;
+}
+
+/* Waits for `pid` and returns its wait status. */
+static inline int wait_status(pid_t pid)
+{
+    int st = 0;
+    pid_t r = waitpid(pid, &st, 0);
+    if (r != pid)
+        FAIL("waitpid(%d) returned %d (errno %d: %s)", (int)pid, (int)r, errno, strerror(errno));
+    return st;
+}
+
+/* Waits for `pid`, which must exit normally; returns its exit code. */
+static inline int wait_exit(pid_t pid)
+{
+    int st = wait_status(pid);
+    if (!WIFEXITED(st))
+        FAIL("pid %d did not exit normally: status 0x%x", (int)pid, st);
+    return WEXITSTATUS(st);
+}
+
+/* Writes all of `buf`. */
+static inline void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n <= 0)
+            FAIL("write(%d) returned %ld (errno %d: %s)", fd, (long)n, errno, strerror(errno));
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Reads until end-of-file (or `cap - 1` bytes); NUL-terminates; returns
+ * the length. */
+static inline size_t read_all(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, cap - 1 - len);
+        if (n < 0)
+            FAIL("read(%d): errno %d (%s)", fd, errno, strerror(errno));
+        if (n == 0 || len + (size_t)n == cap - 1) {
+            len += (size_t)n;
+            break;
+        }
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return len;
+}
+
+/* Runs helper NAME (args up to NULL) with its stdout on a pipe; stores the
+ * output in `out` (capacity `cap`) and returns the wait status. */
+static inline int capture_helper(char *out, size_t cap, const char *name, ...)
+{
+    char path[256];
+    char *argv[64];
+    va_list ap;
+    va_start(ap, name);
+    tvmtest_argv(path, sizeof path, argv, 64, name, ap);
+    va_end(ap);
+    int p[2];
+    CHECK_OK(pipe(p));
+    posix_spawn_file_actions_t fa;
+    CHECK_EQ(posix_spawn_file_actions_init(&fa), 0);
+    CHECK_EQ(posix_spawn_file_actions_adddup2(&fa, p[1], 1), 0);
+    CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[0]), 0);
+    CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[1]), 0);
+    pid_t pid;
+    int e = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+    if (e != 0)
+        FAIL("posix_spawn %s: %s", path, strerror(e));
+    posix_spawn_file_actions_destroy(&fa);
+    close(p[1]);
+    read_all(p[0], out, cap);
+    close(p[0]);
+    return wait_status(pid);
+}
+
+/* Whether descriptor `fd` is open. */
+static inline int fd_is_open(int fd)
+{
+    return fcntl(fd, F_GETFD) != -1;
+}
+
+#endif
