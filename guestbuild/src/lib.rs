@@ -42,6 +42,7 @@ pub struct Build {
     out_dir: PathBuf,
     extra_includes: Vec<PathBuf>,
     defines: Vec<(String, Option<String>)>,
+    flags: Vec<String>,
     warnings_are_errors: bool,
 }
 
@@ -58,6 +59,7 @@ impl Build {
             out_dir: out_dir.into(),
             extra_includes: Vec::new(),
             defines: Vec::new(),
+            flags: Vec::new(),
             warnings_are_errors: false,
         }
     }
@@ -76,6 +78,12 @@ impl Build {
 
     pub fn define(mut self, name: &str, value: Option<&str>) -> Build {
         self.defines.push((name.to_string(), value.map(str::to_string)));
+        self
+    }
+
+    /// An extra compiler flag for every unit.
+    pub fn flag(mut self, flag: &str) -> Build {
+        self.flags.push(flag.to_string());
         self
     }
 
@@ -116,6 +124,9 @@ impl Build {
         }
         for (k, v) in &self.defines {
             b.define(k, v.as_deref());
+        }
+        for f in &self.flags {
+            b.flag(f);
         }
         if self.warnings_are_errors {
             b.warnings(true).extra_warnings(true).warnings_into_errors(true);

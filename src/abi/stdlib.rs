@@ -145,11 +145,7 @@ unsafe fn mkstemp_common(name: &'static str, t: *mut c_char, suffix: c_int, flag
         // SAFETY: per the caller.
         let tpl = unsafe { template(t) }?;
         let suffix = usize::try_from(suffix).map_err(|_| Errno::EINVAL)?;
-        // The template slice lacks the terminator; the kernel function reads
-        // it with the terminator, so give it the full buffer.
-        // SAFETY: the byte after the slice is the string's terminator.
-        let full = unsafe { std::slice::from_raw_parts_mut(tpl.as_mut_ptr(), tpl.len() + 1) };
-        fsops::mkstemp(me(), full, suffix + 1, flags)
+        fsops::mkstemp(me(), tpl, suffix, flags)
     })
 }
 
@@ -187,9 +183,7 @@ pub unsafe extern "C" fn tvm_mkdtemp(t: *mut c_char) -> *mut c_char {
     sys_ptr("mkdtemp", || {
         // SAFETY: the caller passes a writable NUL-terminated template.
         let tpl = unsafe { template(t) }?;
-        // SAFETY: the byte after the slice is the string's terminator.
-        let full = unsafe { std::slice::from_raw_parts_mut(tpl.as_mut_ptr(), tpl.len() + 1) };
-        fsops::mkdtemp(me(), full)?;
+        fsops::mkdtemp(me(), tpl)?;
         Ok(t)
     })
 }

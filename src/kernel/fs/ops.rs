@@ -257,36 +257,35 @@ fn randomize_template(template: &mut [u8], suffix: usize) -> KResult<()> {
 /// How many names mkstemp tries before giving up (glibc's TMP_MAX order).
 const TEMP_ATTEMPTS: usize = 62 * 62 * 62;
 
+/// Tries random names from `template` (its bytes, no terminator; edited in
+/// place) until `create` succeeds or fails with something other than EEXIST.
+fn create_unique<T>(template: &mut [u8], suffix: usize, mut create: impl FnMut(&CStr) -> KResult<T>) -> KResult<T> {
+    let saved = template.to_vec();
+    for _ in 0..TEMP_ATTEMPTS {
+        template.copy_from_slice(&saved);
+        randomize_template(template, suffix)?;
+        let path = std::ffi::CString::new(template.to_vec()).map_err(|_| Errno::EINVAL)?;
+        match create(&path) {
+            Err(Errno::EEXIST) => continue,
+            r => return r,
+        }
+    }
+    template.copy_from_slice(&saved);
+    Err(Errno::EEXIST)
+}
+
 /// mkostemps(3): creates a unique file from `template` (edited in place).
 pub fn mkstemp(task: &Task, template: &mut [u8], suffix: usize, flags: c_int) -> KResult<c_int> {
     let allowed = libc::O_APPEND | libc::O_CLOEXEC | libc::O_SYNC | libc::O_DSYNC | libc::O_NOATIME | libc::O_DIRECT;
     if flags & !allowed != 0 {
         return Err(Errno::EINVAL);
     }
-    let saved = template.to_vec();
-    for _ in 0..TEMP_ATTEMPTS {
-        template.copy_from_slice(&saved);
-        randomize_template(template, suffix)?;
-        let path = CStr::from_bytes_until_nul(template).map_err(|_| Errno::EINVAL)?.to_owned();
-        match openat(task, libc::AT_FDCWD, &path, libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | flags, 0o600) {
-            Err(Errno::EEXIST) => continue,
-            r => return r,
-        }
-    }
-    Err(Errno::EEXIST)
+    create_unique(template, suffix, |p| {
+        openat(task, libc::AT_FDCWD, p, libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | flags, 0o600)
+    })
 }
 
 /// mkdtemp(3): creates a unique directory from `template`.
 pub fn mkdtemp(task: &Task, template: &mut [u8]) -> KResult<()> {
-    let saved = template.to_vec();
-    for _ in 0..TEMP_ATTEMPTS {
-        template.copy_from_slice(&saved);
-        randomize_template(template, 0)?;
-        let path = CStr::from_bytes_until_nul(template).map_err(|_| Errno::EINVAL)?.to_owned();
-        match mkdirat(task, libc::AT_FDCWD, &path, 0o700) {
-            Err(Errno::EEXIST) => continue,
-            r => return r,
-        }
-    }
-    Err(Errno::EEXIST)
+    create_unique(template, 0, |p| mkdirat(task, libc::AT_FDCWD, p, 0o700))
 }

@@ -1,0 +1,32 @@
+/* `tvm ps` lists running tasks with their command line; `tvm lsof` lists
+ * their descriptors; bad usage exits 2. */
+#include "tvmtest.h"
+
+int main(void)
+{
+    int p[2];
+    CHECK_OK(pipe(p));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+    posix_spawn_file_actions_addclose(&fa, p[1]);
+    pid_t pid = spawn_helper(&fa, "wait_eof", "0", NULL);
+    close(p[0]);
+
+    char out[16384], line[128];
+    CHECK_EQ(capture_helper(out, sizeof out, "../bin/tvm", "ps", NULL), 0);
+    CHECK(strncmp(out, "  PID  PPID  PGID   SID STAT COMMAND\n", 37) == 0);
+    snprintf(line, sizeof line, "%5d %5d %5d %5d R    wait_eof 0\n", (int)pid, (int)getpid(), (int)getpgrp(), (int)getsid(0));
+    CHECK(strstr(out, line) != NULL);
+    CHECK(strstr(out, "    1     0     1     1 R    init\n") != NULL);
+
+    CHECK_EQ(capture_helper(out, sizeof out, "../bin/tvm", "lsof", NULL), 0);
+    snprintf(line, sizeof line, "%5d    0 FIFO r ", (int)pid);
+    CHECK(strstr(out, line) != NULL);
+
+    CHECK_EQ(WEXITSTATUS(capture_helper(out, sizeof out, "../bin/tvm", NULL)), 2);
+    CHECK_EQ(WEXITSTATUS(capture_helper(out, sizeof out, "../bin/tvm", "bogus", NULL)), 2);
+    close(p[1]);
+    CHECK_EQ(wait_exit(pid), 0);
+    return 0;
+}
