@@ -12,6 +12,8 @@
 //! - `programs`: the program registry and built-in programs;
 //! - `testkit`: the `test_tvm` runner.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod abi;
 pub mod arch;
 pub mod kernel;

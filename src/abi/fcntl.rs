@@ -24,6 +24,7 @@ pub unsafe extern "C" fn tvm_creat(path: *const c_char, mode: libc::mode_t) -> c
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html>
 #[no_mangle]
-pub extern "C" fn tvm_fcntl_arg(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
-    sys("fcntl", || ops::fcntl(me(), fd, cmd, arg))
+pub unsafe extern "C" fn tvm_fcntl_arg(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
+    // SAFETY: `arg` is the caller's argument for `cmd`, passed on as given.
+    sys("fcntl", || unsafe { ops::fcntl(me(), fd, cmd, arg) })
 }

@@ -10,6 +10,11 @@
 //! header (include/tvm_shim.h); variadic entry points (open, fcntl, ioctl,
 //! execl, dprintf) live in `variadic.c`, which calls the fixed-argument
 //! functions here.
+//!
+//! Safety: every `unsafe extern "C"` function here has the contract of the C
+//! function it implements: pointer arguments are valid as its POSIX page
+//! requires. That is stated once, here, instead of on each function.
+#![allow(clippy::missing_safety_doc)]
 
 pub mod fcntl;
 pub mod poll;

@@ -100,7 +100,8 @@ pub unsafe extern "C" fn tvm_putenv(string: *mut c_char) -> c_int {
         if string.is_null() {
             return Err(Errno::EINVAL);
         }
-        with_image(|img| img.env.put_string(&mut img.heap, string)).map(|()| 0)
+        // SAFETY: putenv's contract: a NUL-terminated string that stays alive.
+        with_image(|img| unsafe { img.env.put_string(&mut img.heap, string) }).map(|()| 0)
     })
 }
 

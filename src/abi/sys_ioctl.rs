@@ -7,6 +7,7 @@ use crate::kernel::fd::ops;
 
 /// ioctl(2) with its argument already read.
 #[no_mangle]
-pub extern "C" fn tvm_ioctl_arg(fd: c_int, req: c_ulong, arg: *mut c_void) -> c_int {
-    sys("ioctl", || ops::ioctl(me(), fd, req, arg))
+pub unsafe extern "C" fn tvm_ioctl_arg(fd: c_int, req: c_ulong, arg: *mut c_void) -> c_int {
+    // SAFETY: `arg` is the caller's argument for `req`, passed on as given.
+    sys("ioctl", || unsafe { ops::ioctl(me(), fd, req, arg) })
 }

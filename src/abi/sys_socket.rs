@@ -32,7 +32,8 @@ pub unsafe extern "C" fn tvm_socketpair(domain: c_int, ty: c_int, proto: c_int, 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/bind.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_bind(fd: c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> c_int {
-    sys("bind", || socket::bind(me(), fd, addr, len).map(|()| 0))
+    // SAFETY: the caller passes `len` bytes of address.
+    sys("bind", || unsafe { socket::bind(me(), fd, addr, len) }.map(|()| 0))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/listen.html>
@@ -44,7 +45,8 @@ pub extern "C" fn tvm_listen(fd: c_int, backlog: c_int) -> c_int {
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_accept(fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> c_int {
-    sys("accept", || socket::accept(me(), fd, addr, len, 0))
+    // SAFETY: addr/len are the caller's out-parameters.
+    sys("accept", || unsafe { socket::accept(me(), fd, addr, len, 0) })
 }
 
 /// accept4(2).
@@ -55,13 +57,15 @@ pub unsafe extern "C" fn tvm_accept4(
     len: *mut libc::socklen_t,
     flags: c_int,
 ) -> c_int {
-    sys("accept4", || socket::accept(me(), fd, addr, len, flags))
+    // SAFETY: addr/len are the caller's out-parameters.
+    sys("accept4", || unsafe { socket::accept(me(), fd, addr, len, flags) })
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/connect.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_connect(fd: c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> c_int {
-    sys("connect", || socket::connect(me(), fd, addr, len).map(|()| 0))
+    // SAFETY: the caller passes `len` bytes of address.
+    sys("connect", || unsafe { socket::connect(me(), fd, addr, len) }.map(|()| 0))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/send.html>
@@ -84,7 +88,8 @@ pub unsafe extern "C" fn tvm_sendto(
     sys("sendto", || {
         // SAFETY: the caller passes a buffer of `len` bytes.
         let data = unsafe { buf(b, len) }?;
-        socket::sendto(me(), fd, data, flags, addr, alen).map(|n| n as isize)
+        // SAFETY: the caller passes `alen` bytes of address (or null).
+        unsafe { socket::sendto(me(), fd, data, flags, addr, alen) }.map(|n| n as isize)
     })
 }
 
@@ -120,7 +125,8 @@ pub unsafe extern "C" fn tvm_recvfrom(
     sys("recvfrom", || {
         // SAFETY: the caller passes a buffer of `len` bytes.
         let data = unsafe { buf_mut(b, len) }?;
-        socket::recvfrom(me(), fd, data, flags, addr, alen).map(|n| n as isize)
+        // SAFETY: addr/alen are the caller's out-parameters (or null).
+        unsafe { socket::recvfrom(me(), fd, data, flags, addr, alen) }.map(|n| n as isize)
     })
 }
 
@@ -151,7 +157,8 @@ pub unsafe extern "C" fn tvm_getsockopt(
     val: *mut c_void,
     len: *mut libc::socklen_t,
 ) -> c_int {
-    sys("getsockopt", || socket::getsockopt(me(), fd, level, name, val, len).map(|()| 0))
+    // SAFETY: val/len are the caller's out-parameters.
+    sys("getsockopt", || unsafe { socket::getsockopt(me(), fd, level, name, val, len) }.map(|()| 0))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setsockopt.html>
@@ -163,17 +170,20 @@ pub unsafe extern "C" fn tvm_setsockopt(
     val: *const c_void,
     len: libc::socklen_t,
 ) -> c_int {
-    sys("setsockopt", || socket::setsockopt(me(), fd, level, name, val, len).map(|()| 0))
+    // SAFETY: the caller passes `len` bytes at `val`.
+    sys("setsockopt", || unsafe { socket::setsockopt(me(), fd, level, name, val, len) }.map(|()| 0))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getsockname.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_getsockname(fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> c_int {
-    sys("getsockname", || socket::getsockname(me(), fd, addr, len).map(|()| 0))
+    // SAFETY: addr/len are the caller's out-parameters.
+    sys("getsockname", || unsafe { socket::getsockname(me(), fd, addr, len) }.map(|()| 0))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getpeername.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_getpeername(fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> c_int {
-    sys("getpeername", || socket::getpeername(me(), fd, addr, len).map(|()| 0))
+    // SAFETY: addr/len are the caller's out-parameters.
+    sys("getpeername", || unsafe { socket::getpeername(me(), fd, addr, len) }.map(|()| 0))
 }

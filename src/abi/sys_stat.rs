@@ -125,7 +125,8 @@ pub unsafe extern "C" fn tvm_utimensat(
     sys("utimensat", || {
         // SAFETY: a non-null path is NUL-terminated per the caller.
         let p = if path.is_null() { None } else { Some(unsafe { cstr(path) }?) };
-        fsops::utimensat(me(), dirfd, p, times, flags).map(|()| 0)
+        // SAFETY: `times` is the caller's null or two-timespec array.
+        unsafe { fsops::utimensat(me(), dirfd, p, times, flags) }.map(|()| 0)
     })
 }
 

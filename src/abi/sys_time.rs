@@ -36,7 +36,8 @@ fn utimes_at(
     flags: c_int,
 ) -> KResult<c_int> {
     let p = ts.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
-    fsops::utimensat(me(), dirfd, path, p, flags).map(|()| 0)
+    // SAFETY: `p` is null or points at the two timespecs in `ts`.
+    unsafe { fsops::utimensat(me(), dirfd, path, p, flags) }.map(|()| 0)
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/utimes.html>

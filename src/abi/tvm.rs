@@ -6,9 +6,10 @@ use std::ffi::{c_char, c_int, CStr, CString};
 use crate::kernel::{boot, Errno};
 use crate::programs;
 
-/// The signature of a program's entry point: a C `main`.
+/// A program's entry point: a C `main`.
 #[allow(non_camel_case_types)]
-pub type tvm_main_t = unsafe extern "C" fn(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int;
+pub type tvm_main_t =
+    Option<unsafe extern "C" fn(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int>;
 
 /// Prepares the runtime in this host process. Called implicitly by
 /// `tvm_run`; returns 0, or -1 with errno set.
@@ -24,7 +25,7 @@ pub extern "C" fn tvm_init() -> c_int {
 /// # Safety
 /// `path` must be a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn tvm_register_program(path: *const c_char, main: Option<tvm_main_t>) -> c_int {
+pub unsafe extern "C" fn tvm_register_program(path: *const c_char, main: tvm_main_t) -> c_int {
     super::sys("tvm_register_program", || {
         let main = main.ok_or(Errno::EINVAL)?;
         // SAFETY: the caller passes a NUL-terminated path.
@@ -36,7 +37,8 @@ pub unsafe extern "C" fn tvm_register_program(path: *const c_char, main: Option<
 /// Runs the program registered at `path` as the first task, with `argv`
 /// (`argc` strings), this process's stdio, cwd and environment, and waits
 /// for it. Returns its exit status (128 + signal number if a signal ended
-/// it), or -1 with errno ENOENT when no program is registered at `path`.
+/// it), or -1 with errno ENOENT when no program is registered at `path`,
+/// or EBUSY when called from a task or a second time.
 ///
 /// # Safety
 /// `path` must be a NUL-terminated string and `argv` an array of `argc`

@@ -29,9 +29,11 @@ struct Cli {
 
 fn programs_help() -> String {
     programs::register_builtins();
-    let mut names: Vec<String> = programs::all().into_iter().map(|(p, _)| p).collect();
+    let mut names: Vec<String> =
+        programs::all().into_iter().filter_map(|(p, _)| p.rsplit('/').next().map(str::to_string)).collect();
+    names.sort();
     names.dedup();
-    format!("Programs:\n  {}", names.join("\n  "))
+    format!("Programs: {}", names.join(" "))
 }
 
 fn run(program: &str, argv0: &[u8], args: &[OsString]) -> ExitCode {

@@ -107,7 +107,13 @@ fn host_environment() -> Vec<CString> {
 /// Runs `program` with `argv` as the first task, with the host process's
 /// stdio, working directory, umask and environment, and waits for it to
 /// end. Returns its wait status.
+///
+/// EBUSY when called from a task, or when a first task already ran: the
+/// host process has one first task.
 pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
+    if super::task::try_current().is_some() {
+        return Err(Errno::EBUSY);
+    }
     init()?;
     let host = HOST.get().ok_or(Errno::EAGAIN)?;
     let mut files = FdTable::new(host.fd_limit);
@@ -124,6 +130,9 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     let cmdline = cmdline_of(&argv);
     let task = {
         let mut t = table::lock();
+        if t.has_first() {
+            return Err(Errno::EBUSY);
+        }
         let pid = t.alloc_pid()?;
         let task = Arc::new(Task::new(pid, files, fs, SignalState::default(), Limits::from_host(host.fd_limit))?);
         t.insert(Proc {

@@ -36,6 +36,8 @@ impl ImageHeap {
 
     /// Resizes an allocation made by this heap (or allocates when `p` is
     /// null). On failure the old block is left untouched and null returned.
+    /// Safe: `p` is checked against the heap's own allocations first.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn realloc(&mut self, p: *mut c_void, size: usize) -> *mut c_void {
         if p.is_null() {
             return self.alloc(size);
@@ -67,6 +69,7 @@ impl ImageHeap {
     }
 
     /// Frees an allocation of this heap; pointers it does not own are ignored.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn free(&mut self, p: *mut c_void) {
         if self.live.remove(&(p as usize)) {
             // SAFETY: `p` was allocated by this heap and is freed once.

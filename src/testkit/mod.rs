@@ -60,8 +60,7 @@ struct Cli {
     #[arg(long = "nocapture", hide = true)]
     nocapture: bool,
     /// Filters from `cargo test FILTER`, like -k; after --run-one, the
-    /// program's arguments
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    /// program's arguments (after `--`)
     rest: Vec<String>,
 }
 
@@ -194,7 +193,7 @@ pub fn main(programs: &'static [GuestProgram], shim_table: &[*const std::ffi::c_
     }
     outside::set_shim_table(shim_table.iter().filter(|p| p.is_null()).count(), shim_table.len());
     let mut keywords = cli.keyword.clone();
-    keywords.extend(cli.rest.iter().filter(|a| !a.starts_with('-')).cloned());
+    keywords.extend(cli.rest.iter().cloned());
     let tests: Vec<Test> = all_tests(programs).into_iter().filter(|t| selected(t.name(), &keywords)).collect();
 
     if cli.list {

@@ -50,7 +50,11 @@ pub fn dup3(task: &Task, oldfd: c_int, newfd: c_int, flags: c_int) -> KResult<c_
 }
 
 /// fcntl(2). `arg` is the raw third argument (an int or a pointer).
-pub fn fcntl(task: &Task, fd: c_int, cmd: c_int, arg: c_ulong) -> KResult<c_int> {
+///
+/// # Safety
+/// For commands that take a pointer (the locking ones), `arg` must be a
+/// valid `struct flock` pointer.
+pub unsafe fn fcntl(task: &Task, fd: c_int, cmd: c_int, arg: c_ulong) -> KResult<c_int> {
     match cmd {
         libc::F_DUPFD | libc::F_DUPFD_CLOEXEC => {
             let mut t = task.files.lock();
@@ -69,7 +73,10 @@ pub fn fcntl(task: &Task, fd: c_int, cmd: c_int, arg: c_ulong) -> KResult<c_int>
         }
         libc::F_GETFL => file(task, fd)?.status_flags(),
         libc::F_SETFL => file(task, fd)?.set_status_flags(arg as c_int).map(|()| 0),
-        libc::F_GETLK | libc::F_SETLK | libc::F_SETLKW => record_lock(task, fd, cmd, arg as *mut libc::flock),
+        // SAFETY: per this function's contract, `arg` is a struct flock pointer.
+        libc::F_GETLK | libc::F_SETLK | libc::F_SETLKW => unsafe {
+            record_lock(task, fd, cmd, arg as *mut libc::flock)
+        },
         libc::F_OFD_GETLK | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => {
             let f = file(task, fd)?;
             // SAFETY: the caller passes a struct flock pointer for these commands.
@@ -91,7 +98,10 @@ pub fn fcntl(task: &Task, fd: c_int, cmd: c_int, arg: c_ulong) -> KResult<c_int>
 /// tasks could never conflict with each other; they are mapped onto the
 /// host's open-file-description locks, which conflict between descriptions.
 /// See docs/files.md.
-fn record_lock(task: &Task, fd: c_int, cmd: c_int, lk: *mut libc::flock) -> KResult<c_int> {
+///
+/// # Safety
+/// `lk` must be null or a valid `struct flock` pointer.
+unsafe fn record_lock(task: &Task, fd: c_int, cmd: c_int, lk: *mut libc::flock) -> KResult<c_int> {
     let f = file(task, fd)?;
     if lk.is_null() {
         return Err(Errno::EFAULT);
@@ -115,7 +125,10 @@ fn record_lock(task: &Task, fd: c_int, cmd: c_int, lk: *mut libc::flock) -> KRes
 /// ioctl(2) for the requests the runtime knows. Terminal requests on host
 /// terminals go to the host; requests that carry process ids are not
 /// passed on (ENOTTY) since host pids mean nothing to tasks.
-pub fn ioctl(task: &Task, fd: c_int, req: c_ulong, arg: *mut c_void) -> KResult<c_int> {
+///
+/// # Safety
+/// `arg` must be what `req` expects (a pointer to the request's argument).
+pub unsafe fn ioctl(task: &Task, fd: c_int, req: c_ulong, arg: *mut c_void) -> KResult<c_int> {
     match req {
         libc::FIOCLEX | libc::FIONCLEX => {
             task.files.lock().slot_mut(fd)?.cloexec = req == libc::FIOCLEX;

@@ -34,12 +34,7 @@ pub fn poll(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KResul
     }
     let any_invalid = invalid.iter().any(|&b| b);
     let deadline = if any_invalid { Deadline::after(Some(Default::default())) } else { deadline };
-    loop {
-        match block::wait_fds(task, &mut host, deadline)? {
-            Woke::Nudged => continue,
-            Woke::Ready(_) | Woke::TimedOut => break,
-        }
-    }
+    while block::wait_fds(task, &mut host, deadline)? == Woke::Nudged {}
     let mut n = 0;
     for ((p, hp), bad) in fds.iter_mut().zip(&host).zip(&invalid) {
         p.revents = if *bad { libc::POLLNVAL } else { hp.revents };

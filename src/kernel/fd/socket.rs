@@ -68,7 +68,10 @@ pub struct Addr {
 
 impl Addr {
     /// Reads the address at `ptr` (`len` bytes) for `task`.
-    pub fn new(task: &Task, ptr: *const libc::sockaddr, len: libc::socklen_t) -> KResult<Addr> {
+    ///
+    /// # Safety
+    /// `ptr` must be null or point to `len` readable bytes.
+    pub unsafe fn new(task: &Task, ptr: *const libc::sockaddr, len: libc::socklen_t) -> KResult<Addr> {
         let mut a = Addr { ptr, len, rewritten: None, unix_path: None };
         if ptr.is_null() || (len as usize) <= SUN_PATH_OFFSET {
             return Ok(a);
@@ -119,9 +122,13 @@ impl Addr {
 }
 
 /// bind(2).
-pub fn bind(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> KResult<()> {
+///
+/// # Safety
+/// `addr` must be null or point to `len` readable bytes.
+pub unsafe fn bind(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> KResult<()> {
     let f = file(task, fd)?;
-    let a = Addr::new(task, addr, len)?;
+    // SAFETY: per this function's contract.
+    let a = unsafe { Addr::new(task, addr, len) }?;
     // SAFETY: the address is the caller's or our rewritten copy, `len` long.
     host(unsafe { libc::bind(f.host_fd(), a.ptr(), a.len()) })?;
     if let Some(p) = &a.unix_path {
@@ -133,9 +140,13 @@ pub fn bind(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: libc::sock
 }
 
 /// connect(2); a blocking connect waits for the handshake interruptibly.
-pub fn connect(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> KResult<()> {
+///
+/// # Safety
+/// `addr` must be null or point to `len` readable bytes.
+pub unsafe fn connect(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> KResult<()> {
     let f = file(task, fd)?;
-    let a = Addr::new(task, addr, len)?;
+    // SAFETY: per this function's contract.
+    let a = unsafe { Addr::new(task, addr, len) }?;
     loop {
         // SAFETY: the address is the caller's or our rewritten copy.
         match host(unsafe { libc::connect(f.host_fd(), a.ptr(), a.len()) }) {
@@ -167,7 +178,10 @@ pub fn listen(task: &Task, fd: c_int, backlog: c_int) -> KResult<()> {
 }
 
 /// accept4(2).
-pub fn accept(
+///
+/// # Safety
+/// `addr` and `len` must be null or valid out-parameters as accept(2) says.
+pub unsafe fn accept(
     task: &Task,
     fd: c_int,
     addr: *mut libc::sockaddr,
@@ -189,7 +203,10 @@ pub fn accept(
 }
 
 /// sendto(2) (send(2) with a null address).
-pub fn sendto(
+///
+/// # Safety
+/// `addr` must be null or point to `len` readable bytes.
+pub unsafe fn sendto(
     task: &Task,
     fd: c_int,
     buf: &[u8],
@@ -198,7 +215,8 @@ pub fn sendto(
     len: libc::socklen_t,
 ) -> KResult<usize> {
     let f = file(task, fd)?;
-    let a = Addr::new(task, addr, len)?;
+    // SAFETY: per this function's contract.
+    let a = unsafe { Addr::new(task, addr, len) }?;
     let h = f.host_fd();
     let flags = flags | libc::MSG_NOSIGNAL;
     let nonblock_call = flags & libc::MSG_DONTWAIT != 0;
@@ -221,7 +239,10 @@ fn send_loop(
 }
 
 /// recvfrom(2) (recv(2) with null address pointers).
-pub fn recvfrom(
+///
+/// # Safety
+/// `addr` and `len` must be null or valid out-parameters as recvfrom(2) says.
+pub unsafe fn recvfrom(
     task: &Task,
     fd: c_int,
     buf: &mut [u8],
@@ -293,13 +314,14 @@ unsafe fn for_each_rights(msg: &libc::msghdr, mut each: impl FnMut(*mut c_int)) 
 pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KResult<usize> {
     let f = file(task, fd)?;
     let mut m = *msg;
-    let a = Addr::new(task, m.msg_name.cast(), m.msg_namelen)?;
+    // SAFETY: the caller's msghdr names `msg_namelen` bytes at `msg_name`.
+    let a = unsafe { Addr::new(task, m.msg_name.cast(), m.msg_namelen) }?;
     m.msg_name = a.ptr() as *mut c_void;
     m.msg_namelen = a.len();
     let mut control = Vec::new();
     let mut passed: Vec<Arc<OpenFile>> = Vec::new();
     if !m.msg_control.is_null() && m.msg_controllen > 0 {
-        control = copy_control(m.msg_control, m.msg_controllen as usize);
+        control = copy_control(m.msg_control, m.msg_controllen as _);
         m.msg_control = control.as_mut_ptr().cast();
         let table = task.files.lock();
         let mut bad = false;
@@ -321,7 +343,7 @@ pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KRes
         &[][..]
     } else {
         // SAFETY: the caller's msghdr describes msg_iovlen iovecs.
-        unsafe { std::slice::from_raw_parts(m.msg_iov, m.msg_iovlen as usize) }
+        unsafe { std::slice::from_raw_parts(m.msg_iov, m.msg_iovlen as _) }
     };
     let total: usize = iov.iter().map(|v| v.iov_len).sum();
     let h = f.host_fd();
@@ -384,7 +406,11 @@ pub fn shutdown(task: &Task, fd: c_int, how: c_int) -> KResult<()> {
     host(unsafe { libc::shutdown(f.host_fd(), how) }).map(drop)
 }
 
-pub fn getsockopt(
+/// getsockopt(2).
+///
+/// # Safety
+/// `val` and `len` must be valid out-parameters as getsockopt(2) says.
+pub unsafe fn getsockopt(
     task: &Task,
     fd: c_int,
     level: c_int,
@@ -397,7 +423,11 @@ pub fn getsockopt(
     host(unsafe { libc::getsockopt(f.host_fd(), level, name, val, len) }).map(drop)
 }
 
-pub fn setsockopt(
+/// setsockopt(2).
+///
+/// # Safety
+/// `val` must point to `len` readable bytes.
+pub unsafe fn setsockopt(
     task: &Task,
     fd: c_int,
     level: c_int,
@@ -410,13 +440,21 @@ pub fn setsockopt(
     host(unsafe { libc::setsockopt(f.host_fd(), level, name, val, len) }).map(drop)
 }
 
-pub fn getsockname(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> KResult<()> {
+/// getsockname(2).
+///
+/// # Safety
+/// `addr` and `len` must be valid out-parameters.
+pub unsafe fn getsockname(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: addr/len are the caller's out-parameters.
     host(unsafe { libc::getsockname(f.host_fd(), addr, len) }).map(drop)
 }
 
-pub fn getpeername(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> KResult<()> {
+/// getpeername(2).
+///
+/// # Safety
+/// `addr` and `len` must be valid out-parameters.
+pub unsafe fn getpeername(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: addr/len are the caller's out-parameters.
     host(unsafe { libc::getpeername(f.host_fd(), addr, len) }).map(drop)

@@ -159,7 +159,10 @@ pub fn faccessat(task: &Task, dirfd: c_int, path: &CStr, mode: c_int, flags: c_i
 }
 
 /// utimensat(2); a null path means the descriptor itself (futimens).
-pub fn utimensat(
+///
+/// # Safety
+/// `times` must be null or point to two timespecs.
+pub unsafe fn utimensat(
     task: &Task,
     dirfd: c_int,
     path: Option<&CStr>,

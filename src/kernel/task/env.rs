@@ -140,7 +140,11 @@ impl Environ {
 
     /// putenv(3): the string itself becomes part of the environment. A
     /// string without `=` removes the variable, as glibc does.
-    pub fn put_string(&mut self, heap: &mut ImageHeap, string: *mut c_char) -> KResult<()> {
+    ///
+    /// # Safety
+    /// `string` must be a NUL-terminated string that outlives its use in
+    /// the environment (putenv's own contract).
+    pub unsafe fn put_string(&mut self, heap: &mut ImageHeap, string: *mut c_char) -> KResult<()> {
         // SAFETY: the caller passes a NUL-terminated string.
         let bytes = unsafe { CStr::from_ptr(string) }.to_bytes();
         match bytes.iter().position(|&b| b == b'=') {

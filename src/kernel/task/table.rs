@@ -125,6 +125,11 @@ impl TaskTable {
         Some(proc)
     }
 
+    /// Whether the host process's first task was started.
+    pub fn has_first(&self) -> bool {
+        self.first.is_some()
+    }
+
     /// Marks the host process's main task.
     pub fn set_first(&mut self, pid: Pid) {
         self.first = Some(pid);
