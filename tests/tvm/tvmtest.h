@@ -9,6 +9,7 @@
 #define TVMTEST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,6 +149,32 @@ static inline size_t read_all(int fd, char *buf, size_t cap)
     return len;
 }
 
+/* Spawns PATH with argv, envp and attributes `at` (may be NULL), its
+ * stdout on a pipe; stores the output in `out` (capacity `cap`), the pid in
+ * `*pid` (when not NULL), and returns the wait status. */
+static inline int capture_spawn(char *out, size_t cap, pid_t *pid, const char *path, char *const argv[],
+                                char *const envp[], const posix_spawnattr_t *at)
+{
+    int p[2];
+    CHECK_OK(pipe(p));
+    posix_spawn_file_actions_t fa;
+    CHECK_EQ(posix_spawn_file_actions_init(&fa), 0);
+    CHECK_EQ(posix_spawn_file_actions_adddup2(&fa, p[1], 1), 0);
+    CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[0]), 0);
+    CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[1]), 0);
+    pid_t child;
+    int e = posix_spawn(&child, path, &fa, at, argv, envp);
+    if (e != 0)
+        FAIL("posix_spawn %s: %s", path, strerror(e));
+    posix_spawn_file_actions_destroy(&fa);
+    close(p[1]);
+    read_all(p[0], out, cap);
+    close(p[0]);
+    if (pid != NULL)
+        *pid = child;
+    return wait_status(child);
+}
+
 /* Runs helper NAME (args up to NULL) with its stdout on a pipe; stores the
  * output in `out` (capacity `cap`) and returns the wait status. */
 static inline int capture_helper(char *out, size_t cap, const char *name, ...)
@@ -158,22 +185,29 @@ static inline int capture_helper(char *out, size_t cap, const char *name, ...)
     va_start(ap, name);
     tvmtest_argv(path, sizeof path, argv, 64, name, ap);
     va_end(ap);
+    return capture_spawn(out, cap, NULL, path, argv, environ, NULL);
+}
+
+/* Spawns wait_eof CODE (attributes `at`, may be NULL) blocked reading a
+ * pipe; stores the pipe's write end in `*release` (closing it lets the child
+ * exit with CODE) and returns the child's pid. */
+static inline pid_t spawn_blocked(int *release, const posix_spawnattr_t *at, const char *code)
+{
+    /* Close-on-exec, so later children never hold this pipe open. */
     int p[2];
-    CHECK_OK(pipe(p));
+    CHECK_OK(pipe2(p, O_CLOEXEC));
     posix_spawn_file_actions_t fa;
     CHECK_EQ(posix_spawn_file_actions_init(&fa), 0);
-    CHECK_EQ(posix_spawn_file_actions_adddup2(&fa, p[1], 1), 0);
-    CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[0]), 0);
-    CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[1]), 0);
+    CHECK_EQ(posix_spawn_file_actions_adddup2(&fa, p[0], 0), 0);
+    char *argv[] = { "wait_eof", (char *)code, NULL };
     pid_t pid;
-    int e = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+    int e = posix_spawn(&pid, TVMTEST_DIR "wait_eof", &fa, at, argv, environ);
     if (e != 0)
-        FAIL("posix_spawn %s: %s", path, strerror(e));
+        FAIL("posix_spawn wait_eof: %s", strerror(e));
     posix_spawn_file_actions_destroy(&fa);
-    close(p[1]);
-    read_all(p[0], out, cap);
     close(p[0]);
-    return wait_status(pid);
+    *release = p[1];
+    return pid;
 }
 
 /* Whether descriptor `fd` is open. */

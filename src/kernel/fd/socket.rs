@@ -20,9 +20,10 @@ use crate::kernel::{host, Errno, KResult};
 
 const SUN_PATH_OFFSET: usize = std::mem::offset_of!(libc::sockaddr_un, sun_path);
 
-fn socket_flags(ty: c_int) -> KResult<(c_int, bool, bool)> {
+/// Splits a socket type into the base type and its NONBLOCK/CLOEXEC flags.
+fn socket_flags(ty: c_int) -> (c_int, bool, bool) {
     let flags = ty & (libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC);
-    Ok((ty & !flags, flags & libc::SOCK_NONBLOCK != 0, flags & libc::SOCK_CLOEXEC != 0))
+    (ty & !flags, flags & libc::SOCK_NONBLOCK != 0, flags & libc::SOCK_CLOEXEC != 0)
 }
 
 fn install(task: &Task, fd: OwnedFd, nonblock: bool, cloexec: bool) -> KResult<c_int> {
@@ -32,7 +33,7 @@ fn install(task: &Task, fd: OwnedFd, nonblock: bool, cloexec: bool) -> KResult<c
 
 /// socket(2).
 pub fn socket(task: &Task, domain: c_int, ty: c_int, proto: c_int) -> KResult<c_int> {
-    let (base, nb, ce) = socket_flags(ty)?;
+    let (base, nb, ce) = socket_flags(ty);
     // SAFETY: integer arguments only.
     let fd = host(unsafe { libc::socket(domain, base | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, proto) })?;
     // SAFETY: `fd` is a fresh descriptor.
@@ -41,7 +42,7 @@ pub fn socket(task: &Task, domain: c_int, ty: c_int, proto: c_int) -> KResult<c_
 
 /// socketpair(2).
 pub fn socketpair(task: &Task, domain: c_int, ty: c_int, proto: c_int) -> KResult<[c_int; 2]> {
-    let (base, nb, ce) = socket_flags(ty)?;
+    let (base, nb, ce) = socket_flags(ty);
     let mut sv = [0 as c_int; 2];
     // SAFETY: `sv` has room for two descriptors.
     host(unsafe { libc::socketpair(domain, base | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, proto, sv.as_mut_ptr()) })?;

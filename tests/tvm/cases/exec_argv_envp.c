@@ -20,16 +20,7 @@ int main(void)
         argv[i] = store[i - 1];
     }
     argv[257] = NULL;
-    int p[2];
-    CHECK_OK(pipe(p));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    pid_t pid;
-    CHECK_EQ(posix_spawn(&pid, TVMTEST_DIR "echo_args", &fa, NULL, argv, environ), 0);
-    close(p[1]);
-    read_all(p[0], out, sizeof out);
-    CHECK_EQ(wait_exit(pid), 0);
+    CHECK_EQ(capture_spawn(out, sizeof out, NULL, TVMTEST_DIR "echo_args", argv, environ, NULL), 0);
     CHECK(strncmp(out, "argc=257\n0:echo_args\n1:a1\n", 26) == 0);
     CHECK(strstr(out, "\n256:a256\n") != NULL);
     return 0;

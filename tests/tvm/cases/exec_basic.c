@@ -4,17 +4,10 @@
 
 int main(void)
 {
-    int p[2];
-    CHECK_OK(pipe(p));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    posix_spawn_file_actions_addclose(&fa, p[0]);
-    pid_t pid = spawn_helper(&fa, "exec_to", TVMTEST_DIR "print_ids", "print_ids", NULL);
-    close(p[1]);
     char out[128];
-    read_all(p[0], out, sizeof out);
-    CHECK_EQ(wait_exit(pid), 0);
+    pid_t pid;
+    char *ids[] = { "exec_to", TVMTEST_DIR "print_ids", "print_ids", NULL };
+    CHECK_EQ(capture_spawn(out, sizeof out, &pid, TVMTEST_DIR "exec_to", ids, environ, NULL), 0);
     int cpid, cppid, cpgid, csid;
     CHECK_EQ(sscanf(out, "%d %d %d %d", &cpid, &cppid, &cpgid, &csid), 4);
     CHECK_EQ(cpid, pid);
@@ -24,15 +17,9 @@ int main(void)
     CHECK_EQ(wait_exit(pid), 33);
 
     /* A chain of execs keeps the pid. */
-    CHECK_OK(pipe(p));
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    posix_spawn_file_actions_addclose(&fa, p[0]);
-    pid = spawn_helper(&fa, "exec_to", TVMTEST_DIR "exec_to", "exec_to", TVMTEST_DIR "exec_to", "exec_to",
-                       TVMTEST_DIR "print_ids", "print_ids", NULL);
-    close(p[1]);
-    read_all(p[0], out, sizeof out);
-    CHECK_EQ(wait_exit(pid), 0);
+    char *chain[] = { "exec_to", TVMTEST_DIR "exec_to", "exec_to", TVMTEST_DIR "exec_to", "exec_to",
+                      TVMTEST_DIR "print_ids", "print_ids", NULL };
+    CHECK_EQ(capture_spawn(out, sizeof out, &pid, TVMTEST_DIR "exec_to", chain, environ, NULL), 0);
     CHECK_EQ(atoi(out), pid);
     return 0;
 }

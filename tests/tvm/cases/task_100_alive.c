@@ -9,21 +9,9 @@ int main(void)
     int wr[N];
     pid_t pids[N];
     for (int i = 0; i < N; i++) {
-        int p[2];
-        CHECK_OK(pipe(p));
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, p[0], 0);
-        /* Children must not hold the other write ends. */
-        for (int fd = 3; fd < 3 + 2 * N + 8; fd++)
-            if (fd != p[0])
-                posix_spawn_file_actions_addclose(&fa, fd);
         char code[16];
         snprintf(code, sizeof code, "%d", i);
-        pids[i] = spawn_helper(&fa, "wait_eof", code, NULL);
-        posix_spawn_file_actions_destroy(&fa);
-        close(p[0]);
-        wr[i] = p[1];
+        pids[i] = spawn_blocked(&wr[i], NULL, code);
     }
     for (int i = 0; i < N; i++) {
         CHECK_EQ(waitpid(pids[i], NULL, WNOHANG), 0);

@@ -14,18 +14,9 @@ int main(void)
     pid_t seen[5];
     for (int i = 0; i < 5; i++) {
         char out[128];
-        int p[2];
-        CHECK_OK(pipe(p));
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-        posix_spawn_file_actions_addclose(&fa, p[0]);
-        pid_t pid = spawn_helper(&fa, "print_ids", NULL);
-        posix_spawn_file_actions_destroy(&fa);
-        close(p[1]);
-        read_all(p[0], out, sizeof out);
-        close(p[0]);
-        CHECK_EQ(wait_exit(pid), 0);
+        char *argv[] = { "print_ids", NULL };
+        pid_t pid;
+        CHECK_EQ(capture_spawn(out, sizeof out, &pid, TVMTEST_DIR "print_ids", argv, environ, NULL), 0);
         int cpid, cppid, cpgid, csid;
         CHECK_EQ(sscanf(out, "%d %d %d %d", &cpid, &cppid, &cpgid, &csid), 4);
         CHECK_EQ(cpid, pid);

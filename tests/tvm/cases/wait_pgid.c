@@ -2,27 +2,16 @@
  * zombie in another group is left alone. Also checks WNOWAIT. */
 #include "tvmtest.h"
 
-static pid_t start(int *wr, pid_t pgroup, int use_group)
+static pid_t start(int *release, pid_t pgroup, int use_group)
 {
-    int p[2];
-    CHECK_OK(pipe(p));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[0], 0);
-    posix_spawn_file_actions_addclose(&fa, p[1]);
     posix_spawnattr_t at;
     posix_spawnattr_init(&at);
     if (use_group) {
         CHECK_EQ(posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP), 0);
         CHECK_EQ(posix_spawnattr_setpgroup(&at, pgroup), 0);
     }
-    pid_t pid;
-    char *argv[] = { "wait_eof", NULL };
-    CHECK_EQ(posix_spawn(&pid, TVMTEST_DIR "wait_eof", &fa, &at, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
+    pid_t pid = spawn_blocked(release, &at, "0");
     posix_spawnattr_destroy(&at);
-    close(p[0]);
-    *wr = p[1];
     return pid;
 }
 

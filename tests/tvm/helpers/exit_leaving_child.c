@@ -9,6 +9,7 @@ int main(void)
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+    /* The child inherits the write end too, so its read never ends. */
     spawn_helper(&fa, "wait_eof", NULL);
     return 3;
 }
