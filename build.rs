@@ -10,10 +10,13 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
 
-    // The variadic entry points of the C ABI (runtime code: no shim).
-    let glue = root.join("src/abi/variadic.c");
-    println!("cargo:rerun-if-changed={}", glue.display());
-    cc::Build::new().file(&glue).warnings(true).extra_warnings(true).warnings_into_errors(true).compile("tvm_cglue");
+    // The C parts of the ABI: variadic entry points and host-stream glue
+    // (runtime code: no shim).
+    let glue = [root.join("src/abi/variadic.c"), root.join("src/abi/stdio_glue.c")];
+    for g in &glue {
+        println!("cargo:rerun-if-changed={}", g.display());
+    }
+    cc::Build::new().files(&glue).warnings(true).extra_warnings(true).warnings_into_errors(true).compile("tvm_cglue");
 
     // test_tvm's C programs: tests/tvm/cases (tests) and tests/tvm/helpers.
     let tests = root.join("tests/tvm");

@@ -34,6 +34,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <dirent.h>
+#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -90,7 +91,11 @@
     X(mkostemp) X(mkstemps) X(mkostemps) X(mkdtemp) \
     X(rename) X(renameat) X(renameat2) X(remove) X(dprintf) X(vdprintf) \
     X(sigaction) X(sigprocmask) X(pthread_sigmask) X(signal) \
-    X(getrlimit) X(setrlimit) X(prlimit)
+    X(getrlimit) X(setrlimit) X(prlimit) \
+    X(malloc) X(calloc) X(realloc) X(reallocarray) X(free) X(posix_memalign) \
+    X(aligned_alloc) X(memalign) X(valloc) X(pvalloc) X(malloc_usable_size) \
+    X(strdup) X(strndup) X(asprintf) X(vasprintf) X(getline) X(getdelim) \
+    X(open_memstream) X(scandir) X(canonicalize_file_name)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -288,7 +293,29 @@ extern char ***tvm_environ_location(void);
 #define environ (*tvm_environ_location())
 #define __environ (*tvm_environ_location())
 
+/* <stdlib.h>, <malloc.h>, <string.h>: every allocation is the task's. */
+#define malloc tvm_malloc
+#define calloc tvm_calloc
+#define realloc tvm_realloc
+#define reallocarray tvm_reallocarray
+#define free tvm_free
+#define posix_memalign tvm_posix_memalign
+#define aligned_alloc tvm_aligned_alloc
+#define memalign tvm_memalign
+#define valloc tvm_valloc
+#define pvalloc tvm_pvalloc
+#define malloc_usable_size tvm_malloc_usable_size
+#define strdup tvm_strdup
+#define strndup tvm_strndup
+#define canonicalize_file_name tvm_canonicalize_file_name
+#define scandir tvm_scandir
+
 /* <stdio.h> */
+#define asprintf tvm_asprintf
+#define vasprintf tvm_vasprintf
+#define getline tvm_getline
+#define getdelim tvm_getdelim
+#define open_memstream tvm_open_memstream
 #define rename tvm_rename
 #define renameat tvm_renameat
 #define renameat2 tvm_renameat2

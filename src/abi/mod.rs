@@ -16,12 +16,15 @@
 //! requires. That is stated once, here, instead of on each function.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod dirent;
 pub mod fcntl;
+pub mod malloc;
 pub mod poll;
 pub mod signal;
 pub mod spawn;
 pub mod stdio;
 pub mod stdlib;
+pub mod string;
 pub mod sys_file;
 pub mod sys_ioctl;
 pub mod sys_resource;
@@ -150,7 +153,7 @@ pub unsafe fn out<T>(p: *mut T, v: T) -> KResult<()> {
 /// A non-null `buf` must be valid for `size` bytes of writes.
 pub unsafe fn put_string(buf: *mut c_char, size: usize, bytes: &[u8]) -> KResult<*mut c_char> {
     let dst = if buf.is_null() {
-        let p = crate::mem::image_heap::guest_malloc(bytes.len() + 1).cast::<c_char>();
+        let p = malloc::tvm_malloc(bytes.len() + 1).cast::<c_char>();
         if p.is_null() {
             return Err(Errno::ENOMEM);
         }

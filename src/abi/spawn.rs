@@ -13,6 +13,7 @@ use crate::kernel::task::exec::{self, copy_string_array};
 use crate::kernel::task::spawn::{self, Attrs, FileAction, SPAWN_FLAGS};
 use crate::kernel::task::thread::with_image;
 use crate::kernel::{Errno, KResult};
+use crate::mem::arena::ALIGN;
 
 const ACTIONS_MAGIC: u32 = 0x7476_6661; // "tvfa"
 const ATTRS_MAGIC: u32 = 0x7476_7361; // "tvsa"
@@ -98,7 +99,15 @@ fn check_fd(fd: c_int) -> KResult<()> {
 fn push(a: &mut RawActions, act: RawAction) -> KResult<()> {
     if a.count == a.cap {
         let cap = (a.cap * 2).max(8);
-        let list = with_image(|img| img.heap.realloc(a.list.cast(), cap as usize * std::mem::size_of::<RawAction>()));
+        let bytes = cap as usize * std::mem::size_of::<RawAction>();
+        let list = with_image(|img| {
+            if a.list.is_null() {
+                img.arena.alloc(bytes, ALIGN)
+            } else {
+                // SAFETY: a non-null list is a live arena allocation of ours.
+                unsafe { img.arena.realloc(a.list.cast(), bytes) }
+            }
+        });
         if list.is_null() {
             return Err(Errno::ENOMEM);
         }
@@ -112,7 +121,7 @@ fn push(a: &mut RawActions, act: RawAction) -> KResult<()> {
 }
 
 fn copy_path(p: &CStr) -> KResult<*mut c_char> {
-    let c = with_image(|img| img.heap.alloc_cstr(p));
+    let c = with_image(|img| img.arena.alloc_cstr(p));
     if c.is_null() {
         Err(Errno::ENOMEM)
     } else {
@@ -150,10 +159,19 @@ pub unsafe extern "C" fn tvm_posix_spawn_file_actions_destroy(fa: *mut libc::pos
         let a = unsafe { actions(fa) }?;
         with_image(|img| {
             for i in 0..a.count as usize {
-                // SAFETY: i < count, inside the list.
-                img.heap.free(unsafe { (*a.list.add(i)).path }.cast());
+                // SAFETY: i < count, inside the list; paths are live arena
+                // allocations (or null for actions without one).
+                unsafe {
+                    let path = (*a.list.add(i)).path;
+                    if !path.is_null() {
+                        img.arena.free(path.cast());
+                    }
+                }
             }
-            img.heap.free(a.list.cast());
+            if !a.list.is_null() {
+                // SAFETY: the list is a live arena allocation of ours.
+                unsafe { img.arena.free(a.list.cast()) };
+            }
         });
         a.magic = 0;
         a.list = std::ptr::null_mut();
@@ -473,7 +491,7 @@ unsafe fn read_actions(fa: *const libc::posix_spawn_file_actions_t) -> KResult<V
     for i in 0..a.count as usize {
         // SAFETY: i < count, inside the list.
         let r = unsafe { *a.list.add(i) };
-        // SAFETY: paths were copied by add* and live in the image heap.
+        // SAFETY: paths were copied by add* and live in the arena.
         let path = || unsafe { CStr::from_ptr(r.path) }.to_owned();
         out.push(match r.kind {
             KIND_CLOSE => FileAction::Close(r.fd),

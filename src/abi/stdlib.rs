@@ -76,7 +76,7 @@ pub unsafe extern "C" fn tvm_setenv(name: *const c_char, value: *const c_char, o
         }
         // SAFETY: the caller passes NUL-terminated strings.
         let (n, v) = unsafe { (CStr::from_ptr(name).to_bytes(), cstr(value)?.to_bytes()) };
-        with_image(|img| img.env.set(&mut img.heap, n, v, overwrite != 0)).map(|()| 0)
+        with_image(|img| img.env.set(&mut img.arena, n, v, overwrite != 0)).map(|()| 0)
     })
 }
 
@@ -101,7 +101,7 @@ pub unsafe extern "C" fn tvm_putenv(string: *mut c_char) -> c_int {
             return Err(Errno::EINVAL);
         }
         // SAFETY: putenv's contract: a NUL-terminated string that stays alive.
-        with_image(|img| unsafe { img.env.put_string(&mut img.heap, string) }).map(|()| 0)
+        with_image(|img| unsafe { img.env.put_string(&mut img.arena, string) }).map(|()| 0)
     })
 }
 
@@ -187,4 +187,11 @@ pub unsafe extern "C" fn tvm_mkdtemp(t: *mut c_char) -> *mut c_char {
         fsops::mkdtemp(me(), tpl)?;
         Ok(t)
     })
+}
+
+/// canonicalize_file_name(3) (GNU): realpath into new memory.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_canonicalize_file_name(path: *const c_char) -> *mut c_char {
+    // SAFETY: forwards the caller's path; a null buffer makes realpath allocate.
+    unsafe { tvm_realpath(path, std::ptr::null_mut()) }
 }

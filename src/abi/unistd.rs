@@ -145,7 +145,7 @@ pub unsafe extern "C" fn tvm_getcwd(b: *mut c_char, size: usize) -> *mut c_char 
             if path.len() + 1 > size {
                 return Err(Errno::ERANGE);
             }
-            let p = crate::mem::image_heap::guest_malloc(size).cast::<c_char>();
+            let p = super::malloc::tvm_malloc(size).cast::<c_char>();
             if p.is_null() {
                 return Err(Errno::ENOMEM);
             }

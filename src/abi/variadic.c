@@ -22,6 +22,7 @@ int tvm_execve(const char *path, char *const argv[], char *const envp[]);
 int tvm_execvp(const char *file, char *const argv[]);
 char ***tvm_environ_location(void);
 ssize_t tvm_write(int fd, const void *buf, size_t count);
+void *tvm_malloc(size_t size);
 
 int tvm_open(const char *path, int flags, ...);
 int tvm_open64(const char *path, int flags, ...);
@@ -35,6 +36,8 @@ int tvm_execlp(const char *file, const char *arg, ...);
 int tvm_execle(const char *path, const char *arg, ...);
 int tvm_vdprintf(int fd, const char *fmt, va_list ap);
 int tvm_dprintf(int fd, const char *fmt, ...);
+int tvm_vasprintf(char **out, const char *fmt, va_list ap);
+int tvm_asprintf(char **out, const char *fmt, ...);
 
 /* open(2) reads a mode only when it may create a file. */
 static unsigned open_mode(int flags, va_list ap)
@@ -215,6 +218,32 @@ int tvm_dprintf(int fd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     int n = tvm_vdprintf(fd, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* asprintf(3): the string is allocated in the task's arena. */
+int tvm_vasprintf(char **out, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        return -1;
+    char *s = tvm_malloc((size_t)n + 1);
+    if (s == NULL)
+        return -1;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    *out = s;
+    return n;
+}
+
+int tvm_asprintf(char **out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = tvm_vasprintf(out, fmt, ap);
     va_end(ap);
     return n;
 }

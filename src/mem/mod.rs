@@ -1,7 +1,7 @@
 //! Guest memory: the stacks tasks run on and the heap their images own.
 
-pub mod image_heap;
+pub mod arena;
 pub mod stack;
 
-pub use image_heap::ImageHeap;
+pub use arena::Arena;
 pub use stack::GuestStack;

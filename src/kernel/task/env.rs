@@ -6,7 +6,7 @@
 //! array to it, as C programs do; every function here works on whatever the
 //! variable currently points to, as glibc does.
 //!
-//! Strings and arrays the runtime makes live in the image heap and are
+//! Strings and arrays the runtime makes live in the image's arena and are
 //! released with the image. Replaced strings are not freed early: a program
 //! may still hold the pointer `getenv` gave it (glibc keeps them too).
 
@@ -14,7 +14,7 @@ use std::ffi::{c_char, CStr};
 use std::ptr;
 
 use crate::kernel::{Errno, KResult};
-use crate::mem::ImageHeap;
+use crate::mem::arena::{Arena, ALIGN};
 
 const PTR: usize = std::mem::size_of::<*mut c_char>();
 
@@ -29,7 +29,7 @@ pub struct Environ {
 }
 
 impl Environ {
-    /// Wraps an array of `len` entries (plus terminator) made in the image heap.
+    /// Wraps an array of `len` entries (plus terminator) made in the arena.
     pub fn new(array: *mut *mut c_char, len: usize) -> Environ {
         Environ { environ: array, owned: array, cap: len }
     }
@@ -79,7 +79,7 @@ impl Environ {
 
     /// Puts `entry` (a `NAME=value` string the caller keeps alive) in place
     /// of the first `name` entry, or appends it.
-    fn put(&mut self, heap: &mut ImageHeap, name: &[u8], entry: *mut c_char) -> KResult<()> {
+    fn put(&mut self, heap: &mut Arena, name: &[u8], entry: *mut c_char) -> KResult<()> {
         if let Some(i) = self.find(name) {
             // SAFETY: i < number of entries of the live array.
             unsafe { *self.environ.add(i) = entry };
@@ -96,9 +96,10 @@ impl Environ {
         }
         let cap = (n + 1).max(16).max(n * 2);
         let arr = if self.environ == self.owned {
-            heap.realloc(self.owned.cast(), (cap + 1) * PTR)
+            // SAFETY: the owned array is a live allocation of this arena.
+            unsafe { heap.realloc(self.owned.cast(), (cap + 1) * PTR) }
         } else {
-            let arr = heap.alloc((cap + 1) * PTR);
+            let arr = heap.alloc((cap + 1) * PTR, ALIGN);
             if !arr.is_null() && n > 0 {
                 // SAFETY: copies n live pointers into the new, larger array.
                 unsafe { ptr::copy_nonoverlapping(self.environ, arr.cast(), n) };
@@ -121,7 +122,7 @@ impl Environ {
     }
 
     /// setenv(3).
-    pub fn set(&mut self, heap: &mut ImageHeap, name: &[u8], value: &[u8], overwrite: bool) -> KResult<()> {
+    pub fn set(&mut self, heap: &mut Arena, name: &[u8], value: &[u8], overwrite: bool) -> KResult<()> {
         check_name(name)?;
         if !overwrite && self.find(name).is_some() {
             return Ok(());
@@ -144,7 +145,7 @@ impl Environ {
     /// # Safety
     /// `string` must be a NUL-terminated string that outlives its use in
     /// the environment (putenv's own contract).
-    pub unsafe fn put_string(&mut self, heap: &mut ImageHeap, string: *mut c_char) -> KResult<()> {
+    pub unsafe fn put_string(&mut self, heap: &mut Arena, string: *mut c_char) -> KResult<()> {
         // SAFETY: the caller passes a NUL-terminated string.
         let bytes = unsafe { CStr::from_ptr(string) }.to_bytes();
         match bytes.iter().position(|&b| b == b'=') {
@@ -184,8 +185,8 @@ mod tests {
     use super::*;
     use std::ffi::CString;
 
-    fn env_from(heap: &mut ImageHeap, items: &[&str]) -> Environ {
-        let arr = heap.alloc((items.len() + 1) * PTR).cast::<*mut c_char>();
+    fn env_from(heap: &mut Arena, items: &[&str]) -> Environ {
+        let arr = heap.alloc((items.len() + 1) * PTR, ALIGN).cast::<*mut c_char>();
         for (i, s) in items.iter().enumerate() {
             let c = CString::new(*s).unwrap();
             // SAFETY: arr has items.len() + 1 slots.
@@ -202,7 +203,7 @@ mod tests {
 
     #[test]
     fn set_get_unset() {
-        let mut heap = ImageHeap::new();
+        let mut heap = Arena::new(16 << 20).unwrap();
         let mut e = env_from(&mut heap, &["A=1", "B=2"]);
         // SAFETY: get returns a pointer into a live entry.
         assert_eq!(unsafe { CStr::from_ptr(e.get(b"B")) }, c"2");

@@ -1,16 +1,17 @@
 //! A program image: what `execve` replaces.
 //!
-//! The image owns the stack the program runs on, the runtime-made memory
-//! the program sees (its argv and environment copies, strings `setenv`
-//! added), the `environ` pointer, and the `atexit` handlers. Only the task's
-//! own thread touches an image, so it needs no lock; `with_image` hands it
-//! out for short, non-reentrant accesses.
+//! The image owns the stack the program runs on, its heap (the arena: every
+//! guest allocation, including its argv and environment copies), the
+//! `environ` pointer, and the `atexit` handlers. Only the task's own thread
+//! touches an image, so it needs no lock; `with_image` hands it out for
+//! short, non-reentrant accesses.
 
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::ptr;
 
 use super::env::Environ;
-use crate::mem::{GuestStack, ImageHeap};
+use crate::mem::arena::{self, Arena, ALIGN};
+use crate::mem::GuestStack;
 
 /// Default size of a guest stack (the usual Linux `ulimit -s`).
 pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
@@ -25,7 +26,7 @@ pub enum AtExit {
 #[derive(Debug)]
 pub struct Image {
     pub stack: GuestStack,
-    pub heap: ImageHeap,
+    pub arena: Arena,
     pub env: Environ,
     pub atexit: Vec<AtExit>,
     pub argc: c_int,
@@ -36,16 +37,16 @@ impl Image {
     /// Maps a stack and copies `argv` and `envp` into the image's memory.
     pub fn new(argv: &[CString], envp: &[CString], stack_size: usize) -> std::io::Result<Image> {
         let stack = GuestStack::new(stack_size)?;
-        let mut heap = ImageHeap::new();
-        let argv_arr = copy_strings(&mut heap, argv);
-        let env_arr = copy_strings(&mut heap, envp);
+        let mut arena = Arena::new(arena::configured_reserve())?;
+        let argv_arr = copy_strings(&mut arena, argv);
+        let env_arr = copy_strings(&mut arena, envp);
         if argv_arr.is_null() || env_arr.is_null() {
             return Err(std::io::Error::from_raw_os_error(libc::ENOMEM));
         }
         Ok(Image {
             stack,
             env: Environ::new(env_arr, envp.len()),
-            heap,
+            arena,
             atexit: Vec::new(),
             argc: argv.len() as c_int,
             argv: argv_arr,
@@ -53,14 +54,14 @@ impl Image {
     }
 }
 
-/// Builds a NULL-terminated array of string copies in `heap`.
-fn copy_strings(heap: &mut ImageHeap, strings: &[CString]) -> *mut *mut c_char {
-    let arr = heap.alloc((strings.len() + 1) * std::mem::size_of::<*mut c_char>()).cast::<*mut c_char>();
+/// Builds a NULL-terminated array of string copies in `arena`.
+fn copy_strings(arena: &mut Arena, strings: &[CString]) -> *mut *mut c_char {
+    let arr = arena.alloc((strings.len() + 1) * std::mem::size_of::<*mut c_char>(), ALIGN).cast::<*mut c_char>();
     if arr.is_null() {
         return arr;
     }
     for (i, s) in strings.iter().enumerate() {
-        let p = heap.alloc_cstr(s);
+        let p = arena.alloc_cstr(s);
         if p.is_null() {
             return ptr::null_mut();
         }
