@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -117,6 +118,14 @@ extern void tvm__Exit(int) __attribute__((__noreturn__));
 /* The calling program's `environ` variable. */
 extern char ***tvm_environ_location(void);
 
+/* Process creation and non-local jumps: the runtime's own, so a fork child
+ * gets working copies (glibc's jmp_buf holds mangled pointers). */
+extern pid_t tvm_fork(void);
+extern pid_t tvm_vfork(void) __attribute__((__returns_twice__));
+extern int tvm_setjmp(struct __jmp_buf_tag __env[1]) __attribute__((__returns_twice__));
+extern int tvm_sigsetjmp(struct __jmp_buf_tag __env[1], int __savemask) __attribute__((__returns_twice__));
+extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__((__noreturn__));
+
 /* <unistd.h> */
 #define read tvm_read
 #define write tvm_write
@@ -166,6 +175,20 @@ extern char ***tvm_environ_location(void);
 #define execlp tvm_execlp
 #define execle tvm_execle
 #define _exit tvm__exit
+
+#define fork tvm_fork
+#define vfork tvm_vfork
+
+/* <setjmp.h>: glibc defines setjmp and sigsetjmp as macros. */
+#undef setjmp
+#undef sigsetjmp
+#define setjmp tvm_setjmp
+#define _setjmp tvm_setjmp
+#define sigsetjmp tvm_sigsetjmp
+#define __sigsetjmp tvm_sigsetjmp
+#define longjmp tvm_longjmp
+#define _longjmp tvm_longjmp
+#define siglongjmp tvm_longjmp
 
 /* <fcntl.h> */
 #define open tvm_open

@@ -20,6 +20,7 @@ pub mod dirent;
 pub mod fcntl;
 pub mod malloc;
 pub mod poll;
+pub mod setjmp;
 pub mod signal;
 pub mod spawn;
 pub mod stdio;

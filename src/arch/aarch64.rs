@@ -1,5 +1,18 @@
 //! AArch64 AAPCS64: callee-saved x19-x28, fp (x29), lr (x30), d8-d15 and
 //! the FPCR.
+//!
+//! Frame of `tvm_fork` / `tvm_arch_fork_resume` (176 bytes from sp): x19-x28
+//! at 0..80, x29/x30 at 80, d8-d15 at 96..160, FPCR at 160.
+//!
+//! jmp_buf (glibc's 22-word `__jmp_buf`, unmangled here): x19-x28, x29,
+//! x30, sp, d8-d15.
+
+/// Bytes `tvm_fork` keeps below its caller's stack pointer.
+pub const FORK_FRAME: usize = 176;
+/// Offsets in glibc's `struct __jmp_buf_tag` of `__mask_was_saved` and
+/// `__saved_mask`.
+pub const JMPBUF_MASK_SAVED: usize = 176;
+pub const JMPBUF_MASK: usize = 184;
 
 #[cfg(not(target_vendor = "apple"))]
 macro_rules! sym {
@@ -14,6 +27,46 @@ macro_rules! sym {
     };
 }
 
+macro_rules! save_frame {
+    () => {
+        concat!(
+            "sub sp, sp, #176\n",
+            "stp x19, x20, [sp, #0]\n",
+            "stp x21, x22, [sp, #16]\n",
+            "stp x23, x24, [sp, #32]\n",
+            "stp x25, x26, [sp, #48]\n",
+            "stp x27, x28, [sp, #64]\n",
+            "stp x29, x30, [sp, #80]\n",
+            "stp d8, d9, [sp, #96]\n",
+            "stp d10, d11, [sp, #112]\n",
+            "stp d12, d13, [sp, #128]\n",
+            "stp d14, d15, [sp, #144]\n",
+            "mrs x9, fpcr\n",
+            "str x9, [sp, #160]\n",
+        )
+    };
+}
+
+macro_rules! restore_frame {
+    () => {
+        concat!(
+            "ldr x9, [sp, #160]\n",
+            "msr fpcr, x9\n",
+            "ldp x19, x20, [sp, #0]\n",
+            "ldp x21, x22, [sp, #16]\n",
+            "ldp x23, x24, [sp, #32]\n",
+            "ldp x25, x26, [sp, #48]\n",
+            "ldp x27, x28, [sp, #64]\n",
+            "ldp x29, x30, [sp, #80]\n",
+            "ldp d8, d9, [sp, #96]\n",
+            "ldp d10, d11, [sp, #112]\n",
+            "ldp d12, d13, [sp, #128]\n",
+            "ldp d14, d15, [sp, #144]\n",
+            "add sp, sp, #176\n",
+        )
+    };
+}
+
 // tvm_arch_run_on_stack(x0 = stack_top, x1 = entry, x2 = arg, x3 = ctx)
 // tvm_arch_exit(x0 = ctx, x1 = code)
 std::arch::global_asm!(
@@ -21,19 +74,7 @@ std::arch::global_asm!(
     ".p2align 2",
     concat!(".globl ", sym!("tvm_arch_run_on_stack")),
     concat!(sym!("tvm_arch_run_on_stack"), ":"),
-    "sub sp, sp, #176",
-    "stp x19, x20, [sp, #0]",
-    "stp x21, x22, [sp, #16]",
-    "stp x23, x24, [sp, #32]",
-    "stp x25, x26, [sp, #48]",
-    "stp x27, x28, [sp, #64]",
-    "stp x29, x30, [sp, #80]",
-    "stp d8, d9, [sp, #96]",
-    "stp d10, d11, [sp, #112]",
-    "stp d12, d13, [sp, #128]",
-    "stp d14, d15, [sp, #144]",
-    "mrs x9, fpcr",
-    "str x9, [sp, #160]",
+    save_frame!(),
     "mov x9, sp",
     "str x9, [x3]",
     "mov sp, x0",
@@ -49,18 +90,94 @@ std::arch::global_asm!(
     "ldr x9, [x0]",
     "mov sp, x9",
     "mov x0, x1",
-    "ldr x9, [sp, #160]",
-    "msr fpcr, x9",
-    "ldp x19, x20, [sp, #0]",
-    "ldp x21, x22, [sp, #16]",
-    "ldp x23, x24, [sp, #32]",
-    "ldp x25, x26, [sp, #48]",
-    "ldp x27, x28, [sp, #64]",
+    restore_frame!(),
+    "ret",
+);
+
+// pid_t tvm_fork(void), tvm_vfork(void); tvm_arch_fork_resume(x0 = child
+// frame, x1 = exit ctx)
+std::arch::global_asm!(
+    ".text",
+    ".p2align 2",
+    concat!(".globl ", sym!("tvm_fork")),
+    concat!(".globl ", sym!("tvm_vfork")),
+    concat!(sym!("tvm_fork"), ":"),
+    concat!(sym!("tvm_vfork"), ":"),
+    save_frame!(),
+    "mov x0, sp",
+    concat!("bl ", sym!("tvm_fork_impl")),
     "ldp x29, x30, [sp, #80]",
-    "ldp d8, d9, [sp, #96]",
-    "ldp d10, d11, [sp, #112]",
-    "ldp d12, d13, [sp, #128]",
-    "ldp d14, d15, [sp, #144]",
     "add sp, sp, #176",
     "ret",
+    "",
+    ".p2align 2",
+    concat!(".globl ", sym!("tvm_arch_fork_resume")),
+    concat!(sym!("tvm_arch_fork_resume"), ":"),
+    save_frame!(),
+    "mov x9, sp",
+    "str x9, [x1]",
+    "mov sp, x0",
+    restore_frame!(),
+    "mov x0, #0",
+    "ret",
+);
+
+// int tvm_setjmp(jmp_buf), int tvm_sigsetjmp(jmp_buf, int),
+// void tvm_arch_longjmp(jmp_buf, int)
+std::arch::global_asm!(
+    ".text",
+    ".p2align 2",
+    concat!(".globl ", sym!("tvm_setjmp")),
+    concat!(sym!("tvm_setjmp"), ":"),
+    "stp x19, x20, [x0, #0]",
+    "stp x21, x22, [x0, #16]",
+    "stp x23, x24, [x0, #32]",
+    "stp x25, x26, [x0, #48]",
+    "stp x27, x28, [x0, #64]",
+    "stp x29, x30, [x0, #80]",
+    "mov x9, sp",
+    "str x9, [x0, #96]",
+    "stp d8, d9, [x0, #104]",
+    "stp d10, d11, [x0, #120]",
+    "stp d12, d13, [x0, #136]",
+    "stp d14, d15, [x0, #152]",
+    "str wzr, [x0, #176]",
+    "mov x0, #0",
+    "ret",
+    "",
+    ".p2align 2",
+    concat!(".globl ", sym!("tvm_sigsetjmp")),
+    concat!(sym!("tvm_sigsetjmp"), ":"),
+    "stp x19, x20, [x0, #0]",
+    "stp x21, x22, [x0, #16]",
+    "stp x23, x24, [x0, #32]",
+    "stp x25, x26, [x0, #48]",
+    "stp x27, x28, [x0, #64]",
+    "stp x29, x30, [x0, #80]",
+    "mov x9, sp",
+    "str x9, [x0, #96]",
+    "stp d8, d9, [x0, #104]",
+    "stp d10, d11, [x0, #120]",
+    "stp d12, d13, [x0, #136]",
+    "stp d14, d15, [x0, #152]",
+    concat!("b ", sym!("tvm_sigsetjmp_mask")),
+    "",
+    ".p2align 2",
+    concat!(".globl ", sym!("tvm_arch_longjmp")),
+    concat!(sym!("tvm_arch_longjmp"), ":"),
+    "ldp x19, x20, [x0, #0]",
+    "ldp x21, x22, [x0, #16]",
+    "ldp x23, x24, [x0, #32]",
+    "ldp x25, x26, [x0, #48]",
+    "ldp x27, x28, [x0, #64]",
+    "ldp x29, x30, [x0, #80]",
+    "ldr x9, [x0, #96]",
+    "mov sp, x9",
+    "ldp d8, d9, [x0, #104]",
+    "ldp d10, d11, [x0, #120]",
+    "ldp d12, d13, [x0, #136]",
+    "ldp d14, d15, [x0, #152]",
+    "cmp w1, #0",
+    "csinc w0, w1, wzr, ne",
+    "br x30",
 );

@@ -19,6 +19,11 @@ mod aarch64;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 
+#[cfg(target_arch = "aarch64")]
+pub use aarch64::{FORK_FRAME, JMPBUF_MASK, JMPBUF_MASK_SAVED};
+#[cfg(target_arch = "x86_64")]
+pub use x86_64::{FORK_FRAME, JMPBUF_MASK, JMPBUF_MASK_SAVED};
+
 use std::ffi::c_void;
 
 /// Where `exit_to` returns to: the host-stack pointer saved by `run_on_stack`
@@ -36,6 +41,8 @@ pub type StackEntry = unsafe extern "C" fn(arg: *mut c_void) -> !;
 extern "C" {
     fn tvm_arch_run_on_stack(stack_top: *mut u8, entry: StackEntry, arg: *mut c_void, ctx: *mut ExitContext) -> usize;
     fn tvm_arch_exit(ctx: *const ExitContext, code: usize) -> !;
+    fn tvm_arch_fork_resume(frame: *mut u8, ctx: *mut ExitContext) -> usize;
+    fn tvm_arch_longjmp(env: *mut std::ffi::c_void, val: std::ffi::c_int) -> !;
 }
 
 /// Runs `entry(arg)` on the stack whose highest address is `stack_top`
@@ -59,4 +66,28 @@ pub unsafe fn run_on_stack(stack_top: *mut u8, entry: StackEntry, arg: *mut c_vo
 pub unsafe fn exit_to(ctx: *const ExitContext, code: usize) -> ! {
     // SAFETY: the caller guarantees `ctx` belongs to an active run_on_stack.
     unsafe { tvm_arch_exit(ctx, code) }
+}
+
+/// Enters a fork child: saves the host side like [`run_on_stack`], then
+/// switches to `frame` (the child's copy of the frame `tvm_fork` pushed) and
+/// returns 0 from fork to the guest. Returns the code later passed to
+/// [`exit_to`].
+///
+/// # Safety
+/// `frame` must be a relocated copy of a `tvm_fork` frame on a live stack
+/// whose frames above it are valid for this thread; `ctx` as for
+/// [`run_on_stack`].
+pub unsafe fn fork_resume(frame: *mut u8, ctx: *mut ExitContext) -> usize {
+    // SAFETY: per the caller.
+    unsafe { tvm_arch_fork_resume(frame, ctx) }
+}
+
+/// Jumps to a `setjmp` point with return value `val` (1 if 0).
+///
+/// # Safety
+/// `env` must hold a context saved by `tvm_setjmp`/`tvm_sigsetjmp` whose
+/// frame is still live on this thread's stack.
+pub unsafe fn longjmp(env: *mut std::ffi::c_void, val: std::ffi::c_int) -> ! {
+    // SAFETY: per the caller.
+    unsafe { tvm_arch_longjmp(env, val) }
 }

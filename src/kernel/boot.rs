@@ -148,7 +148,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         t.set_first(pid);
         task
     };
-    thread::spawn_thread(task, ProgramStart { program, argv, envp: host_environment() }, None)?;
+    thread::spawn_program(task, ProgramStart { program, argv, envp: host_environment() }, None)?;
     let mut t = table::lock();
     Ok(TaskTable::wait_first(&mut t))
 }

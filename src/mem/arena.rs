@@ -294,13 +294,13 @@ impl Arena {
         q
     }
 
-    /// A fork child's arena: the same reservation size, `[0, parent end)`
-    /// committed and filled by `fill` (which copies and relocates).
-    pub fn for_child(parent: &Arena, fill: impl FnOnce(*mut u8)) -> io::Result<Arena> {
+    /// A fork child's arena: the same reservation size with `[0, parent
+    /// end)` committed, for the caller to fill with a relocated copy of the
+    /// parent's (allocator state included).
+    pub fn child_of(parent: &Arena) -> io::Result<Arena> {
         let mut a = Arena::reserve_only(parent.reserve)?;
         a.commit(parent.end)?;
         a.end = parent.end;
-        fill(a.base.as_ptr());
         Ok(a)
     }
 

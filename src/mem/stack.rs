@@ -68,6 +68,11 @@ impl GuestStack {
         unsafe { self.base.as_ptr().add(self.len) }
     }
 
+    /// Usable bytes (without the guard page).
+    pub fn size(&self) -> usize {
+        self.len - page_size()
+    }
+
     /// The lowest usable address (just above the guard page).
     pub fn bottom(&self) -> *mut u8 {
         // SAFETY: the guard page is one page long and inside the mapping.

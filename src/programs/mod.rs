@@ -8,7 +8,7 @@
 pub mod tvm_cmd;
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::{c_char, c_int};
+use std::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, LazyLock};
 use std::time::SystemTime;
 
@@ -19,12 +19,74 @@ use crate::kernel::{Errno, KResult};
 /// The C `main` signature every program has.
 pub type MainFn = unsafe extern "C" fn(c_int, *mut *mut c_char, *mut *mut c_char) -> c_int;
 
+/// A function that runs before `main` in every new image of a program
+/// (the runtime initializers of its globals).
+pub type InitFn = unsafe extern "C" fn();
+
+/// One per-task global of a guest program: the guest build makes every
+/// writable global thread-local and describes it here (see `guestbuild`),
+/// so fork can copy it to the child.
+#[repr(C)]
+#[derive(Debug)]
+pub struct GlobalDesc {
+    /// Returns the variable's address in the calling thread.
+    pub addr: unsafe extern "C" fn() -> *mut c_void,
+    pub size: usize,
+    /// "file:name", for diagnostics.
+    pub name: *const c_char,
+}
+
+// SAFETY: descriptors are immutable data generated at build time.
+unsafe impl Sync for GlobalDesc {}
+
+/// One compiled unit of a guest program: its globals and initializer.
+#[derive(Debug)]
+pub struct GuestUnit {
+    pub globals: *const GlobalDesc,
+    pub count: usize,
+    pub init: Option<InitFn>,
+}
+
+// SAFETY: units describe immutable data generated at build time.
+unsafe impl Sync for GuestUnit {}
+
+impl GuestUnit {
+    pub fn globals(&self) -> &'static [GlobalDesc] {
+        if self.count == 0 {
+            return &[];
+        }
+        // SAFETY: the generated table has `count` descriptors and lives for
+        // the whole program.
+        unsafe { std::slice::from_raw_parts(self.globals, self.count) }
+    }
+}
+
 /// A registered program.
 #[derive(Debug)]
 pub struct Program {
     /// Basename of the first path it was registered under.
     pub name: String,
     pub main: MainFn,
+    /// Its compiled units (empty for programs written in Rust).
+    pub units: &'static [GuestUnit],
+}
+
+impl Program {
+    /// Every per-task global of the program.
+    pub fn globals(&self) -> impl Iterator<Item = &'static GlobalDesc> {
+        self.units.iter().flat_map(GuestUnit::globals)
+    }
+
+    /// Runs the runtime initializers of the program's globals.
+    ///
+    /// # Safety
+    /// Must run on the thread of a fresh image of this program, before main.
+    pub unsafe fn run_initializers(&self) {
+        for init in self.units.iter().filter_map(|u| u.init) {
+            // SAFETY: per the caller; generated code that assigns globals.
+            unsafe { init() };
+        }
+    }
 }
 
 #[derive(Default)]
@@ -48,6 +110,15 @@ fn valid_path(path: &str) -> bool {
 /// Registering the same program again is harmless; a different program at a
 /// taken path is EEXIST.
 pub fn register(path: &str, main: MainFn) -> KResult<Arc<Program>> {
+    register_units(path, main, &[])
+}
+
+/// Registers a compiled guest program (see `GuestProgram`) under `path`.
+pub fn register_guest(path: &str, p: &'static GuestProgram) -> KResult<Arc<Program>> {
+    register_units(path, p.main, p.units)
+}
+
+fn register_units(path: &str, main: MainFn, units: &'static [GuestUnit]) -> KResult<Arc<Program>> {
     if !valid_path(path) {
         return Err(Errno::EINVAL);
     }
@@ -57,7 +128,8 @@ pub fn register(path: &str, main: MainFn) -> KResult<Arc<Program>> {
         return if existing.main as usize == key { Ok(existing.clone()) } else { Err(Errno::EEXIST) };
     }
     let base = path.rsplit('/').next().unwrap_or(path);
-    let prog = r.by_main.entry(key).or_insert_with(|| Arc::new(Program { name: base.to_string(), main })).clone();
+    let prog =
+        r.by_main.entry(key).or_insert_with(|| Arc::new(Program { name: base.to_string(), main, units })).clone();
     r.by_path.insert(path.to_string(), prog.clone());
     r.basenames.insert(base.as_bytes().to_vec());
     r.since.get_or_insert_with(SystemTime::now);
@@ -142,4 +214,5 @@ pub struct GuestProgram {
     pub id: &'static str,
     pub tag: &'static str,
     pub main: MainFn,
+    pub units: &'static [GuestUnit],
 }

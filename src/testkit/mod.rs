@@ -151,7 +151,7 @@ fn describe(code: Option<i32>) -> String {
 /// Registers every test program under /tvmtest.
 fn register(programs: &'static [GuestProgram]) {
     for p in programs {
-        programs::register(&format!("{TEST_DIR}/{}", p.id), p.main).expect("test program ids are unique");
+        programs::register_guest(&format!("{TEST_DIR}/{}", p.id), p).expect("test program ids are unique");
     }
 }
 

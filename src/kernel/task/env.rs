@@ -29,6 +29,13 @@ pub struct Environ {
 }
 
 impl Environ {
+    /// This environment with every pointer moved for a fork child (the
+    /// arrays and strings themselves were copied with the arena).
+    pub fn relocated(&self, r: &crate::mem::reloc::Relocator) -> Environ {
+        let m = |p: *mut *mut c_char| r.map(p as usize) as *mut *mut c_char;
+        Environ { environ: m(self.environ), owned: m(self.owned), cap: self.cap }
+    }
+
     /// Wraps an array of `len` entries (plus terminator) made in the arena.
     pub fn new(array: *mut *mut c_char, len: usize) -> Environ {
         Environ { environ: array, owned: array, cap: len }

@@ -258,7 +258,7 @@ pub fn execve(task: &Task, resolved: Resolved, envp: Vec<CString>) -> KResult<st
     let me = table::lock().get(task.pid).map(|p| p.task.clone()).ok_or(Errno::ESRCH)?;
     let cmdline = cmdline_of(&resolved.argv);
     let (go, gate) = mpsc::channel();
-    thread::spawn_thread(me, ProgramStart { program: resolved.program, argv: resolved.argv, envp }, Some(gate))?;
+    thread::spawn_program(me, ProgramStart { program: resolved.program, argv: resolved.argv, envp }, Some(gate))?;
 
     // Point of no return: nothing below can fail.
     let closed = task.files.lock().take_cloexec();

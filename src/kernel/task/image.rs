@@ -8,10 +8,12 @@
 
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::ptr;
+use std::sync::Arc;
 
 use super::env::Environ;
 use crate::mem::arena::{self, Arena, ALIGN};
 use crate::mem::GuestStack;
+use crate::programs::Program;
 
 /// Default size of a guest stack (the usual Linux `ulimit -s`).
 pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
@@ -23,8 +25,19 @@ pub enum AtExit {
     WithStatus(unsafe extern "C" fn(c_int, *mut c_void), *mut c_void),
 }
 
+impl AtExit {
+    /// The same handler with its argument pointer moved for a fork child.
+    pub fn relocated(self, r: &crate::mem::reloc::Relocator) -> AtExit {
+        match self {
+            AtExit::WithStatus(f, arg) => AtExit::WithStatus(f, r.map(arg as usize) as *mut c_void),
+            plain => plain,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Image {
+    pub program: Arc<Program>,
     pub stack: GuestStack,
     pub arena: Arena,
     pub env: Environ,
@@ -35,7 +48,7 @@ pub struct Image {
 
 impl Image {
     /// Maps a stack and copies `argv` and `envp` into the image's memory.
-    pub fn new(argv: &[CString], envp: &[CString], stack_size: usize) -> std::io::Result<Image> {
+    pub fn new(program: Arc<Program>, argv: &[CString], envp: &[CString], stack_size: usize) -> std::io::Result<Image> {
         let stack = GuestStack::new(stack_size)?;
         let mut arena = Arena::new(arena::configured_reserve())?;
         let argv_arr = copy_strings(&mut arena, argv);
@@ -44,6 +57,7 @@ impl Image {
             return Err(std::io::Error::from_raw_os_error(libc::ENOMEM));
         }
         Ok(Image {
+            program,
             stack,
             env: Environ::new(env_arr, envp.len()),
             arena,

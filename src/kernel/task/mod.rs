@@ -22,6 +22,7 @@
 pub mod env;
 pub mod exec;
 pub mod exit;
+pub mod fork;
 pub mod image;
 pub mod limits;
 pub mod spawn;

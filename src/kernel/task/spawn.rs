@@ -148,7 +148,7 @@ pub fn spawn(
     };
     let pid = task.pid;
     let start = ProgramStart { program: resolved.program, argv: resolved.argv, envp };
-    if let Err(e) = thread::spawn_thread(task, start, None) {
+    if let Err(e) = thread::spawn_program(task, start, None) {
         table::lock().reap(pid);
         return Err(e);
     }

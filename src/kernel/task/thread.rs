@@ -1,22 +1,26 @@
 //! The host thread that runs one image of a task.
 //!
 //! Life of a task thread:
-//! 1. (exec only) wait until the previous image's thread has finished;
-//! 2. build the image (stack, argv and environment copies);
-//! 3. switch to the image's stack and call the program's `main`;
-//! 4. leave the guest stack for good through [`terminate`] (exit, `_exit`,
+//! 1. build the image: either a fresh program (argv and environment
+//!    copies; for exec, only once the previous image's thread is gone), or a
+//!    copy of a forking parent's image (`fork.rs`);
+//! 2. switch to the image's stack: call the program's `main` after its
+//!    globals' initializers, or resume the fork child where the parent called
+//!    `fork`;
+//! 3. leave the guest stack for good through [`terminate`] (exit, `_exit`,
 //!    return from `main`, a successful exec), back on the host stack;
-//! 5. free the image, then either finish the task (exit) or let the next
+//! 4. free the image, then either finish the task (exit) or let the next
 //!    image's thread start (exec).
 //!
-//! A fresh thread per image is what gives an exec'd program fresh
-//! thread-local state.
+//! A fresh thread per image is what gives an exec'd program fresh globals:
+//! guest globals are thread-local.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CString};
 use std::sync::mpsc;
 use std::sync::Arc;
 
+use super::fork::{self, ForkStart};
 use super::image::{Image, DEFAULT_STACK_SIZE};
 use super::{exit, set_current, Task, Usage};
 use crate::arch::{self, ExitContext};
@@ -35,6 +39,14 @@ pub struct ProgramStart {
     pub envp: Vec<CString>,
 }
 
+/// How a thread's image begins.
+pub(crate) enum Start {
+    /// A program's `main`; with a gate (exec), only once it opens.
+    Program(ProgramStart, Option<mpsc::Receiver<()>>),
+    /// A copy of a forking parent.
+    Fork(ForkStart),
+}
+
 /// How an image ended.
 #[derive(Debug)]
 pub(crate) enum Outcome {
@@ -49,33 +61,55 @@ struct RunState {
     exit_ctx: ExitContext,
     outcome: Option<Outcome>,
     image: RefCell<Image>,
-    main: crate::programs::MainFn,
 }
 
 thread_local! {
     static RUN: std::cell::Cell<*mut RunState> = const { std::cell::Cell::new(std::ptr::null_mut()) };
 }
 
-/// Starts the host thread that runs `start` as `task`'s image. With a
-/// `gate`, the thread waits until the gate is opened (exec) and quits
-/// quietly if it is dropped instead (the exec failed).
-pub fn spawn_thread(task: Arc<Task>, start: ProgramStart, gate: Option<mpsc::Receiver<()>>) -> KResult<()> {
+/// Starts the host thread that runs `start` as an image of `task`.
+pub(crate) fn spawn_thread(task: Arc<Task>, start: Start) -> KResult<()> {
     std::thread::Builder::new()
         .name(format!("task-{}", task.pid))
         .stack_size(HOST_STACK_SIZE)
-        .spawn(move || thread_main(task, start, gate))
+        .spawn(move || thread_main(task, start))
         .map(drop)
         .map_err(|_| Errno::EAGAIN)
 }
 
-fn thread_main(task: Arc<Task>, start: ProgramStart, gate: Option<mpsc::Receiver<()>>) {
-    if let Some(gate) = gate {
+/// Starts a program image (spawn, first task) or, with a gate, the next
+/// image of an exec: the thread waits until the gate opens and quits
+/// quietly if it is dropped instead (the exec failed).
+pub fn spawn_program(task: Arc<Task>, start: ProgramStart, gate: Option<mpsc::Receiver<()>>) -> KResult<()> {
+    spawn_thread(task, Start::Program(start, gate))
+}
+
+fn thread_main(task: Arc<Task>, start: Start) {
+    if let Start::Program(_, Some(gate)) = &start {
         if gate.recv().is_err() {
             return;
         }
     }
     set_current(Arc::as_ptr(&task));
-    let outcome = run_image(start);
+    let outcome = match start {
+        Start::Program(p, _) => match Image::new(p.program, &p.argv, &p.envp, DEFAULT_STACK_SIZE) {
+            Ok(image) => run(image, Entry::Main),
+            // No memory for a stack: the task dies as the kernel would kill it.
+            Err(_) => Outcome::Exit(libc::SIGKILL),
+        },
+        Start::Fork(f) => match fork::build_child(&f) {
+            Ok((image, frame)) => {
+                Errno::set_raw(f.errno());
+                f.report(Ok(()));
+                run(image, Entry::Resume(frame))
+            }
+            Err(e) => {
+                f.report(Err(e));
+                set_current(std::ptr::null());
+                return;
+            }
+        },
+    };
     task.usage.lock().add(Usage::of_this_thread());
     set_current(std::ptr::null());
     match outcome {
@@ -87,27 +121,34 @@ fn thread_main(task: Arc<Task>, start: ProgramStart, gate: Option<mpsc::Receiver
     }
 }
 
+/// Where guest execution starts on the image's stack.
+enum Entry {
+    Main,
+    /// A fork child's copy of the parent's `tvm_fork` frame.
+    Resume(*mut u8),
+}
+
 /// Runs one image to its end and returns how it ended.
-fn run_image(start: ProgramStart) -> Outcome {
-    let image = match Image::new(&start.argv, &start.envp, DEFAULT_STACK_SIZE) {
-        Ok(image) => image,
-        // No memory for a stack: the task dies as the kernel would kill it.
-        Err(_) => return Outcome::Exit(libc::SIGKILL),
-    };
+fn run(image: Image, entry: Entry) -> Outcome {
     let run = Box::into_raw(Box::new(RunState {
         exit_ctx: ExitContext::default(),
         outcome: None,
         image: RefCell::new(image),
-        main: start.program.main,
     }));
-    drop(start);
     RUN.with(|r| r.set(run));
-    // SAFETY: `run` stays allocated until after run_on_stack returns; the
-    // stack top belongs to the image's live mapping; `guest_entry` never
-    // returns and ends through `terminate`, which uses `run.exit_ctx`.
+    // SAFETY: `run` stays allocated until after the guest leaves its stack;
+    // the stack belongs to the image's live mapping; both entries end
+    // through `terminate`, which returns here through `run.exit_ctx`.
     unsafe {
-        let top = (*run).image.borrow().stack.top();
-        arch::run_on_stack(top, guest_entry, run.cast(), &raw mut (*run).exit_ctx);
+        match entry {
+            Entry::Main => {
+                let top = (*run).image.borrow().stack.top();
+                arch::run_on_stack(top, guest_entry, run.cast(), &raw mut (*run).exit_ctx);
+            }
+            Entry::Resume(frame) => {
+                arch::fork_resume(frame, &raw mut (*run).exit_ctx);
+            }
+        }
     }
     RUN.with(|r| r.set(std::ptr::null_mut()));
     // SAFETY: `run` came from Box::into_raw above and nothing else uses it now.
@@ -115,15 +156,20 @@ fn run_image(start: ProgramStart) -> Outcome {
     run.outcome.take().unwrap_or(Outcome::Exit(libc::SIGKILL))
 }
 
-/// First frame on the guest stack: calls `main`, then `exit` with its result.
+/// First frame on the guest stack: runs the program's global initializers,
+/// calls `main`, then `exit` with its result.
 unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
     let run = arg.cast::<RunState>();
-    // SAFETY: `arg` is the RunState run_image passed; the borrow ends before
+    // SAFETY: `arg` is the RunState `run` passed; the borrow ends before
     // guest code runs.
-    let (main, argc, argv, envp) = unsafe {
+    let (program, argc, argv, envp) = unsafe {
         let image = (*run).image.borrow();
-        ((*run).main, image.argc, image.argv, image.env.environ)
+        (image.program.clone(), image.argc, image.argv, image.env.environ)
     };
+    // SAFETY: this is a fresh image of `program`, before its main.
+    unsafe { program.run_initializers() };
+    let main = program.main;
+    drop(program);
     // SAFETY: main is a registered program entry with the C main signature.
     let status = unsafe { main(argc, argv, envp) };
     exit::exit(status)

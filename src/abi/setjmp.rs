@@ -1,0 +1,54 @@
+//! <setjmp.h> and fork's entry: the register-level parts are assembly
+//! (`arch`); these are the Rust halves.
+//!
+//! Guests use the runtime's own setjmp family: glibc mangles the saved stack
+//! and frame pointers, which fork could not relocate; the runtime's jmp_buf
+//! holds them plain (in glibc's `struct __jmp_buf_tag` layout).
+
+use std::ffi::{c_int, c_void};
+
+use super::{me, sys};
+use crate::arch::{self, JMPBUF_MASK, JMPBUF_MASK_SAVED};
+use crate::kernel::signal::{MaskHow, SigSet};
+use crate::kernel::task::fork;
+
+/// Called by `tvm_fork`/`tvm_vfork` (arch) with the frame they pushed.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_fork_impl(frame: *mut u8) -> libc::pid_t {
+    sys("fork", || fork::fork(me(), frame as usize))
+}
+
+/// Second half of `tvm_sigsetjmp`, after the registers are saved: records
+/// the signal mask when asked. Returns 0, sigsetjmp's direct return.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_sigsetjmp_mask(env: *mut c_void, savemask: c_int) -> c_int {
+    let env = env.cast::<u8>();
+    // SAFETY: `env` is the caller's sigjmp_buf, which has these fields.
+    unsafe {
+        let flag = env.add(JMPBUF_MASK_SAVED).cast::<c_int>();
+        if savemask != 0 {
+            *flag = 1;
+            let mask = super::guard("sigsetjmp", || me().signals.lock().mask);
+            mask.to_c(env.add(JMPBUF_MASK).cast());
+        } else {
+            *flag = 0;
+        }
+    }
+    0
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/longjmp.html>
+/// (and `_longjmp`, `siglongjmp`): restores the signal mask if `sigsetjmp`
+/// saved it, then jumps.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_longjmp(env: *mut c_void, val: c_int) -> ! {
+    let p = env.cast::<u8>();
+    // SAFETY: `env` is the caller's jmp_buf, which has these fields.
+    let saved =
+        unsafe { (*p.add(JMPBUF_MASK_SAVED).cast::<c_int>() != 0).then(|| SigSet::from_c(p.add(JMPBUF_MASK).cast())) };
+    if let Some(mask) = saved {
+        super::guard("siglongjmp", || me().signals.lock().change_mask(MaskHow::Set, mask));
+    }
+    // SAFETY: the caller passes a context saved by setjmp whose frame is live.
+    unsafe { arch::longjmp(env, val) }
+}

@@ -1,0 +1,139 @@
+//! Copying memory to a fork child and relocating the pointers in it.
+//!
+//! A fork child gets copies of the parent's stack (from the fork point up),
+//! arena and guest globals at new addresses. Every pointer-sized,
+//! pointer-aligned word in those copies whose value lies in one of the
+//! parent's ranges (one-past-the-end included) is moved by that range's
+//! offset, so it points at the child's copy of the same byte. The ranges
+//! are exact, so nothing is guessed about the layout of the memory: any word
+//! that looks like a pointer into the copied ranges is treated as one (an
+//! integer that happens to equal such an address would be moved too; see
+//! docs/fork.md).
+
+const WORD: usize = std::mem::size_of::<usize>();
+
+/// One copied range: parent addresses `[start, end]` (inclusive of
+/// one-past-the-end) move by `delta`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Range {
+    start: usize,
+    end: usize,
+    delta: usize,
+}
+
+/// The parent-to-child address map of one fork.
+#[derive(Debug, Default)]
+pub struct Relocator {
+    /// Sorted by start, non-overlapping.
+    ranges: Vec<Range>,
+    lo: usize,
+    hi: usize,
+}
+
+impl Relocator {
+    pub fn new() -> Relocator {
+        Relocator { ranges: Vec::new(), lo: usize::MAX, hi: 0 }
+    }
+
+    /// Declares that parent bytes `[from, from + len)` are copied to `to`.
+    pub fn add(&mut self, from: usize, len: usize, to: usize) {
+        let r = Range { start: from, end: from + len, delta: to.wrapping_sub(from) };
+        let i = self.ranges.partition_point(|x| x.start < r.start);
+        self.ranges.insert(i, r);
+        self.lo = self.lo.min(r.start);
+        self.hi = self.hi.max(r.end);
+    }
+
+    /// Where the child finds what the parent had at `addr`.
+    #[inline]
+    pub fn map(&self, addr: usize) -> usize {
+        if addr < self.lo || addr > self.hi {
+            return addr;
+        }
+        // The last range starting at or before addr; ranges do not overlap,
+        // but a one-past-the-end may equal the next start: prefer the range
+        // that starts there (it is a real address of that object).
+        let i = self.ranges.partition_point(|r| r.start <= addr);
+        if i == 0 {
+            return addr;
+        }
+        let r = self.ranges[i - 1];
+        if addr <= r.end {
+            addr.wrapping_add(r.delta)
+        } else {
+            addr
+        }
+    }
+
+    /// Copies `len` bytes from parent `src` to child `dst`, relocating every
+    /// aligned word.
+    ///
+    /// # Safety
+    /// `src` must be readable and `dst` writable for `len` bytes; they must
+    /// not overlap and must have the same alignment modulo the word size.
+    pub unsafe fn copy(&self, dst: *mut u8, src: *const u8, len: usize) {
+        debug_assert_eq!(dst as usize % WORD, src as usize % WORD);
+        let head = ((WORD - src as usize % WORD) % WORD).min(len);
+        let words = (len - head) / WORD;
+        let tail = len - head - words * WORD;
+        // SAFETY: all accesses stay inside [src, src+len) and [dst, dst+len),
+        // and the word accesses are aligned (same alignment on both sides).
+        unsafe {
+            std::ptr::copy_nonoverlapping(src, dst, head);
+            let s = src.add(head).cast::<usize>();
+            let d = dst.add(head).cast::<usize>();
+            for i in 0..words {
+                *d.add(i) = self.map(*s.add(i));
+            }
+            let off = head + words * WORD;
+            std::ptr::copy_nonoverlapping(src.add(off), dst.add(off), tail);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_inclusive_ranges_and_leaves_others() {
+        let mut r = Relocator::new();
+        r.add(1000, 100, 5000);
+        r.add(2000, 16, 9000);
+        assert_eq!(r.map(1000), 5000);
+        assert_eq!(r.map(1050), 5050);
+        assert_eq!(r.map(1100), 5100, "one past the end moves too");
+        assert_eq!(r.map(1101), 1101);
+        assert_eq!(r.map(999), 999);
+        assert_eq!(r.map(2008), 9008);
+        assert_eq!(r.map(0), 0);
+        assert_eq!(r.map(usize::MAX), usize::MAX);
+    }
+
+    #[test]
+    fn adjacent_ranges_prefer_the_one_starting_there() {
+        let mut r = Relocator::new();
+        r.add(1000, 100, 5000);
+        r.add(1100, 100, 9000);
+        assert_eq!(r.map(1100), 9000);
+        assert_eq!(r.map(1099), 5099);
+    }
+
+    #[test]
+    fn copies_and_relocates_words_keeping_unaligned_edges() {
+        let src: Vec<usize> = vec![0, 0, 0, 0];
+        let base = src.as_ptr() as usize;
+        let mut src = src;
+        src[0] = base + 8; // points into the source itself
+        src[1] = 12345;
+        src[2] = base + 32; // one past the end
+        src[3] = base - 1; // just before: untouched
+        let mut dst = vec![0usize; 4];
+        let mut r = Relocator::new();
+        r.add(base, 32, dst.as_ptr() as usize);
+        // SAFETY: both buffers are 32 bytes and word-aligned.
+        unsafe { r.copy(dst.as_mut_ptr().cast(), src.as_ptr().cast(), 32) };
+        let d = dst.as_ptr() as usize;
+        assert_eq!(dst, vec![d + 8, 12345, d + 32, base - 1]);
+    }
+}
