@@ -32,7 +32,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed={}", tests.join("tvmtest.h").display());
     let shim_table = write_shim_table(&root.join("include/tvm_shim.h"), &out);
-    let build = Build::new(root.join("include"), &out).warnings_are_errors(true).include(&tests);
+    let build = Build::new(root.join("include"), &out).warnings_are_errors(true).include(&tests).guest_root(&tests);
     // Tests build paths with snprintf into fixed buffers on purpose; GCC's
     // guess that a PATH_MAX-sized source might not fit is noise there.
     let build = build.flag("-Wno-format-truncation");

@@ -115,6 +115,13 @@ extern void tvm_exit(int) __attribute__((__noreturn__));
 extern void tvm__exit(int) __attribute__((__noreturn__));
 extern void tvm__Exit(int) __attribute__((__noreturn__));
 
+/* A per-task global of a guest unit, as the guest build registers it. */
+struct tvm_global {
+    void *(*addr)(void);
+    unsigned long size;
+    const char *name;
+};
+
 /* The calling program's `environ` variable. */
 extern char ***tvm_environ_location(void);
 

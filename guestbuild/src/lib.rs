@@ -1,13 +1,20 @@
 //! The guest build: compiling C programs so they run as tvm tasks.
 //!
-//! Every guest translation unit is compiled with the shim header forced in
-//! first (`-include tvm_shim.h`), which includes the system headers and
-//! then renames the calls that touch process state to their `tvm_`
-//! versions. Each program's `main` is renamed to `tvm_main_<id>` by a small
-//! generated wrapper per source file (`#define main ...` then `#include`
-//! the real file), so the original file names stay in diagnostics and line
-//! markers. [`Build::compile`] produces one static library and a Rust table
-//! that registers every program.
+//! For every guest translation unit:
+//! 1. a small generated wrapper renames the program's `main` to
+//!    `tvm_main_<id>` and includes the real file (so the original file names
+//!    stay in line markers and diagnostics);
+//! 2. the unit is preprocessed with the shim header forced in first
+//!    (`-include tvm_shim.h`), which includes the system headers and then
+//!    renames the calls that touch process state to their `tvm_` versions;
+//! 3. the globals transform ([`globals`]) makes every writable guest global
+//!    per-task (thread-local) and appends its registration table;
+//! 4. the result is compiled.
+//!
+//! [`Build::compile`] produces one static library and a Rust table that
+//! registers every program with its units' globals and initializers.
+
+pub mod globals;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -39,6 +46,7 @@ impl Program {
 #[derive(Clone, Debug)]
 pub struct Build {
     include_dir: PathBuf,
+    guest_roots: Vec<PathBuf>,
     out_dir: PathBuf,
     extra_includes: Vec<PathBuf>,
     defines: Vec<(String, Option<String>)>,
@@ -56,6 +64,7 @@ impl Build {
     pub fn new(include_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Build {
         Build {
             include_dir: include_dir.into(),
+            guest_roots: Vec::new(),
             out_dir: out_dir.into(),
             extra_includes: Vec::new(),
             defines: Vec::new(),
@@ -73,6 +82,14 @@ impl Build {
 
     pub fn include(mut self, dir: impl Into<PathBuf>) -> Build {
         self.extra_includes.push(dir.into());
+        self
+    }
+
+    /// Marks a directory as the guest's own source: declarations from files
+    /// below it are transformed (each program's source directories always
+    /// are).
+    pub fn guest_root(mut self, dir: impl Into<PathBuf>) -> Build {
+        self.guest_roots.push(dir.into());
         self
     }
 
@@ -136,43 +153,156 @@ impl Build {
         b
     }
 
+    /// A `cc::Build` for transformed, already preprocessed units.
+    fn cc_preprocessed(&self) -> cc::Build {
+        let mut b = cc::Build::new();
+        // Guest globals are thread-locals of the executable itself.
+        b.flag("-ftls-model=initial-exec").flag("-fno-strict-aliasing");
+        for f in &self.flags {
+            b.flag(f);
+        }
+        if self.warnings_are_errors {
+            b.warnings(true).extra_warnings(true).warnings_into_errors(true);
+        } else {
+            b.warnings(false);
+        }
+        b
+    }
+
     /// Compiles `programs` into static library `lib` and returns the Rust
     /// source of a table `pub static <table>: &[GuestProgram]` that names
-    /// each program's id, tag and main.
+    /// each program's id, tag, main and units.
+    ///
+    /// Each program is linked on its own (`ld -r`) and every symbol except
+    /// its registration symbols is made local, so programs can define the
+    /// same global names (every multicall binary of C programs needs this).
     pub fn compile(&self, lib: &str, table: &str, programs: &[Program]) -> io::Result<String> {
-        let mut b = self.cc();
+        let units_dir = self.out_dir.join("guest-units").join(lib);
+        let mut compiled = Vec::new();
+        let mut program_objects = Vec::new();
         for p in programs {
+            let mut roots: Vec<PathBuf> = self.guest_roots.iter().filter_map(|r| fs::canonicalize(r).ok()).collect();
+            roots.push(self.out_dir.join("guest-wrappers").join(lib).join(&p.id));
+            let dir = units_dir.join(&p.id);
+            fs::create_dir_all(&dir)?;
+            let mut objects = self.cc_preprocessed();
+            objects.out_dir(&dir);
+            let mut units = Vec::new();
             for s in &p.sources {
-                b.file(self.wrapper(lib, p, s)?);
                 println!("cargo:rerun-if-changed={}", s.display());
+                if let Some(d) = s.parent().and_then(|d| fs::canonicalize(d).ok()) {
+                    roots.push(d);
+                }
+                let wrapper = self.wrapper(lib, p, s)?;
+                let pre = self.cc().file(&wrapper).try_expand().map_err(|e| io::Error::other(e.to_string()))?;
+                let stem = s.file_stem().and_then(|x| x.to_str()).unwrap_or("unit");
+                let unit_id = id_from_stem(&format!("{lib}_{}_{stem}", p.id));
+                let is_guest = |f: &str| roots.iter().any(|r| Path::new(f).starts_with(r));
+                let unit = globals::transform(&String::from_utf8_lossy(&pre), &unit_id, &is_guest)
+                    .map_err(io::Error::other)?;
+                let out = dir.join(format!("{stem}.i"));
+                if fs::read_to_string(&out).ok().as_deref() != Some(unit.text.as_str()) {
+                    fs::write(&out, &unit.text)?;
+                }
+                objects.file(out);
+                units.push(CompiledUnit { id: unit_id, globals: unit.globals.len(), has_init: unit.has_init });
             }
+            let objs = objects.try_compile_intermediates().map_err(|e| io::Error::other(e.to_string()))?;
+            let linked = self.out_dir.join(format!("{lib}-{}.o", p.id));
+            link_program(&linked, &objs, &exported_symbols(p, &units))?;
+            program_objects.push(linked);
+            compiled.push(units);
         }
         println!("cargo:rerun-if-changed={}", self.shim().display());
-        b.compile(lib);
-        Ok(registration_table(table, programs))
+        let archive = self.out_dir.join(format!("lib{lib}.a"));
+        let _ = fs::remove_file(&archive);
+        let mut ar = self.cc().get_archiver();
+        ar.arg("crs").arg(&archive).args(&program_objects);
+        run(ar)?;
+        println!("cargo:rustc-link-search=native={}", self.out_dir.display());
+        println!("cargo:rustc-link-lib=static={lib}");
+        Ok(registration_table(table, programs, &compiled))
     }
 }
 
-/// Rust source declaring every program's main and a table of them. The
-/// including crate must have `GuestProgram` and `GuestUnit` in scope.
-pub fn registration_table(table: &str, programs: &[Program]) -> String {
+/// The symbols a program keeps global: its main and its units' tables.
+fn exported_symbols(p: &Program, units: &[CompiledUnit]) -> Vec<String> {
+    let mut keep = vec![p.main_symbol()];
+    for u in units {
+        if u.globals > 0 {
+            keep.push(globals::Unit::globals_symbol(&u.id));
+        }
+        if u.has_init {
+            keep.push(globals::Unit::init_symbol(&u.id));
+        }
+    }
+    keep
+}
+
+fn run(mut cmd: std::process::Command) -> io::Result<()> {
+    let out = cmd.output().map_err(|e| io::Error::other(format!("cannot run {cmd:?}: {e}")))?;
+    if !out.status.success() {
+        return Err(io::Error::other(format!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr))));
+    }
+    Ok(())
+}
+
+/// Links `objects` into one relocatable object and makes every defined
+/// symbol but `keep` local.
+fn link_program(out: &Path, objects: &[PathBuf], keep: &[String]) -> io::Result<()> {
+    let mut ld = std::process::Command::new(std::env::var("TVM_LD").unwrap_or_else(|_| "ld".into()));
+    ld.arg("-r").arg("-o").arg(out).args(objects);
+    run(ld)?;
+    let list = out.with_extension("keep");
+    fs::write(&list, keep.join("\n") + "\n")?;
+    let mut objcopy = std::process::Command::new(std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| "objcopy".into()));
+    objcopy.arg(format!("--keep-global-symbols={}", list.display())).arg(out);
+    run(objcopy)
+}
+
+/// What the Rust table needs to know about one compiled unit.
+#[derive(Clone, Debug)]
+pub struct CompiledUnit {
+    pub id: String,
+    pub globals: usize,
+    pub has_init: bool,
+}
+
+/// Rust source declaring every program's main, units and a table of them.
+/// The including crate must have `GuestProgram`, `GuestUnit` and
+/// `GlobalDesc` in scope.
+pub fn registration_table(table: &str, programs: &[Program], units: &[Vec<CompiledUnit>]) -> String {
     let mut out = String::from("// generated by guestbuild\nextern \"C\" {\n");
-    for p in programs {
+    for (p, us) in programs.iter().zip(units) {
         let _ = writeln!(
             out,
             "    fn {}(argc: ::std::ffi::c_int, argv: *mut *mut ::std::ffi::c_char, envp: *mut *mut ::std::ffi::c_char) -> ::std::ffi::c_int;",
             p.main_symbol()
         );
+        for u in us {
+            if u.globals > 0 {
+                let _ =
+                    writeln!(out, "    static {}: [GlobalDesc; {}];", globals::Unit::globals_symbol(&u.id), u.globals);
+            }
+            if u.has_init {
+                let _ = writeln!(out, "    fn {}();", globals::Unit::init_symbol(&u.id));
+            }
+        }
     }
     let _ = writeln!(out, "}}\npub static {table}: &[GuestProgram] = &[");
-    for p in programs {
-        let _ = writeln!(
-            out,
-            "    GuestProgram {{ id: {:?}, tag: {:?}, main: {}, units: &[] }},",
-            p.id,
-            p.tag,
-            p.main_symbol()
-        );
+    for (p, us) in programs.iter().zip(units) {
+        let _ =
+            writeln!(out, "    GuestProgram {{ id: {:?}, tag: {:?}, main: {}, units: &[", p.id, p.tag, p.main_symbol());
+        for u in us {
+            let globals = if u.globals > 0 {
+                format!("(&raw const {}).cast::<GlobalDesc>()", globals::Unit::globals_symbol(&u.id))
+            } else {
+                "::std::ptr::null()".to_string()
+            };
+            let init = if u.has_init { format!("Some({})", globals::Unit::init_symbol(&u.id)) } else { "None".into() };
+            let _ = writeln!(out, "        GuestUnit {{ globals: {globals}, count: {}, init: {init} }},", u.globals);
+        }
+        out.push_str("    ] },\n");
     }
     out.push_str("];\n");
     out
@@ -198,11 +328,18 @@ mod tests {
     }
 
     #[test]
-    fn table_names_every_program() {
+    fn table_names_every_program_and_unit() {
         let p = vec![Program::new("a", "case", vec![]), Program::new("b_c", "helper", vec![])];
-        let t = registration_table("PROGS", &p);
+        let units = vec![
+            vec![CompiledUnit { id: "lib_a_a".into(), globals: 2, has_init: true }],
+            vec![CompiledUnit { id: "lib_b_c_b".into(), globals: 0, has_init: false }],
+        ];
+        let t = registration_table("PROGS", &p, &units);
         assert!(t.contains("fn tvm_main_a("));
-        assert!(t.contains("GuestProgram { id: \"b_c\", tag: \"helper\", main: tvm_main_b_c, units: &[] }"));
+        assert!(t.contains("static __tvm_globals_lib_a_a: [GlobalDesc; 2];"));
+        assert!(t.contains("fn __tvm_init_lib_a_a();"));
+        assert!(t.contains("GuestUnit { globals: (&raw const __tvm_globals_lib_a_a).cast::<GlobalDesc>(), count: 2, init: Some(__tvm_init_lib_a_a) }"));
+        assert!(t.contains("GuestUnit { globals: ::std::ptr::null(), count: 0, init: None }"));
         assert!(t.contains("pub static PROGS: &[GuestProgram]"));
     }
 

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use tvm::programs::{GuestProgram, GuestUnit};
+use tvm::programs::{GlobalDesc, GuestProgram, GuestUnit};
 
 include!(concat!(env!("OUT_DIR"), "/test_programs.rs"));
 
