@@ -45,6 +45,29 @@ fn main() {
         shim_table.1
     );
     std::fs::write(out.join("test_programs.rs"), table).expect("OUT_DIR is writable");
+
+    // The C programs benchmarks run under tvm (and natively).
+    let bench_dir = root.join("benches/c");
+    println!("cargo:rerun-if-changed={}", bench_dir.display());
+    let benches: Vec<Program> = c_files(&bench_dir)
+        .expect("benches/c is readable")
+        .into_iter()
+        .map(|f| {
+            let stem = f.file_stem().and_then(|s| s.to_str()).expect("UTF-8 file name").to_string();
+            Program::new(id_from_stem(&stem), "bench", vec![f])
+        })
+        .collect();
+    let bench_build = Build::new(root.join("include"), &out).warnings_are_errors(true).guest_root(&bench_dir);
+    let bench_table =
+        bench_build.compile("tvm_benchprogs", "BENCH_PROGRAMS", &benches).expect("bench programs compile");
+    std::fs::write(out.join("bench_programs.rs"), bench_table).expect("OUT_DIR is writable");
+
+    // For the guard test, which inspects the guest objects.
+    println!(
+        "cargo:rustc-env=TVM_GUEST_ARCHIVES={}:{}",
+        out.join("libtvm_testprogs.a").display(),
+        out.join("libtvm_benchprogs.a").display()
+    );
 }
 
 /// Generates a C array holding the address of every `tvm_` function the shim

@@ -22,6 +22,8 @@ use std::ffi::c_void;
 use std::io;
 use std::ptr::{self, NonNull};
 
+use super::pool;
+
 // FLLEN 59 with 32-byte granularity covers the whole address space, which
 // lets rlsf coalesce the pool across growth steps.
 type Tlsf = rlsf::Tlsf<'static, u64, u16, 59, 16>;
@@ -70,6 +72,9 @@ pub struct Arena {
     reserve: usize,
     /// Bytes from `base` that are committed and handed to the allocator.
     end: usize,
+    /// Bytes from `base` that are readable and writable (>= end; more when
+    /// the mapping was reused).
+    committed: usize,
 }
 
 // SAFETY: the arena is plain memory owned by this value; only the owning
@@ -95,9 +100,18 @@ impl Arena {
         Ok(a)
     }
 
-    /// Reserves address space only (a fork child's arena, filled by copy).
+    /// Reserves address space only (a fork child's arena, filled by copy),
+    /// reusing a released arena when one is kept.
     fn reserve_only(reserve: usize) -> io::Result<Arena> {
         let reserve = round_up(reserve.max(2 * MIN_GROWTH), page_size());
+        if let Some(m) = pool::ARENAS.take(reserve) {
+            return Ok(Arena {
+                base: NonNull::new(m.base as *mut u8).expect("pooled arenas are non-null"),
+                reserve,
+                end: 0,
+                committed: m.committed,
+            });
+        }
         // SAFETY: an anonymous private mapping with no fixed address.
         let p = unsafe {
             libc::mmap(
@@ -112,7 +126,7 @@ impl Arena {
         if p == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
-        Ok(Arena { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0 })
+        Ok(Arena { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0, committed: 0 })
     }
 
     /// Makes `[0, upto)` readable and writable.
@@ -121,10 +135,18 @@ impl Arena {
         if upto > self.reserve {
             return Err(io::Error::from_raw_os_error(libc::ENOMEM));
         }
+        if upto <= self.committed {
+            return Ok(());
+        }
+        let from = self.committed;
         // SAFETY: the range lies inside our reservation.
-        if unsafe { libc::mprotect(self.base.as_ptr().cast(), upto, libc::PROT_READ | libc::PROT_WRITE) } != 0 {
+        let r = unsafe {
+            libc::mprotect(self.base.as_ptr().add(from).cast(), upto - from, libc::PROT_READ | libc::PROT_WRITE)
+        };
+        if r != 0 {
             return Err(io::Error::last_os_error());
         }
+        self.committed = upto;
         Ok(())
     }
 
@@ -299,7 +321,10 @@ impl Arena {
     /// parent's (allocator state included).
     pub fn child_of(parent: &Arena) -> io::Result<Arena> {
         let mut a = Arena::reserve_only(parent.reserve)?;
+        let had = a.committed;
         a.commit(parent.end)?;
+        // The copy writes every byte: fault the new pages in at once.
+        pool::populate(a.base.as_ptr() as usize, had, a.committed);
         a.end = parent.end;
         Ok(a)
     }
@@ -318,8 +343,13 @@ impl Arena {
 
 impl Drop for Arena {
     fn drop(&mut self) {
-        // SAFETY: the reservation is ours; its image has ended.
-        unsafe { libc::munmap(self.base.as_ptr().cast(), self.reserve) };
+        let base = self.base.as_ptr() as usize;
+        pool::discard(base, pool::KEEP_BYTES, self.committed);
+        let m = pool::Mapping { base, len: self.reserve, committed: self.committed };
+        if let Err(m) = pool::ARENAS.give(m) {
+            // SAFETY: the reservation is ours; its image has ended.
+            unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
+        }
     }
 }
 

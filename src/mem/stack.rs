@@ -9,6 +9,8 @@
 use std::io;
 use std::ptr::NonNull;
 
+use super::pool;
+
 /// A mapped stack with a guard page at its low end.
 #[derive(Debug)]
 pub struct GuestStack {
@@ -37,6 +39,9 @@ impl GuestStack {
         let page = page_size();
         let usable = usable.max(page).div_ceil(page) * page;
         let len = usable + page;
+        if let Some(m) = pool::STACKS.take(len) {
+            return Ok(GuestStack { base: NonNull::new(m.base as *mut u8).expect("pooled stacks are non-null"), len });
+        }
         // SAFETY: an anonymous private mapping with no fixed address cannot
         // alias existing memory.
         let p = unsafe {
@@ -91,8 +96,15 @@ fn map_stack() -> libc::c_int {
 
 impl Drop for GuestStack {
     fn drop(&mut self) {
-        // SAFETY: the mapping is ours and no guest code runs on it any more
-        // (the owning image is torn down after its thread left the stack).
-        unsafe { libc::munmap(self.base.as_ptr().cast(), self.len) };
+        // No guest code runs on the stack any more (the owning image is torn
+        // down after its thread left it). Keep it for the next image, with
+        // only its top pages populated.
+        let base = self.base.as_ptr() as usize;
+        pool::discard(base, page_size(), self.len.saturating_sub(pool::KEEP_BYTES).max(page_size()));
+        let m = pool::Mapping { base, len: self.len, committed: self.len };
+        if let Err(m) = pool::STACKS.give(m) {
+            // SAFETY: the mapping is ours and unused.
+            unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
+        }
     }
 }
