@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tvm::kernel::boot;
-use tvm::programs::{self, GlobalDesc, GuestProgram, GuestUnit};
+use tvm::programs;
 
 include!(concat!(env!("OUT_DIR"), "/bench_programs.rs"));
 

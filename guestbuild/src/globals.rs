@@ -80,8 +80,8 @@ fn scan_markers(src: &str) -> (String, Origins) {
     let mut marks = Vec::new();
     let mut pos = 0;
     for line in src.split_inclusive('\n') {
-        if line.starts_with('#') {
-            let rest = line[1..].trim_start();
+        if let Some(rest) = line.strip_prefix('#') {
+            let rest = rest.trim_start();
             let mut parts = rest.splitn(2, ' ');
             let num = parts.next().unwrap_or("");
             if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {

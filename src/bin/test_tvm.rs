@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use tvm::programs::{GlobalDesc, GuestProgram, GuestUnit};
-
 include!(concat!(env!("OUT_DIR"), "/test_programs.rs"));
 
 fn main() -> ExitCode {
