@@ -91,3 +91,24 @@ pub unsafe fn longjmp(env: *mut std::ffi::c_void, val: std::ffi::c_int) -> ! {
     // SAFETY: per the caller.
     unsafe { tvm_arch_longjmp(env, val) }
 }
+
+/// The calling thread's thread pointer, the base its static thread-local
+/// variables are addressed from (glibc x86_64: `%fs:0` holds it; aarch64:
+/// `tpidr_el0`). For the executable's own thread-locals, `address - tp` is
+/// the same in every thread.
+#[inline]
+pub fn thread_pointer() -> usize {
+    let tp: usize;
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: reads the TCB self-pointer at %fs:0, which glibc maintains for
+    // every thread.
+    unsafe {
+        std::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) tp, options(nostack, readonly, preserves_flags))
+    };
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: reading the thread-ID register has no side effects.
+    unsafe {
+        std::arch::asm!("mrs {}, tpidr_el0", out(reg) tp, options(nostack, nomem, preserves_flags))
+    };
+    tp
+}

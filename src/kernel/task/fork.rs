@@ -7,71 +7,47 @@
 //!
 //! The image is what must be replicated: the guest stack from the fork point
 //! up, the arena (the whole heap, allocator state included) and the
-//! program's per-task globals. A child thread maps a stack and an arena of
-//! its own, copies the three kinds of ranges from the parent (which waits in
-//! `fork`), relocates every word that points into one of them
-//! (`mem::reloc`), relocates the pointers the runtime keeps for the image
-//! (environ, atexit arguments, argv), then resumes at its copy of the frame
-//! `tvm_fork` pushed, where fork returns 0. The parent gets the child's pid
-//! once the copy is complete.
+//! program's per-task globals. The parent takes an idle task thread, maps a
+//! stack and an arena for the child, copies the three kinds of ranges,
+//! relocates every word that points into one of them (`mem::reloc`) and the
+//! pointers the runtime keeps for the image (environ, atexit arguments,
+//! argv), and hands the image to the thread, which resumes at its copy of
+//! the frame `tvm_fork` pushed, where fork returns 0.
+//!
+//! The child's globals are found from its thread pointer: guest globals are
+//! thread-locals of the executable itself (static TLS, initial-exec model),
+//! which sit at the same offset from the thread pointer in every thread.
 
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 
 use super::image::Image;
 use super::table::{self, Proc, ProcState};
-use super::thread::{self, with_image, Start};
+use super::thread::{self, with_image, Job};
 use super::{Pid, Task, Usage};
+use crate::arch;
 use crate::kernel::{Errno, KResult};
 use crate::mem::reloc::Relocator;
 use crate::mem::{Arena, GuestStack};
-
-/// What a fork child's thread needs from its parent.
-pub struct ForkStart {
-    /// The parent's image; readable while the parent waits in `fork`.
-    parent: *const Image,
-    /// Lowest address of the `tvm_fork` frame on the parent's stack.
-    frame: usize,
-    /// The parent's globals: address and size, in the program's order.
-    globals: Vec<(usize, usize)>,
-    errno: i32,
-    done: mpsc::Sender<KResult<()>>,
-}
-
-// SAFETY: the raw pointer refers to the parent's image, which its thread
-// keeps alive and untouched while it waits for `done`.
-unsafe impl Send for ForkStart {}
-
-impl ForkStart {
-    /// The parent's errno at the fork, which the child starts with.
-    pub fn errno(&self) -> i32 {
-        self.errno
-    }
-
-    /// Tells the waiting parent whether the child could be built.
-    pub fn report(&self, r: KResult<()>) {
-        let _ = self.done.send(r);
-    }
-}
 
 /// Creates a child of `parent`, copying the image whose `tvm_fork` frame
 /// starts at `frame`. Returns the child's pid (the child returns 0 from its
 /// copy of the frame).
 pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
     let errno = Errno::last_raw();
-    let (image, globals) = with_image(|img| {
-        let globals = img
-            .program
-            .globals()
-            // SAFETY: the getter returns this thread's address of the global.
-            .map(|g| (unsafe { (g.addr)() } as usize, g.size))
-            .collect::<Vec<_>>();
-        (img as *const Image, globals)
-    });
+    let worker = thread::worker()?;
+    let built = with_image(|img| build_child(img, frame, worker.tp));
+    let (image, cframe) = match built {
+        Ok(b) => b,
+        Err(e) => {
+            worker.release();
+            return Err(e);
+        }
+    };
     let files = parent.files.lock().clone();
     let fs = parent.fs.lock().clone();
     let signals = parent.signals.lock().for_child();
     let limits = *parent.limits.lock();
-    let task = {
+    let made = (|| {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
         let (pgid, sid, cmdline) = (me.pgid, me.sid, me.cmdline.clone());
@@ -87,52 +63,51 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
             cmdline,
             children_usage: Usage::default(),
         });
-        task
-    };
-    let pid = task.pid;
-    let (done, report) = mpsc::channel();
-    let start = ForkStart { parent: image, frame, globals, errno, done };
-    let result = match thread::spawn_thread(task, Start::Fork(start)) {
-        Ok(()) => report.recv().unwrap_or(Err(Errno::EAGAIN)),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        table::lock().reap(pid);
-        return Err(e);
+        Ok(task)
+    })();
+    match made {
+        Ok(task) => {
+            let pid = task.pid;
+            worker.run(Job::Resume(task, image, cframe, errno));
+            Ok(pid)
+        }
+        Err(e) => {
+            worker.release();
+            Err(e)
+        }
     }
-    Ok(pid)
 }
 
-/// Builds the child's image from the waiting parent's (runs on the child's
-/// thread). Returns the image and the child's copy of the fork frame.
-pub(crate) fn build_child(f: &ForkStart) -> KResult<(Image, *mut u8)> {
-    // SAFETY: the parent waits in `fork` until `report`, keeping its image
-    // alive and unchanged.
-    let p = unsafe { &*f.parent };
+/// Builds a child image from `p` (the caller's image, whose `tvm_fork` frame
+/// is at `frame`) for the thread whose thread pointer is `child_tp`.
+/// Returns the image and the child's copy of the frame.
+fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut u8)> {
     let stack = GuestStack::new(p.stack.size()).map_err(|_| Errno::ENOMEM)?;
     let arena = Arena::child_of(&p.arena).map_err(|_| Errno::ENOMEM)?;
     let ptop = p.stack.top() as usize;
-    let len = ptop - f.frame;
+    let len = ptop - frame;
     let cframe = stack.top() as usize - len;
     let (pbase, used) = p.arena.used();
     let (cbase, _) = arena.used();
+    let tls_delta = child_tp.wrapping_sub(arch::thread_pointer());
 
     let mut r = Relocator::new();
-    r.add(f.frame, len, cframe);
+    r.add(frame, len, cframe);
     r.add(pbase as usize, used, cbase as usize);
-    // SAFETY: each getter returns this (the child's) thread's address.
-    let child_globals: Vec<usize> = p.program.globals().map(|g| unsafe { (g.addr)() } as usize).collect();
-    for (&(from, size), &to) in f.globals.iter().zip(&child_globals) {
-        r.add(from, size, to);
+    // SAFETY: each getter returns this (the parent's) thread's address.
+    let globals: Vec<(usize, usize)> = p.program.globals().map(|g| (unsafe { (g.addr)() } as usize, g.size)).collect();
+    for &(from, size) in &globals {
+        r.add(from, size, from.wrapping_add(tls_delta));
     }
-    // SAFETY: every source is live parent memory (stack above the frame,
-    // the arena's used part, the parent's globals) and every destination
-    // is the child's memory of the same size and alignment.
+    // SAFETY: every source is live parent memory (its stack above the frame,
+    // the arena's used part, its globals); every destination is the child's
+    // memory of the same size and alignment (its new stack and arena, and
+    // its thread's copies of the globals, idle until it receives the image).
     unsafe {
-        r.copy(cframe as *mut u8, f.frame as *const u8, len);
+        r.copy(cframe as *mut u8, frame as *const u8, len);
         r.copy(cbase, pbase, used);
-        for (&(from, size), &to) in f.globals.iter().zip(&child_globals) {
-            r.copy(to as *mut u8, from as *const u8, size);
+        for &(from, size) in &globals {
+            r.copy(from.wrapping_add(tls_delta) as *mut u8, from as *const u8, size);
         }
     }
     let image = Image {

@@ -74,6 +74,11 @@ impl Usage {
         self.system += other.system;
     }
 
+    /// The time used since `earlier` (a reading of the same thread).
+    pub fn since(self, earlier: Usage) -> Usage {
+        Usage { user: self.user.saturating_sub(earlier.user), system: self.system.saturating_sub(earlier.system) }
+    }
+
     /// CPU time used so far by the calling host thread.
     pub fn of_this_thread() -> Usage {
         #[cfg(any(target_os = "linux", target_os = "android"))]

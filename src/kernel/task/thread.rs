@@ -1,9 +1,9 @@
-//! The host thread that runs one image of a task.
+//! The host threads that run task images.
 //!
-//! Life of a task thread:
-//! 1. build the image: either a fresh program (argv and environment
-//!    copies; for exec, only once the previous image's thread is gone), or a
-//!    copy of a forking parent's image (`fork.rs`);
+//! Life of an image on a thread:
+//! 1. get the image: build a fresh program's (argv and environment copies;
+//!    for exec, only once the previous image's thread is gone), or receive a
+//!    fork child's, which the forking parent built;
 //! 2. switch to the image's stack: call the program's `main` after its
 //!    globals' initializers, or resume the fork child where the parent called
 //!    `fork`;
@@ -12,15 +12,19 @@
 //! 4. free the image, then either finish the task (exit) or let the next
 //!    image's thread start (exec).
 //!
-//! A fresh thread per image is what gives an exec'd program fresh globals:
-//! guest globals are thread-local.
+//! A new program always gets a new thread: guest globals are thread-local,
+//! and a new thread starts them at their initial values. Threads whose image
+//! ended wait in a small pool for fork children, whose globals are all
+//! copied from the parent anyway; that keeps thread creation off fork's path.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CString};
 use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::fork::{self, ForkStart};
+use parking_lot::{Condvar, Mutex};
+
 use super::image::{Image, DEFAULT_STACK_SIZE};
 use super::{exit, set_current, Task, Usage};
 use crate::arch::{self, ExitContext};
@@ -30,6 +34,9 @@ use crate::programs::Program;
 /// Host stack of a task thread: only runtime code runs on it (the guest has
 /// its own stack), so it can be small.
 const HOST_STACK_SIZE: usize = 256 << 10;
+/// Idle threads kept for fork children, and how long one waits for work.
+const MAX_IDLE: usize = 16;
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a new image runs.
 #[derive(Debug)]
@@ -39,13 +46,17 @@ pub struct ProgramStart {
     pub envp: Vec<CString>,
 }
 
-/// How a thread's image begins.
-pub(crate) enum Start {
+/// Work for a task thread.
+pub(crate) enum Job {
     /// A program's `main`; with a gate (exec), only once it opens.
-    Program(ProgramStart, Option<mpsc::Receiver<()>>),
-    /// A copy of a forking parent.
-    Fork(ForkStart),
+    Program(Arc<Task>, ProgramStart, Option<mpsc::Receiver<()>>),
+    /// A fork child: its image, its copy of the fork frame, its errno.
+    Resume(Arc<Task>, Image, *mut u8, i32),
 }
+
+// SAFETY: the frame pointer refers into the image's own stack, which moves
+// to the receiving thread together with the image.
+unsafe impl Send for Job {}
 
 /// How an image ended.
 #[derive(Debug)]
@@ -67,50 +78,135 @@ thread_local! {
     static RUN: std::cell::Cell<*mut RunState> = const { std::cell::Cell::new(std::ptr::null_mut()) };
 }
 
-/// Starts the host thread that runs `start` as an image of `task`.
-pub(crate) fn spawn_thread(task: Arc<Task>, start: Start) -> KResult<()> {
-    std::thread::Builder::new()
-        .name(format!("task-{}", task.pid))
-        .stack_size(HOST_STACK_SIZE)
-        .spawn(move || thread_main(task, start))
-        .map(drop)
-        .map_err(|_| Errno::EAGAIN)
+#[derive(Default)]
+struct Mailbox {
+    job: Mutex<Option<Job>>,
+    ready: Condvar,
+}
+
+/// An idle task thread, reserved by whoever holds this.
+pub(crate) struct Worker {
+    /// Its thread pointer (where its thread-locals are).
+    pub tp: usize,
+    mailbox: Arc<Mailbox>,
+}
+
+static IDLE: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+
+impl Worker {
+    /// Hands the worker its job.
+    pub fn run(self, job: Job) {
+        *self.mailbox.job.lock() = Some(job);
+        self.mailbox.ready.notify_one();
+    }
+
+    /// Gives an unused worker back to the pool.
+    pub fn release(self) {
+        let mut idle = IDLE.lock();
+        if idle.len() < MAX_IDLE {
+            idle.push(self);
+        } else {
+            drop(idle);
+            // An empty mailbox that is never filled: the thread times out.
+        }
+    }
+}
+
+fn spawn_host_thread(name: String, body: impl FnOnce() + Send + 'static) -> KResult<()> {
+    std::thread::Builder::new().name(name).stack_size(HOST_STACK_SIZE).spawn(body).map(drop).map_err(|_| Errno::EAGAIN)
+}
+
+/// An idle task thread: a pooled one, or a new one.
+pub(crate) fn worker() -> KResult<Worker> {
+    if let Some(w) = IDLE.lock().pop() {
+        return Ok(w);
+    }
+    let mailbox = Arc::new(Mailbox::default());
+    let mb = mailbox.clone();
+    let (tx, rx) = mpsc::sync_channel(1);
+    spawn_host_thread("task".into(), move || {
+        if tx.send(arch::thread_pointer()).is_ok() {
+            worker_loop(mb, None);
+        }
+    })?;
+    let tp = rx.recv().map_err(|_| Errno::EAGAIN)?;
+    Ok(Worker { tp, mailbox })
 }
 
 /// Starts a program image (spawn, first task) or, with a gate, the next
-/// image of an exec: the thread waits until the gate opens and quits
-/// quietly if it is dropped instead (the exec failed).
+/// image of an exec, on a new thread: the thread waits until the gate opens
+/// and quits quietly if it is dropped instead (the exec failed).
 pub fn spawn_program(task: Arc<Task>, start: ProgramStart, gate: Option<mpsc::Receiver<()>>) -> KResult<()> {
-    spawn_thread(task, Start::Program(start, gate))
+    let name = format!("task-{}", task.pid);
+    spawn_host_thread(name, move || worker_loop(Arc::new(Mailbox::default()), Some(Job::Program(task, start, gate))))
 }
 
-fn thread_main(task: Arc<Task>, start: Start) {
-    if let Start::Program(_, Some(gate)) = &start {
-        if gate.recv().is_err() {
+fn worker_loop(mailbox: Arc<Mailbox>, mut next: Option<Job>) {
+    loop {
+        let job = match next.take() {
+            Some(job) => job,
+            None => match wait_for_job(&mailbox) {
+                Some(job) => job,
+                None => return,
+            },
+        };
+        run_job(job);
+        let me = Worker { tp: arch::thread_pointer(), mailbox: mailbox.clone() };
+        let mut idle = IDLE.lock();
+        if idle.len() >= MAX_IDLE {
             return;
         }
+        idle.push(me);
     }
-    set_current(Arc::as_ptr(&task));
-    let outcome = match start {
-        Start::Program(p, _) => match Image::new(p.program, &p.argv, &p.envp, DEFAULT_STACK_SIZE) {
-            Ok(image) => run(image, Entry::Main),
-            // No memory for a stack: the task dies as the kernel would kill it.
-            Err(_) => Outcome::Exit(libc::SIGKILL),
-        },
-        Start::Fork(f) => match fork::build_child(&f) {
-            Ok((image, frame)) => {
-                Errno::set_raw(f.errno());
-                f.report(Ok(()));
-                run(image, Entry::Resume(frame))
+}
+
+/// Waits for a job; `None` when the thread idled long enough to end.
+fn wait_for_job(mb: &Arc<Mailbox>) -> Option<Job> {
+    let mut slot = mb.job.lock();
+    loop {
+        if let Some(job) = slot.take() {
+            return Some(job);
+        }
+        if mb.ready.wait_for(&mut slot, IDLE_TIMEOUT).timed_out() && slot.is_none() {
+            drop(slot);
+            let mut idle = IDLE.lock();
+            if let Some(i) = idle.iter().position(|w| Arc::ptr_eq(&w.mailbox, mb)) {
+                idle.swap_remove(i);
+                return None;
             }
-            Err(e) => {
-                f.report(Err(e));
-                set_current(std::ptr::null());
-                return;
+            drop(idle);
+            // Someone reserved this thread just now: its job is on the way.
+            slot = mb.job.lock();
+        }
+    }
+}
+
+fn run_job(job: Job) {
+    let (task, outcome, used) = match job {
+        Job::Program(task, p, gate) => {
+            if let Some(gate) = gate {
+                if gate.recv().is_err() {
+                    return;
+                }
             }
-        },
+            let before = Usage::of_this_thread();
+            set_current(Arc::as_ptr(&task));
+            let outcome = match Image::new(p.program, &p.argv, &p.envp, DEFAULT_STACK_SIZE) {
+                Ok(image) => run(image, Entry::Main),
+                // No memory for a stack: the task dies as the kernel would kill it.
+                Err(_) => Outcome::Exit(libc::SIGKILL),
+            };
+            (task, outcome, Usage::of_this_thread().since(before))
+        }
+        Job::Resume(task, image, frame, errno) => {
+            let before = Usage::of_this_thread();
+            set_current(Arc::as_ptr(&task));
+            Errno::set_raw(errno);
+            let outcome = run(image, Entry::Resume(frame));
+            (task, outcome, Usage::of_this_thread().since(before))
+        }
     };
-    task.usage.lock().add(Usage::of_this_thread());
+    task.usage.lock().add(used);
     set_current(std::ptr::null());
     match outcome {
         Outcome::Exit(status) => exit::finish(&task, status),
@@ -190,7 +286,8 @@ pub(crate) fn terminate(outcome: Outcome) -> ! {
     }
 }
 
-/// Gives `f` the calling thread's image. `f` must not call guest code.
+/// Gives `f` the calling thread's image. `f` must not call guest code
+/// that calls back into the runtime.
 pub fn with_image<R>(f: impl FnOnce(&mut Image) -> R) -> R {
     let run = RUN.with(|r| r.get());
     assert!(!run.is_null(), "image access outside a task image");
