@@ -754,11 +754,16 @@ fn registration(id: &str, globals: &[Global], inits: &[String]) -> String {
         let _ = writeln!(out, "static void *__tvm_addr_{i}(void) {{ return (void *)&{}; }}", g.name);
     }
     if !inits.is_empty() {
+        // The initializers were written for file scope, where C is quieter
+        // about partial aggregates than for the locals they become here.
+        out.push_str("#pragma GCC diagnostic push\n");
+        out.push_str("#pragma GCC diagnostic ignored \"-Wmissing-field-initializers\"\n");
+        out.push_str("#pragma GCC diagnostic ignored \"-Wmissing-braces\"\n");
         let _ = writeln!(out, "void {}(void) {{", Unit::init_symbol(id));
         for s in inits {
             out.push_str(s);
         }
-        out.push_str("}\n");
+        out.push_str("}\n#pragma GCC diagnostic pop\n");
     }
     if !globals.is_empty() {
         let _ = writeln!(out, "const struct tvm_global {}[{}] = {{", Unit::globals_symbol(id), globals.len());

@@ -9,6 +9,7 @@
 //! Selection follows pytest: `-k NAME` (repeatable) keeps tests whose name
 //! contains NAME, case-insensitively.
 
+mod guard;
 mod outside;
 
 use std::ffi::CString;

@@ -14,7 +14,18 @@ pub const TESTS: &[(&str, Check)] = &[
     ("exit_status_of_first_task_is_host_status", exit_status),
     ("exit_first_task_ends_host_with_children_alive", first_task_ends_host),
     ("shim_every_renamed_function_links", shim_complete),
+    ("fork_guard_no_shared_writable_data_in_guests", guard),
 ];
+
+/// Guest objects hold no writable data that fork would not copy.
+fn guard(_: &Runner) -> Result<(), String> {
+    let found = super::guard::violations()?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("writable shared data in guest objects:\n{}", found.join("\n")))
+    }
+}
 
 static SHIM_NULLS: AtomicUsize = AtomicUsize::new(usize::MAX);
 static SHIM_LEN: AtomicUsize = AtomicUsize::new(0);

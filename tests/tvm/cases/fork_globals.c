@@ -7,6 +7,7 @@
 struct point {
     int x, y;
     struct point *self;
+    int *counter; /* heap to global */
 };
 
 int counter = 10;
@@ -35,6 +36,8 @@ static int check_child(void)
         return 20;
     if (heap_point->self != heap_point || strcmp(heap_block, "heap") != 0 || op(5) != 10 || bump() != 3)
         return 21;
+    if (heap_point->counter != &counter || *heap_point->counter != 11)
+        return 23;
     /* Now diverge. */
     counter = 99;
     strcpy(name, "child");
@@ -56,6 +59,7 @@ int main(void)
     heap_point = malloc(sizeof *heap_point);
     heap_point->self = heap_point;
     heap_point->x = 5;
+    heap_point->counter = &counter;
     op = twice;
     CHECK_EQ(bump(), 1);
     CHECK_EQ(bump(), 2);
@@ -76,6 +80,7 @@ int main(void)
     CHECK_EQ(heap_point->x, 5);
     CHECK_EQ(op(5), 10);
     CHECK_EQ(bump(), 3);
+    CHECK(heap_point->counter == &counter);
 
     /* And the other direction: the parent changes, a child sees the new
      * values, and its changes stay its own. */
