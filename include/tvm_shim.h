@@ -96,7 +96,11 @@
     X(malloc) X(calloc) X(realloc) X(reallocarray) X(free) X(posix_memalign) \
     X(aligned_alloc) X(memalign) X(valloc) X(pvalloc) X(malloc_usable_size) \
     X(strdup) X(strndup) X(asprintf) X(vasprintf) X(getline) X(getdelim) \
-    X(open_memstream) X(scandir) X(canonicalize_file_name)
+    X(open_memstream) X(scandir) X(canonicalize_file_name) \
+    X(kill) X(killpg) X(raise) X(abort) X(sigpending) X(sigsuspend) X(pause) \
+    X(sigwait) X(sigwaitinfo) X(sigtimedwait) X(alarm) \
+    X(setitimer) X(getitimer) X(sleep) X(usleep) X(nanosleep) \
+    X(clock_nanosleep) X(setsid) X(setpgid) X(setpgrp)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -114,6 +118,10 @@ TVM_SHIM_LFS_FUNCTIONS(TVM_SHIM_DECLARE)
 extern void tvm_exit(int) __attribute__((__noreturn__));
 extern void tvm__exit(int) __attribute__((__noreturn__));
 extern void tvm__Exit(int) __attribute__((__noreturn__));
+extern void tvm_abort(void) __attribute__((__noreturn__));
+/* Declared by hand: glibc marks siginterrupt deprecated, and __typeof__
+ * would carry the warning into every unit. */
+extern int tvm_siginterrupt(int __sig, int __interrupt);
 
 /* A per-task global of a guest unit, as the guest build registers it. */
 struct tvm_global {
@@ -358,6 +366,29 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define sigprocmask tvm_sigprocmask
 #define pthread_sigmask tvm_pthread_sigmask
 #define signal tvm_signal
+#define siginterrupt tvm_siginterrupt
+#define sigpending tvm_sigpending
+#define sigsuspend tvm_sigsuspend
+#define sigwait tvm_sigwait
+#define sigwaitinfo tvm_sigwaitinfo
+#define sigtimedwait tvm_sigtimedwait
+#define kill tvm_kill
+#define killpg tvm_killpg
+#define raise tvm_raise
+#define abort tvm_abort
+
+/* Process groups, sessions, sleeping and timers. */
+#define setsid tvm_setsid
+#define setpgid tvm_setpgid
+#define setpgrp tvm_setpgrp
+#define pause tvm_pause
+#define alarm tvm_alarm
+#define setitimer tvm_setitimer
+#define getitimer tvm_getitimer
+#define sleep tvm_sleep
+#define usleep tvm_usleep
+#define nanosleep tvm_nanosleep
+#define clock_nanosleep tvm_clock_nanosleep
 
 /* <sys/resource.h> */
 #define getrlimit tvm_getrlimit

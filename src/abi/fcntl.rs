@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_ulong};
 
-use super::{cstr, me, sys};
+use super::{cstr, me, sys_restart};
 use crate::kernel::fd::ops;
 use crate::kernel::fs::ops as fsops;
 
@@ -12,7 +12,7 @@ use crate::kernel::fs::ops as fsops;
 #[no_mangle]
 pub unsafe extern "C" fn tvm_openat_mode(dirfd: c_int, path: *const c_char, flags: c_int, mode: c_uint) -> c_int {
     // SAFETY: the caller passes a NUL-terminated path.
-    sys("openat", || fsops::openat(me(), dirfd, unsafe { cstr(path) }?, flags, mode as libc::mode_t))
+    sys_restart("openat", || fsops::openat(me(), dirfd, unsafe { cstr(path) }?, flags, mode as libc::mode_t))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/creat.html>
@@ -26,5 +26,5 @@ pub unsafe extern "C" fn tvm_creat(path: *const c_char, mode: libc::mode_t) -> c
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fcntl_arg(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
     // SAFETY: `arg` is the caller's argument for `cmd`, passed on as given.
-    sys("fcntl", || unsafe { ops::fcntl(me(), fd, cmd, arg) })
+    sys_restart("fcntl", || unsafe { ops::fcntl(me(), fd, cmd, arg) })
 }

@@ -2,9 +2,15 @@
 //!
 //! An adapter converts its arguments, calls the kernel, and turns the
 //! kernel's `KResult` into the C convention once, here: `-1` (or null) with
-//! errno set. Every adapter runs inside [`sys`] (or [`sys_ptr`]), which
-//! keeps a Rust panic from crossing into C: a panic is a runtime bug, and it
-//! ends the calling task with SIGABRT instead of unwinding into guest code.
+//! errno set. Every adapter runs inside [`sys`] (or [`sys_restart`],
+//! [`sys_ptr`]), which
+//! - keeps a Rust panic from crossing into C: a panic is a runtime bug, and
+//!   it ends the calling task with SIGABRT instead of unwinding into guest
+//!   code;
+//! - delivers the task's pending signals on the way out, as a kernel does on
+//!   return to user mode; a call interrupted by a signal fails with EINTR,
+//!   or, for the calls Linux restarts under SA_RESTART ([`sys_restart`]), is
+//!   run again after the handlers if they all had SA_RESTART.
 //!
 //! Guests reach these functions under their `tvm_` names through the shim
 //! header (include/tvm_shim.h); variadic entry points (open, fcntl, ioctl,
@@ -36,21 +42,45 @@ pub mod sys_statvfs;
 pub mod sys_time;
 pub mod sys_uio;
 pub mod sys_wait;
+pub mod time;
 pub mod tvm;
 pub mod unistd;
 
 use std::ffi::{c_char, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::kernel::signal::deliver::{self, Delivered};
+use crate::kernel::signal::host::InRuntime;
 use crate::kernel::task::{exit, thread, wait::status};
 use crate::kernel::{Errno, KResult};
 
 /// Largest byte count one read or write transfers (Linux's MAX_RW_COUNT).
 pub const MAX_RW: usize = 0x7fff_f000;
 
-/// Runs an adapter body, turning `Err(e)` into `-1` with errno `e`.
+/// Runs an adapter body, turning `Err(e)` into `-1` with errno `e`; an
+/// interrupted call fails with EINTR.
 pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T {
-    match guard(name, f) {
+    let r = guard(name, f);
+    deliver_signals();
+    to_c(r)
+}
+
+/// Like [`sys`], for the calls Linux restarts under SA_RESTART (read,
+/// write, wait, accept, ...): after the handlers of the interrupting
+/// signals ran, the call runs again unless one of them lacked SA_RESTART.
+pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResult<T>) -> T {
+    loop {
+        let r = guard(name, &mut f);
+        let d = deliver_signals();
+        if matches!(r, Err(Errno::EINTR)) && !d.no_restart {
+            continue;
+        }
+        return to_c(r);
+    }
+}
+
+fn to_c<T: From<i8>>(r: KResult<T>) -> T {
+    match r {
         Ok(v) => v,
         Err(e) => {
             e.set();
@@ -61,7 +91,9 @@ pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T
 
 /// Like [`sys`] for functions that return a pointer (null on error).
 pub fn sys_ptr<T>(name: &'static str, f: impl FnOnce() -> KResult<*mut T>) -> *mut T {
-    match guard(name, f) {
+    let r = guard(name, f);
+    deliver_signals();
+    match r {
         Ok(p) => p,
         Err(e) => {
             e.set();
@@ -70,13 +102,29 @@ pub fn sys_ptr<T>(name: &'static str, f: impl FnOnce() -> KResult<*mut T>) -> *m
     }
 }
 
-/// Runs `f`; a panic ends the calling task (SIGABRT) rather than unwinding
-/// into C.
+/// Delivers the calling task's pending signals (if it runs an image),
+/// keeping errno as the call left it.
+pub fn deliver_signals() -> Delivered {
+    let Some(task) = crate::kernel::task::try_current() else { return Delivered::default() };
+    if !task.sig_hint.load(std::sync::atomic::Ordering::Acquire) || !thread::in_image() {
+        return Delivered::default();
+    }
+    let saved = Errno::last_raw();
+    let d = deliver::deliver_pending(task);
+    Errno::set_raw(saved);
+    d
+}
+
+/// Runs `f` as runtime code (signals wait for its end); a panic ends the
+/// calling task (SIGABRT) rather than unwinding into C.
 pub fn guard<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    let rt = InRuntime::enter();
+    let r = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(_) => internal_error(name),
-    }
+    };
+    drop(rt);
+    r
 }
 
 #[cold]

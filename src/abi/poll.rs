@@ -46,8 +46,7 @@ pub fn timespec_duration(ts: &libc::timespec) -> KResult<Duration> {
     Ok(Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
 }
 
-/// ppoll(2). The signal mask argument takes effect once signals are
-/// delivered; see kernel::signal.
+/// ppoll(2): waits under the given signal mask.
 #[no_mangle]
 pub unsafe extern "C" fn tvm_ppoll(
     fds: *mut libc::pollfd,
@@ -61,12 +60,10 @@ pub unsafe extern "C" fn tvm_ppoll(
         // SAFETY: as above.
         let d = if timeout.is_null() { None } else { Some(timespec_duration(unsafe { &*timeout })?) };
         let task = me();
-        // SAFETY: a non-null sigmask points to a sigset_t.
-        let saved = (!sigmask.is_null()).then(|| unsafe { super::signal::swap_mask(task, sigmask) });
-        let r = poll::poll(task, fds, Deadline::after(d));
-        if let Some(old) = saved {
-            task.signals.lock().mask = old;
+        if !sigmask.is_null() {
+            // SAFETY: a non-null sigmask points to a sigset_t.
+            unsafe { super::signal::use_temporary_mask(task, sigmask) };
         }
-        r.map(|n| n as c_int)
+        poll::poll(task, fds, Deadline::after(d)).map(|n| n as c_int)
     })
 }

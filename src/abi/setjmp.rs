@@ -47,7 +47,7 @@ pub unsafe extern "C" fn tvm_longjmp(env: *mut c_void, val: c_int) -> ! {
     let saved =
         unsafe { (*p.add(JMPBUF_MASK_SAVED).cast::<c_int>() != 0).then(|| SigSet::from_c(p.add(JMPBUF_MASK).cast())) };
     if let Some(mask) = saved {
-        super::guard("siglongjmp", || me().signals.lock().change_mask(MaskHow::Set, mask));
+        super::guard("siglongjmp", || me().with_signals(|s| s.change_mask(MaskHow::Set, mask)));
     }
     // SAFETY: the caller passes a context saved by setjmp whose frame is live.
     unsafe { arch::longjmp(env, val) }

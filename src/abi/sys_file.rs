@@ -2,7 +2,7 @@
 
 use std::ffi::c_int;
 
-use super::{me, sys};
+use super::{me, sys_restart};
 use crate::kernel::fd::ops;
 
 /// flock(2). Host flock locks belong to open file descriptions, so tasks
@@ -10,7 +10,7 @@ use crate::kernel::fd::ops;
 /// between processes. A blocking request waits inside the host call.
 #[no_mangle]
 pub extern "C" fn tvm_flock(fd: c_int, op: c_int) -> c_int {
-    sys("flock", || {
+    sys_restart("flock", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer arguments only.
         crate::kernel::host(unsafe { libc::flock(f.host_fd(), op) })

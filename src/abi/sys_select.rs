@@ -82,12 +82,10 @@ pub unsafe extern "C" fn tvm_pselect(
         let task = me();
         // SAFETY: each set is null or the caller's fd_set.
         let mut sets = unsafe { FdSets { read: words(r, n), write: words(w, n), except: words(e, n) } };
-        // SAFETY: a non-null sigmask points to a sigset_t.
-        let saved = (!sigmask.is_null()).then(|| unsafe { super::signal::swap_mask(task, sigmask) });
-        let res = poll::select(task, n, &mut sets, Deadline::after(d));
-        if let Some(old) = saved {
-            task.signals.lock().mask = old;
+        if !sigmask.is_null() {
+            // SAFETY: a non-null sigmask points to a sigset_t.
+            unsafe { super::signal::use_temporary_mask(task, sigmask) };
         }
-        res.map(|n| n as c_int)
+        poll::select(task, n, &mut sets, Deadline::after(d)).map(|n| n as c_int)
     })
 }

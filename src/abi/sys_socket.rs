@@ -2,7 +2,7 @@
 
 use std::ffi::{c_int, c_void};
 
-use super::{buf, buf_mut, me, sys};
+use super::{buf, buf_mut, me, sys, sys_restart};
 use crate::kernel::fd::socket;
 use crate::kernel::Errno;
 
@@ -46,7 +46,7 @@ pub extern "C" fn tvm_listen(fd: c_int, backlog: c_int) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn tvm_accept(fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> c_int {
     // SAFETY: addr/len are the caller's out-parameters.
-    sys("accept", || unsafe { socket::accept(me(), fd, addr, len, 0) })
+    sys_restart("accept", || unsafe { socket::accept(me(), fd, addr, len, 0) })
 }
 
 /// accept4(2).
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn tvm_accept4(
     flags: c_int,
 ) -> c_int {
     // SAFETY: addr/len are the caller's out-parameters.
-    sys("accept4", || unsafe { socket::accept(me(), fd, addr, len, flags) })
+    sys_restart("accept4", || unsafe { socket::accept(me(), fd, addr, len, flags) })
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/connect.html>
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn tvm_sendto(
     addr: *const libc::sockaddr,
     alen: libc::socklen_t,
 ) -> isize {
-    sys("sendto", || {
+    sys_restart("sendto", || {
         // SAFETY: the caller passes a buffer of `len` bytes.
         let data = unsafe { buf(b, len) }?;
         // SAFETY: the caller passes `alen` bytes of address (or null).
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn tvm_sendto(
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/sendmsg.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_sendmsg(fd: c_int, msg: *const libc::msghdr, flags: c_int) -> isize {
-    sys("sendmsg", || {
+    sys_restart("sendmsg", || {
         if msg.is_null() {
             return Err(Errno::EFAULT);
         }
@@ -122,7 +122,7 @@ pub unsafe extern "C" fn tvm_recvfrom(
     addr: *mut libc::sockaddr,
     alen: *mut libc::socklen_t,
 ) -> isize {
-    sys("recvfrom", || {
+    sys_restart("recvfrom", || {
         // SAFETY: the caller passes a buffer of `len` bytes.
         let data = unsafe { buf_mut(b, len) }?;
         // SAFETY: addr/alen are the caller's out-parameters (or null).
@@ -133,7 +133,7 @@ pub unsafe extern "C" fn tvm_recvfrom(
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/recvmsg.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_recvmsg(fd: c_int, msg: *mut libc::msghdr, flags: c_int) -> isize {
-    sys("recvmsg", || {
+    sys_restart("recvmsg", || {
         if msg.is_null() {
             return Err(Errno::EFAULT);
         }

@@ -1,10 +1,11 @@
-//! <sys/time.h> and <utime.h>: the older timestamp calls, expressed with
-//! utimensat.
+//! <sys/time.h> and <utime.h>: the older timestamp calls (expressed with
+//! utimensat) and the interval timer.
 
 use std::ffi::{c_char, c_int};
 
 use super::{cstr, me, sys};
 use crate::kernel::fs::ops as fsops;
+use crate::kernel::signal::timer;
 use crate::kernel::{Errno, KResult};
 
 /// Converts an optional pair of timevals to timespecs (EINVAL when a
@@ -78,5 +79,63 @@ pub unsafe extern "C" fn tvm_utime(path: *const c_char, times: *const libc::utim
             Some([libc::timespec { tv_sec: t.actime, tv_nsec: 0 }, libc::timespec { tv_sec: t.modtime, tv_nsec: 0 }])
         };
         utimes_at(libc::AT_FDCWD, Some(p), ts, 0)
+    })
+}
+
+fn timeval(d: std::time::Duration) -> libc::timeval {
+    libc::timeval { tv_sec: d.as_secs() as libc::time_t, tv_usec: d.subsec_micros() as libc::suseconds_t }
+}
+
+fn duration(tv: &libc::timeval) -> KResult<std::time::Duration> {
+    if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(std::time::Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setitimer.html>
+/// ITIMER_REAL only: the CPU-time timers (VIRTUAL, PROF) are EINVAL (see
+/// docs/signals.md).
+#[no_mangle]
+pub unsafe extern "C" fn tvm_setitimer(which: c_int, new: *const libc::itimerval, old: *mut libc::itimerval) -> c_int {
+    sys("setitimer", || {
+        if which != libc::ITIMER_REAL {
+            return Err(Errno::EINVAL);
+        }
+        let (value, interval) = if new.is_null() {
+            (None, std::time::Duration::ZERO)
+        } else {
+            // SAFETY: non-null itimerval from the caller.
+            let n = unsafe { &*new };
+            (Some(duration(&n.it_value)?), duration(&n.it_interval)?)
+        };
+        let (left, every) = if new.is_null() { timer::get(me().pid) } else { timer::set(me().pid, value, interval) };
+        if !old.is_null() {
+            // SAFETY: non-null out-parameter from the caller.
+            unsafe {
+                (*old).it_value = timeval(left.unwrap_or_default());
+                (*old).it_interval = timeval(every);
+            }
+        }
+        Ok(0)
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getitimer.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_getitimer(which: c_int, cur: *mut libc::itimerval) -> c_int {
+    sys("getitimer", || {
+        if which != libc::ITIMER_REAL {
+            return Err(Errno::EINVAL);
+        }
+        let (left, every) = timer::get(me().pid);
+        // SAFETY: the caller passes a writable itimerval.
+        unsafe {
+            super::out(
+                cur,
+                libc::itimerval { it_value: timeval(left.unwrap_or_default()), it_interval: timeval(every) },
+            )
+        }
+        .map(|()| 0)
     })
 }

@@ -2,7 +2,7 @@
 
 use std::ffi::c_int;
 
-use super::{me, sys};
+use super::{me, sys, sys_restart};
 use crate::kernel::fd::ops;
 use crate::kernel::{Errno, KResult};
 
@@ -26,14 +26,14 @@ unsafe fn iovecs<'a>(iov: *const libc::iovec, n: c_int) -> KResult<&'a [libc::io
 #[no_mangle]
 pub unsafe extern "C" fn tvm_readv(fd: c_int, iov: *const libc::iovec, n: c_int) -> isize {
     // SAFETY: the caller passes `n` iovecs.
-    sys("readv", || ops::readv(me(), fd, unsafe { iovecs(iov, n) }?).map(|n| n as isize))
+    sys_restart("readv", || ops::readv(me(), fd, unsafe { iovecs(iov, n) }?).map(|n| n as isize))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/writev.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_writev(fd: c_int, iov: *const libc::iovec, n: c_int) -> isize {
     // SAFETY: the caller passes `n` iovecs.
-    sys("writev", || ops::writev(me(), fd, unsafe { iovecs(iov, n) }?).map(|n| n as isize))
+    sys_restart("writev", || ops::writev(me(), fd, unsafe { iovecs(iov, n) }?).map(|n| n as isize))
 }
 
 /// preadv(2).

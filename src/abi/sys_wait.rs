@@ -2,8 +2,8 @@
 
 use std::ffi::c_int;
 
-use super::{me, sys};
-use crate::kernel::signal::ChildInfo;
+use super::{me, sys_restart};
+use crate::kernel::signal::SigInfo;
 use crate::kernel::task::wait::{self, caller_pgid, Collected, Options, Which};
 use crate::kernel::{Errno, KResult};
 
@@ -35,7 +35,12 @@ fn waitpid_inner(pid: libc::pid_t, options: c_int) -> KResult<Option<Collected>>
         return Err(Errno::EINVAL);
     }
     let task = me();
-    let opts = Options { nohang: options & libc::WNOHANG != 0, ..Options::default() };
+    let opts = Options {
+        nohang: options & libc::WNOHANG != 0,
+        stopped: options & libc::WUNTRACED != 0,
+        continued: options & libc::WCONTINUED != 0,
+        ..Options::default()
+    };
     wait::wait(task, Which::from_waitpid(pid, task.pid), opts)
 }
 
@@ -68,7 +73,7 @@ pub unsafe extern "C" fn tvm_wait4(
     options: c_int,
     ru: *mut libc::rusage,
 ) -> libc::pid_t {
-    sys("wait4", || match waitpid_inner(pid, options)? {
+    sys_restart("wait4", || match waitpid_inner(pid, options)? {
         None => Ok(0),
         Some(c) => {
             if !status.is_null() {
@@ -90,7 +95,7 @@ pub unsafe extern "C" fn tvm_waitid(
     info: *mut libc::siginfo_t,
     options: c_int,
 ) -> c_int {
-    sys("waitid", || {
+    sys_restart("waitid", || {
         let events = libc::WEXITED | libc::WSTOPPED | libc::WCONTINUED;
         let allowed = events | libc::WNOHANG | libc::WNOWAIT | libc::__WALL | libc::__WCLONE | libc::__WNOTHREAD;
         if options & !allowed != 0 || options & events == 0 {
@@ -108,10 +113,12 @@ pub unsafe extern "C" fn tvm_waitid(
             nohang: options & libc::WNOHANG != 0,
             nowait: options & libc::WNOWAIT != 0,
             exited: options & libc::WEXITED != 0,
+            stopped: options & libc::WSTOPPED != 0,
+            continued: options & libc::WCONTINUED != 0,
         };
         let got = wait::wait(task, which, opts)?;
         if !info.is_null() {
-            let rec = got.map_or(ChildInfo::default(), |c| ChildInfo::for_status(c.pid, c.status));
+            let rec = got.map_or(SigInfo::default(), |c| SigInfo::for_child(c.pid, c.status));
             // SAFETY: the caller passes a writable siginfo_t.
             unsafe { rec.write_to(info) };
         }

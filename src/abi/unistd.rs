@@ -2,39 +2,39 @@
 
 use std::ffi::{c_char, c_int, c_void, CString};
 
-use super::{buf, buf_mut, cstr, me, put_string, sys, sys_ptr};
+use super::{buf, buf_mut, cstr, me, put_string, sys, sys_ptr, sys_restart};
 use crate::kernel::fd::{ops, pipe};
 use crate::kernel::fs::{self, ops as fsops};
 use crate::kernel::task::exec::{self, copy_string_array};
-use crate::kernel::task::{exit, table, thread};
+use crate::kernel::task::{exit, session, table, thread};
 use crate::kernel::Errno;
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/read.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_read(fd: c_int, b: *mut c_void, count: usize) -> isize {
     // SAFETY: the caller passes a buffer of `count` bytes.
-    sys("read", || ops::read(me(), fd, unsafe { buf_mut(b, count) }?).map(|n| n as isize))
+    sys_restart("read", || ops::read(me(), fd, unsafe { buf_mut(b, count) }?).map(|n| n as isize))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/write.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_write(fd: c_int, b: *const c_void, count: usize) -> isize {
     // SAFETY: the caller passes a buffer of `count` bytes.
-    sys("write", || ops::write(me(), fd, unsafe { buf(b, count) }?).map(|n| n as isize))
+    sys_restart("write", || ops::write(me(), fd, unsafe { buf(b, count) }?).map(|n| n as isize))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/pread.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_pread(fd: c_int, b: *mut c_void, count: usize, off: libc::off_t) -> isize {
     // SAFETY: the caller passes a buffer of `count` bytes.
-    sys("pread", || ops::pread(me(), fd, unsafe { buf_mut(b, count) }?, off).map(|n| n as isize))
+    sys_restart("pread", || ops::pread(me(), fd, unsafe { buf_mut(b, count) }?, off).map(|n| n as isize))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/pwrite.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_pwrite(fd: c_int, b: *const c_void, count: usize, off: libc::off_t) -> isize {
     // SAFETY: the caller passes a buffer of `count` bytes.
-    sys("pwrite", || ops::pwrite(me(), fd, unsafe { buf(b, count) }?, off).map(|n| n as isize))
+    sys_restart("pwrite", || ops::pwrite(me(), fd, unsafe { buf(b, count) }?, off).map(|n| n as isize))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/close.html>
@@ -427,4 +427,35 @@ pub unsafe extern "C" fn tvm_execvpe(
 #[no_mangle]
 pub extern "C" fn tvm__exit(status: c_int) -> ! {
     exit::exit_now(status)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setsid.html>
+#[no_mangle]
+pub extern "C" fn tvm_setsid() -> libc::pid_t {
+    sys("setsid", || session::setsid(me()))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setpgid.html>
+#[no_mangle]
+pub extern "C" fn tvm_setpgid(pid: libc::pid_t, pgid: libc::pid_t) -> c_int {
+    sys("setpgid", || session::setpgid(me(), pid, pgid).map(|()| 0))
+}
+
+/// setpgrp(2): setpgid(0, 0).
+#[no_mangle]
+pub extern "C" fn tvm_setpgrp() -> c_int {
+    tvm_setpgid(0, 0)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/alarm.html>
+#[no_mangle]
+pub extern "C" fn tvm_alarm(secs: std::ffi::c_uint) -> std::ffi::c_uint {
+    let mut left = 0;
+    sys("alarm", || {
+        let value = (secs > 0).then(|| std::time::Duration::from_secs(secs.into()));
+        let (prev, _) = crate::kernel::signal::timer::set(me().pid, value, std::time::Duration::ZERO);
+        left = super::time::alarm_seconds(prev);
+        Ok(0)
+    });
+    left
 }

@@ -54,16 +54,26 @@ pub enum Woke {
 
 /// Waits until one of `fds` reports an event, the task is woken, or the
 /// deadline passes. A pending signal that must interrupt the wait turns into
-/// `Err(EINTR)`.
+/// `Err(EINTR)`. Allocates nothing for up to 15 descriptors.
 pub fn wait_fds(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KResult<Woke> {
-    let mut all: Vec<libc::pollfd> = Vec::with_capacity(fds.len() + 1);
-    all.extend_from_slice(fds);
-    all.push(libc::pollfd { fd: task.wake.fd(), events: libc::POLLIN, revents: 0 });
+    task.check_interrupt()?;
+    const INLINE: usize = 16;
+    let mut inline = [libc::pollfd { fd: -1, events: 0, revents: 0 }; INLINE];
+    let mut spilled;
+    let all: &mut [libc::pollfd] = if fds.len() < INLINE {
+        &mut inline[..fds.len() + 1]
+    } else {
+        spilled = vec![libc::pollfd { fd: -1, events: 0, revents: 0 }; fds.len() + 1];
+        &mut spilled[..]
+    };
+    let n = fds.len();
+    all[..n].copy_from_slice(fds);
+    all[n] = libc::pollfd { fd: task.wake.fd(), events: libc::POLLIN, revents: 0 };
     loop {
         for p in all.iter_mut() {
             p.revents = 0;
         }
-        let r = host_poll(&mut all, deadline.remaining());
+        let r = host_poll(all, deadline.remaining());
         if r < 0 {
             let e = Errno::last();
             if e == Errno::EINTR {
@@ -72,12 +82,11 @@ pub fn wait_fds(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KR
             }
             return Err(e);
         }
-        let (mine, wake) = all.split_at(fds.len());
-        let ready = mine.iter().filter(|p| p.revents != 0).count();
-        for (dst, src) in fds.iter_mut().zip(mine) {
+        let ready = all[..n].iter().filter(|p| p.revents != 0).count();
+        for (dst, src) in fds.iter_mut().zip(&all[..n]) {
             dst.revents = src.revents;
         }
-        if wake[0].revents != 0 {
+        if all[n].revents != 0 {
             task.wake.clear();
             task.check_interrupt()?;
             if ready == 0 {
@@ -96,6 +105,14 @@ pub fn wait_fds(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KR
 /// Blocks until the task's wake-up handle fires or the deadline passes.
 pub fn wait_wake(task: &Task, deadline: Deadline) -> KResult<Woke> {
     wait_fds(task, &mut [], deadline)
+}
+
+/// Blocks until the task's wake-up handle fires, without looking at
+/// signals (a stopped task waiting for SIGCONT). Allocates nothing.
+pub fn wait_plain(task: &Task) {
+    let mut p = [libc::pollfd { fd: task.wake.fd(), events: libc::POLLIN, revents: 0 }];
+    host_poll(&mut p, None);
+    task.wake.clear();
 }
 
 /// Host poll with a `Duration` timeout; returns poll's raw result.

@@ -42,6 +42,7 @@ pub fn init() -> KResult<()> {
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         // SAFETY: umask has no preconditions.
         let umask = unsafe { libc::umask(0) };
+        crate::kernel::signal::host::install();
         let fd_limit = raise_fd_limit();
         programs::register_builtins();
         if let Err(e) = create_init() {
@@ -88,6 +89,8 @@ fn create_init() -> KResult<()> {
         did_exec: true,
         cmdline: "init".into(),
         children_usage: Usage::default(),
+        stopped: false,
+        report: None,
     });
     Ok(())
 }
@@ -144,6 +147,8 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
             did_exec: true,
             cmdline,
             children_usage: Usage::default(),
+            stopped: false,
+            report: None,
         });
         t.set_first(pid);
         task

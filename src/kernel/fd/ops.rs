@@ -179,8 +179,18 @@ pub fn read(task: &Task, fd: c_int, buf: &mut [u8]) -> KResult<usize> {
     file(task, fd)?.read(task, buf)
 }
 
+/// A write to a pipe or socket without readers also sends the writer
+/// SIGPIPE (which by default terminates it), as pipe(7) says.
+pub fn sigpipe_on<T>(task: &Task, r: &KResult<T>) {
+    if matches!(r, Err(Errno::EPIPE)) {
+        crate::kernel::signal::send::send_self(task, libc::SIGPIPE);
+    }
+}
+
 pub fn write(task: &Task, fd: c_int, buf: &[u8]) -> KResult<usize> {
-    file(task, fd)?.write(task, buf)
+    let r = file(task, fd)?.write(task, buf);
+    sigpipe_on(task, &r);
+    r
 }
 
 pub fn pread(task: &Task, fd: c_int, buf: &mut [u8], off: libc::off_t) -> KResult<usize> {
@@ -225,11 +235,13 @@ pub fn writev(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
     let total = check_iov(iov)?;
     let f = file(task, fd)?;
     let h = f.host_fd();
-    f.write_all_with(task, total, |done| {
+    let r = f.write_all_with(task, total, |done| {
         let rest = skip_iov(iov, done);
         // SAFETY: `rest` describes suffixes of the caller's buffers.
         host(unsafe { libc::writev(h, rest.as_ptr(), rest.len() as c_int) }).map(|n| n as usize)
-    })
+    });
+    sigpipe_on(task, &r);
+    r
 }
 
 /// The iovecs that remain after the first `skip` bytes.

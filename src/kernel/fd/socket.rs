@@ -219,14 +219,19 @@ pub unsafe fn sendto(
     // SAFETY: per this function's contract.
     let a = unsafe { Addr::new(task, addr, len) }?;
     let h = f.host_fd();
+    let quiet = flags & libc::MSG_NOSIGNAL != 0;
     let flags = flags | libc::MSG_NOSIGNAL;
     let nonblock_call = flags & libc::MSG_DONTWAIT != 0;
-    send_loop(task, &f, buf.len(), nonblock_call, |done| {
+    let r = send_loop(task, &f, buf.len(), nonblock_call, |done| {
         let rest = &buf[done..];
         // SAFETY: `rest` is a live slice; the address is valid for `a.len()`.
         host(unsafe { libc::sendto(h, rest.as_ptr().cast(), rest.len(), flags | libc::MSG_DONTWAIT, a.ptr(), a.len()) })
             .map(|n| n as usize)
-    })
+    });
+    if !quiet {
+        super::ops::sigpipe_on(task, &r);
+    }
+    r
 }
 
 fn send_loop(
@@ -348,6 +353,7 @@ pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KRes
     };
     let total: usize = iov.iter().map(|v| v.iov_len).sum();
     let h = f.host_fd();
+    let quiet = flags & libc::MSG_NOSIGNAL != 0;
     let flags = flags | libc::MSG_NOSIGNAL;
     let r = send_loop(task, &f, total, flags & libc::MSG_DONTWAIT != 0, |done| {
         let rest = skip_iov(iov, done);
@@ -364,6 +370,9 @@ pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KRes
     });
     drop(passed);
     drop(control);
+    if !quiet {
+        super::ops::sigpipe_on(task, &r);
+    }
     r
 }
 

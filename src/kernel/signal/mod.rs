@@ -6,6 +6,11 @@
 //! dispositions of ignored signals are left unchanged; the mask and pending
 //! set are preserved" (signal(7)).
 
+pub mod deliver;
+pub mod host;
+pub mod send;
+pub mod timer;
+
 use std::ffi::c_int;
 
 use crate::kernel::{Errno, KResult};
@@ -87,16 +92,79 @@ impl Action {
     }
 }
 
+/// What a signal does when its disposition is SIG_DFL (signal(7)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultAction {
+    Terminate,
+    /// Terminate "and dump core" (the runtime writes no core file).
+    Core,
+    Ignore,
+    Stop,
+    Continue,
+}
+
+/// The default action of `sig`.
+pub fn default_action(sig: c_int) -> DefaultAction {
+    match sig {
+        libc::SIGQUIT
+        | libc::SIGILL
+        | libc::SIGTRAP
+        | libc::SIGABRT
+        | libc::SIGBUS
+        | libc::SIGFPE
+        | libc::SIGSEGV
+        | libc::SIGXCPU
+        | libc::SIGXFSZ
+        | libc::SIGSYS => DefaultAction::Core,
+        libc::SIGCHLD | libc::SIGURG | libc::SIGWINCH => DefaultAction::Ignore,
+        libc::SIGCONT => DefaultAction::Continue,
+        libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU => DefaultAction::Stop,
+        _ => DefaultAction::Terminate,
+    }
+}
+
+/// First real-time signal (glibc's SIGRTMIN: 32 and 33 are its own).
+pub const RT_MIN: c_int = 34;
+/// Most real-time signal instances queued per task.
+const RT_QUEUE_MAX: usize = 1024;
+
+/// What delivering a signal now would do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Run the handler.
+    Handle,
+    /// Terminate the task.
+    Terminate,
+    /// Stop the task.
+    Stop,
+    /// Nothing (ignored, or only the continue that generation did).
+    Nothing,
+}
+
 #[derive(Clone, Debug)]
 pub struct SignalState {
     pub mask: SigSet,
-    pub pending: SigSet,
+    pending: SigSet,
+    /// For each pending standard signal, the information of its instance.
+    info: [SigInfo; MAX_SIG as usize],
+    /// Pending real-time instances, in order of generation.
+    rt_queue: std::collections::VecDeque<SigInfo>,
     actions: [Action; MAX_SIG as usize],
+    /// The mask to put back once pending signals have been delivered: set
+    /// by calls that wait under a temporary mask (sigsuspend, ppoll, pselect).
+    pub restore_mask: Option<SigSet>,
 }
 
 impl Default for SignalState {
     fn default() -> Self {
-        SignalState { mask: SigSet::EMPTY, pending: SigSet::EMPTY, actions: [Action::DEFAULT; MAX_SIG as usize] }
+        SignalState {
+            mask: SigSet::EMPTY,
+            pending: SigSet::EMPTY,
+            info: [SigInfo::default(); MAX_SIG as usize],
+            rt_queue: std::collections::VecDeque::new(),
+            actions: [Action::DEFAULT; MAX_SIG as usize],
+            restore_mask: None,
+        }
     }
 }
 
@@ -125,21 +193,32 @@ fn reserved(sig: c_int) -> bool {
     sig == 32 || sig == 33
 }
 
+/// Whether `sig` is a valid signal number (for kill and friends).
+pub fn valid(sig: c_int) -> bool {
+    (1..=MAX_SIG).contains(&sig)
+}
+
 impl SignalState {
     pub fn action(&self, sig: c_int) -> KResult<Action> {
-        if !(1..=MAX_SIG).contains(&sig) {
+        if !valid(sig) {
             return Err(Errno::EINVAL);
         }
         Ok(self.actions[(sig - 1) as usize])
     }
 
     /// sigaction(2): installs `new`, returns the previous disposition.
+    /// "Setting a signal's action to SIG_IGN for a pending signal causes
+    /// the pending signal to be discarded" (POSIX), likewise SIG_DFL for a
+    /// signal whose default is to ignore it.
     pub fn set_action(&mut self, sig: c_int, new: Action) -> KResult<Action> {
         let old = self.action(sig)?;
         if sig == libc::SIGKILL || sig == libc::SIGSTOP || reserved(sig) {
             return Err(Errno::EINVAL);
         }
         self.actions[(sig - 1) as usize] = Action { mask: new.mask.without_unblockable(), ..new };
+        if self.ignores(sig) {
+            self.discard(sig);
+        }
         Ok(old)
     }
 
@@ -157,7 +236,12 @@ impl SignalState {
 
     /// The state a forked or spawned child starts with.
     pub fn for_child(&self) -> SignalState {
-        SignalState { pending: SigSet::EMPTY, ..self.clone() }
+        SignalState {
+            pending: SigSet::EMPTY,
+            rt_queue: std::collections::VecDeque::new(),
+            restore_mask: None,
+            ..self.clone()
+        }
     }
 
     /// Caught signals go back to their default action (execve).
@@ -171,14 +255,109 @@ impl SignalState {
 
     /// Resets one signal to SIG_DFL (posix_spawn's POSIX_SPAWN_SETSIGDEF).
     pub fn set_default(&mut self, sig: c_int) {
-        if (1..=MAX_SIG).contains(&sig) && sig != libc::SIGKILL && sig != libc::SIGSTOP {
+        if valid(sig) && sig != libc::SIGKILL && sig != libc::SIGSTOP {
             self.actions[(sig - 1) as usize] = Action::DEFAULT;
         }
     }
 
-    /// Whether a pending, unblocked signal must interrupt a blocking call.
+    /// Whether a signal, if it arrived now, would be thrown away: ignored
+    /// by disposition or by default action, and not blocked (a blocked
+    /// signal stays pending: the disposition may change before it is
+    /// unblocked).
+    pub fn ignores(&self, sig: c_int) -> bool {
+        if self.mask.contains(sig) || sig == libc::SIGKILL || sig == libc::SIGSTOP {
+            return false;
+        }
+        let a = self.actions[(sig - 1) as usize];
+        a.handler == libc::SIG_IGN
+            || (a.handler == libc::SIG_DFL
+                && matches!(default_action(sig), DefaultAction::Ignore | DefaultAction::Continue))
+    }
+
+    pub fn pending(&self) -> SigSet {
+        self.pending
+    }
+
+    /// Makes `sig` pending with `info` (standard signals do not queue: a
+    /// second instance merges with the first).
+    pub fn add_pending(&mut self, sig: c_int, info: SigInfo) {
+        if sig >= RT_MIN {
+            if self.rt_queue.len() < RT_QUEUE_MAX {
+                self.rt_queue.push_back(info);
+                self.pending.add(sig);
+            }
+        } else if !self.pending.contains(sig) {
+            self.info[(sig - 1) as usize] = info;
+            self.pending.add(sig);
+        }
+    }
+
+    /// Takes one pending instance of `sig`.
+    pub fn take(&mut self, sig: c_int) -> Option<SigInfo> {
+        if !self.pending.contains(sig) {
+            return None;
+        }
+        if sig >= RT_MIN {
+            let i = self.rt_queue.iter().position(|x| x.signo == sig)?;
+            let info = self.rt_queue.remove(i);
+            if !self.rt_queue.iter().any(|x| x.signo == sig) {
+                self.pending.remove(sig);
+            }
+            info
+        } else {
+            self.pending.remove(sig);
+            Some(self.info[(sig - 1) as usize])
+        }
+    }
+
+    /// Drops every pending instance of `sig`.
+    pub fn discard(&mut self, sig: c_int) {
+        while self.take(sig).is_some() {}
+    }
+
+    /// The lowest pending signal in `within`.
+    pub fn first_pending_in(&self, within: SigSet) -> Option<c_int> {
+        let bits = self.pending.0 & within.0;
+        (bits != 0).then(|| bits.trailing_zeros() as c_int + 1)
+    }
+
+    /// The lowest pending signal that is not blocked.
+    pub fn next_deliverable(&self) -> Option<c_int> {
+        self.first_pending_in(SigSet(!self.mask.0))
+    }
+
+    /// What delivering `sig` would do now.
+    pub fn effect(&self, sig: c_int) -> Effect {
+        let a = self.actions[(sig - 1) as usize];
+        if sig == libc::SIGKILL {
+            return Effect::Terminate;
+        }
+        if sig == libc::SIGSTOP {
+            return Effect::Stop;
+        }
+        match a.handler {
+            libc::SIG_IGN => Effect::Nothing,
+            libc::SIG_DFL => match default_action(sig) {
+                DefaultAction::Terminate | DefaultAction::Core => Effect::Terminate,
+                DefaultAction::Stop => Effect::Stop,
+                DefaultAction::Ignore | DefaultAction::Continue => Effect::Nothing,
+            },
+            _ => Effect::Handle,
+        }
+    }
+
+    /// Whether a pending, unblocked signal must end a blocking call (it
+    /// has a handler or terminates the task).
     pub fn interrupts(&self) -> bool {
-        self.pending.0 & !self.mask.0 != 0
+        let mut bits = self.pending.0 & !self.mask.0;
+        while bits != 0 {
+            let sig = bits.trailing_zeros() as c_int + 1;
+            if matches!(self.effect(sig), Effect::Handle | Effect::Terminate) {
+                return true;
+            }
+            bits &= bits - 1;
+        }
+        false
     }
 }
 
@@ -206,11 +385,12 @@ mod tests {
     }
 }
 
-/// The SIGCHLD view of Linux's `siginfo_t` (x86_64 and aarch64 layout),
-/// for waitid(2) and SA_SIGINFO handlers.
+/// A signal's information, in the layout of Linux's `siginfo_t` for the
+/// fields the runtime fills (x86_64 and aarch64): signal, code, sender pid
+/// and uid, and for SIGCHLD the child's status and CPU times.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ChildInfo {
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SigInfo {
     pub signo: c_int,
     pub errno: c_int,
     pub code: c_int,
@@ -223,34 +403,53 @@ pub struct ChildInfo {
     pub stime: libc::clock_t,
 }
 
-const _: () = assert!(std::mem::size_of::<ChildInfo>() <= std::mem::size_of::<libc::siginfo_t>());
+const _: () = assert!(std::mem::size_of::<SigInfo>() <= std::mem::size_of::<libc::siginfo_t>());
 
-impl ChildInfo {
+fn uid() -> libc::uid_t {
+    // SAFETY: getuid has no preconditions.
+    unsafe { libc::getuid() }
+}
+
+impl SigInfo {
     /// Writes this record into a caller's `siginfo_t`, zeroing the rest.
     ///
     /// # Safety
     /// `p` must point to a writable `siginfo_t`.
     pub unsafe fn write_to(self, p: *mut libc::siginfo_t) {
         // SAFETY: the caller vouches for a writable siginfo_t, which is
-        // larger than ChildInfo (checked at compile time).
+        // larger than SigInfo (checked at compile time).
         unsafe {
             std::ptr::write_bytes(p, 0, 1);
-            p.cast::<ChildInfo>().write_unaligned(self);
+            p.cast::<SigInfo>().write_unaligned(self);
         }
     }
 
-    /// The record for a child whose wait status is `status`.
-    pub fn for_status(pid: libc::pid_t, status: i32) -> ChildInfo {
+    /// A signal sent by task `pid` (kill: SI_USER; raise: SI_TKILL).
+    pub fn sent(sig: c_int, code: c_int, pid: libc::pid_t) -> SigInfo {
+        SigInfo { signo: sig, code, pid, uid: uid(), ..SigInfo::default() }
+    }
+
+    /// A signal the runtime itself generates (SIGALRM, SIGPIPE, SIGHUP of an
+    /// orphaned group): SI_KERNEL.
+    pub fn kernel(sig: c_int) -> SigInfo {
+        SigInfo { signo: sig, code: libc::SI_KERNEL, ..SigInfo::default() }
+    }
+
+    /// The SIGCHLD record for a child whose wait status is `status`
+    /// (exit, signal, stop or continue).
+    pub fn for_child(pid: libc::pid_t, status: i32) -> SigInfo {
         use crate::kernel::task::wait::status as ws;
         let (code, st) = if let Some(c) = ws::if_exited(status) {
             (libc::CLD_EXITED, c)
         } else if let Some(sig) = ws::if_signaled(status) {
             (if status & 0x80 != 0 { libc::CLD_DUMPED } else { libc::CLD_KILLED }, sig)
+        } else if let Some(sig) = ws::if_stopped(status) {
+            (libc::CLD_STOPPED, sig)
+        } else if ws::if_continued(status) {
+            (libc::CLD_CONTINUED, libc::SIGCONT)
         } else {
             (libc::CLD_EXITED, 0)
         };
-        // SAFETY: getuid has no preconditions.
-        let uid = unsafe { libc::getuid() };
-        ChildInfo { signo: libc::SIGCHLD, code, pid, uid, status: st, ..ChildInfo::default() }
+        SigInfo { signo: libc::SIGCHLD, code, pid, uid: uid(), status: st, ..SigInfo::default() }
     }
 }

@@ -50,6 +50,7 @@ pub fn exit_now(code: c_int) -> ! {
 
 /// Final step on the task's host thread after its last image ended.
 pub fn finish(task: &Arc<Task>, wait_status: i32) {
+    crate::kernel::signal::timer::cancel(task.pid);
     let files = std::mem::replace(&mut *task.files.lock(), FdTable::empty());
     drop(files);
     let usage = *task.usage.lock();

@@ -62,6 +62,8 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
             did_exec: false,
             cmdline,
             children_usage: Usage::default(),
+            stopped: false,
+            report: None,
         });
         Ok(task)
     })();

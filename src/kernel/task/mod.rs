@@ -25,12 +25,14 @@ pub mod exit;
 pub mod fork;
 pub mod image;
 pub mod limits;
+pub mod session;
 pub mod spawn;
 pub mod table;
 pub mod thread;
 pub mod wait;
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -38,7 +40,7 @@ use parking_lot::Mutex;
 use self::limits::Limits;
 use super::fd::FdTable;
 use super::fs::FsState;
-use super::signal::SignalState;
+use super::signal::{Effect, SignalState};
 use super::wake::Waker;
 use super::{Errno, KResult};
 
@@ -59,6 +61,12 @@ pub struct Task {
     pub limits: Mutex<Limits>,
     /// CPU time of the task's finished threads (exec'd images), for wait4.
     pub usage: Mutex<Usage>,
+    /// Set when a pending signal may be deliverable (pending & !mask, or a
+    /// mask to restore): the cheap test made on every return from the
+    /// runtime. Updated under the `signals` lock.
+    pub sig_hint: AtomicBool,
+    /// The host thread running the task's image, for `signal::host::poke`.
+    pub host_thread: Mutex<Option<libc::pthread_t>>,
 }
 
 /// User and system CPU time.
@@ -105,16 +113,60 @@ impl Task {
             signals: Mutex::new(signals),
             limits: Mutex::new(limits),
             usage: Mutex::new(Usage::default()),
+            sig_hint: AtomicBool::new(false),
+            host_thread: Mutex::new(None),
         })
     }
 
-    /// Returns `Err(EINTR)` when a signal must interrupt the current blocking
-    /// call. Every blocking wait calls this after its wake-up handle fired.
+    /// Recomputes `sig_hint` from the locked signal state `s`.
+    pub fn update_signal_hint(&self, s: &SignalState) {
+        let deliverable = s.pending().0 & !s.mask.0 != 0 || s.restore_mask.is_some();
+        self.sig_hint.store(deliverable, Ordering::Release);
+    }
+
+    /// Runs `f` on the task's signal state and keeps `sig_hint` in step.
+    pub fn with_signals<R>(&self, f: impl FnOnce(&mut SignalState) -> R) -> R {
+        let mut s = self.signals.lock();
+        let r = f(&mut s);
+        self.update_signal_hint(&s);
+        r
+    }
+
+    /// Called by blocking waits: stops the task here for a pending stop
+    /// signal (the wait then goes on, as an interrupted Linux call restarts
+    /// transparently), drops pending signals that do nothing, and returns
+    /// `Err(EINTR)` when a signal must end the call (one with a handler, or
+    /// one that terminates the task: the runtime delivers it on the way out).
     pub fn check_interrupt(&self) -> KResult<()> {
-        if self.signals.lock().interrupts() {
-            Err(Errno::EINTR)
-        } else {
-            Ok(())
+        if !self.sig_hint.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        loop {
+            let mut s = self.signals.lock();
+            let mut bits = s.pending().0 & !s.mask.0;
+            let mut interrupt = false;
+            let mut stop = None;
+            while bits != 0 {
+                let sig = bits.trailing_zeros() as i32 + 1;
+                match s.effect(sig) {
+                    Effect::Stop => {
+                        stop = Some(sig);
+                        break;
+                    }
+                    Effect::Handle | Effect::Terminate => interrupt = true,
+                    Effect::Nothing => s.discard(sig),
+                }
+                bits &= bits - 1;
+            }
+            if let Some(sig) = stop {
+                s.take(sig);
+                self.update_signal_hint(&s);
+                drop(s);
+                crate::kernel::signal::deliver::stop(self, sig);
+                continue;
+            }
+            self.update_signal_hint(&s);
+            return if interrupt { Err(Errno::EINTR) } else { Ok(()) };
         }
     }
 }

@@ -143,6 +143,8 @@ pub fn spawn(
             did_exec: true,
             cmdline,
             children_usage: Usage::default(),
+            stopped: false,
+            report: None,
         });
         task
     };

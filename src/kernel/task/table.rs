@@ -15,6 +15,7 @@ use std::sync::Arc;
 use parking_lot::{Condvar, Mutex, MutexGuard};
 
 use super::{Pid, Task, Usage, INIT_PID};
+use crate::kernel::signal::{send, SigInfo};
 use crate::kernel::{Errno, KResult};
 
 /// Highest pid handed out before wrapping around (Linux's 64-bit default).
@@ -34,6 +35,17 @@ pub struct Proc {
     pub cmdline: String,
     /// CPU time of the children this task has waited for (RUSAGE_CHILDREN).
     pub children_usage: Usage,
+    /// Stopped by a stop signal, until SIGCONT or SIGKILL.
+    pub stopped: bool,
+    /// A stop or continue its parent has not collected with wait yet.
+    pub report: Option<Report>,
+}
+
+/// A job-control state change waiting for the parent's wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Report {
+    Stopped(i32),
+    Continued,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,7 +148,10 @@ impl TaskTable {
     }
 
     /// Turns a task into a zombie with wait status `status`: its children
-    /// go to init, and its parent is woken (or init reaps it).
+    /// go to init, its parent gets SIGCHLD and is woken (or nobody waits and
+    /// the task is reaped at once: init's children, and those of a parent
+    /// that ignores SIGCHLD or set SA_NOCLDWAIT). A process group this
+    /// leaves orphaned with a stopped member gets SIGHUP then SIGCONT.
     pub fn exit(&mut self, pid: Pid, status: i32, own_usage: Usage) {
         self.deaths += 1;
         let seq = self.deaths;
@@ -146,20 +161,68 @@ impl TaskTable {
         let mut usage = own_usage;
         usage.add(proc.children_usage);
         proc.state = ProcState::Zombie(Zombie { status, usage, seq });
-        let ppid = proc.ppid;
+        proc.stopped = false;
+        proc.report = None;
+        let (ppid, pgid) = (proc.ppid, proc.pgid);
 
         let orphans: Vec<Pid> = self.children(pid).map(|c| c.task.pid).collect();
-        for child in orphans {
+        let mut groups: Vec<Pid> = vec![pgid];
+        for &child in &orphans {
+            if let Some(c) = self.procs.get(&child) {
+                groups.push(c.pgid);
+            }
             self.adopt_by_init(child);
         }
         if self.first == Some(pid) {
             self.first_status = Some(status);
             FIRST_EXITED.notify_all();
         }
-        if ppid == INIT_PID || !self.procs.contains_key(&ppid) {
-            self.reap(pid);
-        } else if let Some(parent) = self.procs.get(&ppid) {
-            parent.task.wake.wake();
+        let parent = self.procs.get(&ppid).map(|p| p.task.clone());
+        match parent {
+            Some(parent) if ppid != INIT_PID => {
+                let act = parent.signals.lock().action(libc::SIGCHLD).ok();
+                let ignored = act.is_some_and(|a| a.handler == libc::SIG_IGN);
+                let no_zombie = ignored || act.is_some_and(|a| a.flags & libc::SA_NOCLDWAIT != 0);
+                send::notify_parent(self, pid, status);
+                if no_zombie {
+                    self.reap(pid);
+                }
+            }
+            _ => {
+                self.reap(pid);
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        for g in groups {
+            self.hang_up_orphaned(g);
+        }
+    }
+
+    /// Whether no member of group `pgid` has a parent in another group of
+    /// the same session (POSIX's orphaned process group).
+    pub fn group_is_orphaned(&self, pgid: Pid) -> bool {
+        let mut members = self.procs.values().filter(|p| p.pgid == pgid && !matches!(p.state, ProcState::Zombie(_)));
+        members.all(|m| self.procs.get(&m.ppid).is_none_or(|parent| parent.pgid == pgid || parent.sid != m.sid))
+    }
+
+    /// SIGHUP then SIGCONT to every member of `pgid` if it is orphaned and
+    /// has a stopped member.
+    fn hang_up_orphaned(&mut self, pgid: Pid) {
+        let live: Vec<Arc<Task>> = self
+            .procs
+            .values()
+            .filter(|p| p.pgid == pgid && !matches!(p.state, ProcState::Zombie(_)))
+            .map(|p| p.task.clone())
+            .collect();
+        let stopped = self.procs.values().any(|p| p.pgid == pgid && p.stopped);
+        if live.is_empty() || !stopped || !self.group_is_orphaned(pgid) {
+            return;
+        }
+        for sig in [libc::SIGHUP, libc::SIGCONT] {
+            for t in &live {
+                send::send(self, t, sig, SigInfo::kernel(sig));
+            }
         }
     }
 

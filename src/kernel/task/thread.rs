@@ -28,6 +28,7 @@ use parking_lot::{Condvar, Mutex};
 use super::image::{Image, DEFAULT_STACK_SIZE};
 use super::{exit, set_current, Task, Usage};
 use crate::arch::{self, ExitContext};
+use crate::kernel::signal::host;
 use crate::kernel::{Errno, KResult};
 use crate::programs::Program;
 
@@ -192,7 +193,7 @@ fn run_job(job: Job) {
             let before = Usage::of_this_thread();
             set_current(Arc::as_ptr(&task));
             let outcome = match Image::new(p.program, &p.argv, &p.envp, DEFAULT_STACK_SIZE) {
-                Ok(image) => run(image, Entry::Main),
+                Ok(image) => run(&task, image, Entry::Main),
                 // No memory for a stack: the task dies as the kernel would kill it.
                 Err(_) => Outcome::Exit(libc::SIGKILL),
             };
@@ -202,7 +203,7 @@ fn run_job(job: Job) {
             let before = Usage::of_this_thread();
             set_current(Arc::as_ptr(&task));
             Errno::set_raw(errno);
-            let outcome = run(image, Entry::Resume(frame));
+            let outcome = run(&task, image, Entry::Resume(frame));
             (task, outcome, Usage::of_this_thread().since(before))
         }
     };
@@ -224,8 +225,17 @@ enum Entry {
     Resume(*mut u8),
 }
 
-/// Runs one image to its end and returns how it ended.
-fn run(image: Image, entry: Entry) -> Outcome {
+/// Runs one image of `task` to its end and returns how it ended.
+fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
+    host::reset_depth();
+    // SAFETY: pthread_self has no preconditions.
+    *task.host_thread.lock() = Some(unsafe { libc::pthread_self() });
+    let outcome = run_image(image, entry);
+    *task.host_thread.lock() = None;
+    outcome
+}
+
+fn run_image(image: Image, entry: Entry) -> Outcome {
     let run = Box::into_raw(Box::new(RunState {
         exit_ctx: ExitContext::default(),
         outcome: None,
@@ -256,12 +266,14 @@ fn run(image: Image, entry: Entry) -> Outcome {
 /// calls `main`, then `exit` with its result.
 unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
     let run = arg.cast::<RunState>();
+    let rt = host::InRuntime::enter();
     // SAFETY: `arg` is the RunState `run` passed; the borrow ends before
     // guest code runs.
     let (program, argc, argv, envp) = unsafe {
         let image = (*run).image.borrow();
         (image.program.clone(), image.argc, image.argv, image.env.environ)
     };
+    drop(rt);
     // SAFETY: this is a fresh image of `program`, before its main.
     unsafe { program.run_initializers() };
     let main = program.main;
@@ -293,6 +305,7 @@ pub fn with_image<R>(f: impl FnOnce(&mut Image) -> R) -> R {
     assert!(!run.is_null(), "image access outside a task image");
     // SAFETY: RUN points at this thread's live RunState.
     let cell = unsafe { &(*run).image };
+    let _rt = host::InRuntime::enter();
     f(&mut cell.borrow_mut())
 }
 

@@ -7,7 +7,7 @@
 //! a poll. The waiting task sleeps on its wake-up handle, which a child's
 //! termination marks.
 
-use super::table::{self, ProcState};
+use super::table::{self, ProcState, Report};
 use super::{Pid, Task, Usage};
 use crate::kernel::block::{self, Deadline};
 use crate::kernel::{Errno, KResult};
@@ -31,6 +31,22 @@ pub mod status {
     pub fn if_signaled(s: i32) -> Option<i32> {
         let sig = s & 0x7f;
         (sig != 0 && sig != 0x7f).then_some(sig)
+    }
+
+    /// Stopped by signal `sig`.
+    pub fn stopped(sig: i32) -> i32 {
+        ((sig & 0xff) << 8) | 0x7f
+    }
+
+    /// Continued by SIGCONT.
+    pub const CONTINUED: i32 = 0xffff;
+
+    pub fn if_stopped(s: i32) -> Option<i32> {
+        (s & 0xff == 0x7f).then_some((s >> 8) & 0xff)
+    }
+
+    pub fn if_continued(s: i32) -> bool {
+        s == CONTINUED
     }
 }
 
@@ -66,11 +82,15 @@ pub struct Options {
     pub nowait: bool,
     /// Report terminated children (waitid without WEXITED does not).
     pub exited: bool,
+    /// Report stopped children (WUNTRACED, WSTOPPED).
+    pub stopped: bool,
+    /// Report continued children (WCONTINUED).
+    pub continued: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { nohang: false, nowait: false, exited: true }
+        Options { nohang: false, nowait: false, exited: true, stopped: false, continued: false }
     }
 }
 
@@ -91,6 +111,7 @@ pub fn wait(task: &Task, which: Which, opts: Options) -> KResult<Option<Collecte
             let mut t = table::lock();
             let mut any = false;
             let mut oldest: Option<(u64, Pid)> = None;
+            let mut changed: Option<(Pid, Report)> = None;
             for child in t.children(task.pid) {
                 let matches = match which {
                     Which::Pid(p) => child.task.pid == p,
@@ -106,9 +127,30 @@ pub fn wait(task: &Task, which: Which, opts: Options) -> KResult<Option<Collecte
                         oldest = Some((z.seq, child.task.pid));
                     }
                 }
+                match child.report {
+                    Some(r @ Report::Stopped(_)) if opts.stopped && changed.is_none() => {
+                        changed = Some((child.task.pid, r))
+                    }
+                    Some(r @ Report::Continued) if opts.continued && changed.is_none() => {
+                        changed = Some((child.task.pid, r))
+                    }
+                    _ => {}
+                }
             }
             if !any {
                 return Err(Errno::ECHILD);
+            }
+            if let (None, Some((pid, r))) = (oldest, changed) {
+                if !opts.nowait {
+                    if let Some(p) = t.get_mut(pid) {
+                        p.report = None;
+                    }
+                }
+                let status = match r {
+                    Report::Stopped(sig) => status::stopped(sig),
+                    Report::Continued => status::CONTINUED,
+                };
+                return Ok(Some(Collected { pid, status, usage: Usage::default() }));
             }
             if let Some((_, pid)) = oldest {
                 let Some(ProcState::Zombie(z)) = t.get(pid).map(|p| p.state) else {

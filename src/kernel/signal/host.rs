@@ -1,0 +1,100 @@
+//! Reaching a task that runs pure guest code.
+//!
+//! Signals are delivered when a task returns from a runtime call. A task in
+//! a loop that makes no runtime call is reached through a host signal sent
+//! to its thread ([`poke`]): its handler delivers the task's pending signals
+//! right there, on the guest stack, as a kernel would on return to user
+//! mode. The handler does nothing while the thread is inside the runtime
+//! ([`depth`] > 0): the runtime delivers on the way out, and the host signal
+//! has already interrupted any blocking host call the thread was in.
+//!
+//! The host handler is installed without SA_RESTART (so it interrupts host
+//! calls) and with SA_NODEFER (a guest handler may leave with longjmp, which
+//! would otherwise leave the host signal blocked).
+
+use std::cell::Cell;
+use std::ffi::c_int;
+use std::sync::OnceLock;
+
+use super::deliver;
+use crate::kernel::task::{thread, try_current, Task};
+use crate::kernel::Errno;
+
+thread_local! {
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Marks the calling thread as inside the runtime while alive.
+pub struct InRuntime(());
+
+impl InRuntime {
+    pub fn enter() -> InRuntime {
+        DEPTH.with(|d| d.set(d.get() + 1));
+        InRuntime(())
+    }
+}
+
+impl Drop for InRuntime {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// How deep in runtime calls the calling thread is (0: guest code).
+pub fn depth() -> u32 {
+    DEPTH.with(|d| d.get())
+}
+
+/// Clears the depth: a thread starting an image runs guest code next.
+pub fn reset_depth() {
+    DEPTH.with(|d| d.set(0));
+}
+
+static HOST_SIGNAL: OnceLock<c_int> = OnceLock::new();
+
+/// The host signal used to reach task threads (a real-time signal the host
+/// C library does not use).
+pub fn host_signal() -> c_int {
+    *HOST_SIGNAL.get_or_init(|| libc::SIGRTMIN() + 4)
+}
+
+/// Installs the host handler (once, at runtime start).
+pub fn install() {
+    let sig = host_signal();
+    // SAFETY: sigaction is plain data; all-zero is a valid start.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = on_host_signal as *const () as usize;
+    sa.sa_flags = libc::SA_NODEFER;
+    // SAFETY: installs a handler for a signal no other code of the process
+    // uses; the handler is async-signal-safe (see on_host_signal).
+    unsafe {
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}
+
+/// The host handler: delivers the task's pending signals when the thread
+/// was running guest code. It allocates nothing and takes only runtime
+/// locks, which a thread in guest code does not hold.
+extern "C" fn on_host_signal(_sig: c_int) {
+    if depth() > 0 || !thread::in_image() {
+        return;
+    }
+    let Some(task) = try_current() else { return };
+    let saved = Errno::last_raw();
+    deliver::deliver_pending(task);
+    Errno::set_raw(saved);
+}
+
+/// Makes sure `task` notices a new signal: wakes it if it waits in the
+/// runtime, and interrupts its thread (a blocking host call returns EINTR;
+/// guest code gets the signal delivered).
+pub fn poke(task: &Task) {
+    task.wake.wake();
+    let thread = task.host_thread.lock();
+    if let Some(t) = *thread {
+        // SAFETY: the thread is alive: it clears this field (under this
+        // lock) before it leaves the image.
+        unsafe { libc::pthread_kill(t, host_signal()) };
+    }
+}
