@@ -98,7 +98,7 @@
     X(strdup) X(strndup) X(asprintf) X(vasprintf) X(getline) X(getdelim) \
     X(open_memstream) X(scandir) X(canonicalize_file_name) \
     X(kill) X(killpg) X(raise) X(abort) X(sigpending) X(sigsuspend) X(pause) \
-    X(sigwait) X(sigwaitinfo) X(sigtimedwait) X(alarm) \
+    X(sigwait) X(sigwaitinfo) X(sigtimedwait) X(sigqueue) X(alarm) \
     X(setitimer) X(getitimer) X(sleep) X(usleep) X(nanosleep) \
     X(clock_nanosleep) X(setsid) X(setpgid) X(setpgrp)
 
@@ -371,6 +371,7 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define sigsuspend tvm_sigsuspend
 #define sigwait tvm_sigwait
 #define sigwaitinfo tvm_sigwaitinfo
+#define sigqueue tvm_sigqueue
 #define sigtimedwait tvm_sigtimedwait
 #define kill tvm_kill
 #define killpg tvm_killpg

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{me, sys, sys_restart};
 use crate::kernel::block::{self, Deadline};
-use crate::kernel::signal::send::kill;
+use crate::kernel::signal::send::{self, kill};
 use crate::kernel::signal::{Action, MaskHow, SigSet};
 use crate::kernel::task::Task;
 use crate::kernel::{Errno, KResult};
@@ -138,6 +138,12 @@ pub unsafe extern "C" fn tvm_sigpending(set: *mut libc::sigset_t) -> c_int {
 #[no_mangle]
 pub extern "C" fn tvm_kill(pid: libc::pid_t, sig: c_int) -> c_int {
     sys("kill", || kill(me(), pid, sig, libc::SI_USER).map(|()| 0))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/sigqueue.html>
+#[no_mangle]
+pub extern "C" fn tvm_sigqueue(pid: libc::pid_t, sig: c_int, value: libc::sigval) -> c_int {
+    sys("sigqueue", || send::queue(me(), pid, sig, value.sival_ptr as usize).map(|()| 0))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/killpg.html>

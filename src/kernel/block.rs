@@ -7,6 +7,7 @@
 //! returns to the caller, who re-checks its own condition. A task blocked
 //! here costs no CPU.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::task::Task;
@@ -73,7 +74,12 @@ pub fn wait_fds(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KR
         for p in all.iter_mut() {
             p.revents = 0;
         }
+        // SeqCst pairs with `host::poke`: either the poker sees the flag set
+        // (and its wake-up is in the poll), or this thread sees the signal
+        // hint when it next checks after clearing the flag.
+        task.polling.store(true, Ordering::SeqCst);
         let r = host_poll(all, deadline.remaining());
+        task.polling.store(false, Ordering::SeqCst);
         if r < 0 {
             let e = Errno::last();
             if e == Errno::EINTR {

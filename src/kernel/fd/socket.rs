@@ -16,7 +16,10 @@ use super::ops::{file, skip_iov};
 use super::OpenFile;
 use crate::kernel::fs;
 use crate::kernel::task::Task;
-use crate::kernel::{host, Errno, KResult};
+use crate::kernel::{block, host, Errno, KResult};
+
+/// How long a blocking connect to a full AF_UNIX backlog waits between tries.
+const CONNECT_RETRY: std::time::Duration = std::time::Duration::from_millis(5);
 
 const SUN_PATH_OFFSET: usize = std::mem::offset_of!(libc::sockaddr_un, sun_path);
 
@@ -157,7 +160,12 @@ pub unsafe fn connect(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: 
                 let err = getsockopt_int(f.host_fd(), libc::SOL_SOCKET, libc::SO_ERROR)?;
                 return if err == 0 { Ok(()) } else { Err(Errno::from_raw(err)) };
             }
-            Err(Errno::EAGAIN) if !f.is_nonblocking() => f.wait(task, libc::POLLOUT)?,
+            // An AF_UNIX listener's backlog is full. Its socket polls
+            // writable all along, so nothing can be waited on: retry after a
+            // short, interruptible pause instead of spinning.
+            Err(Errno::EAGAIN) if !f.is_nonblocking() => {
+                block::wait_wake(task, block::Deadline::after(Some(CONNECT_RETRY)))?;
+            }
             Err(Errno::EINTR) => task.check_interrupt()?,
             Err(e) => return Err(e),
         }

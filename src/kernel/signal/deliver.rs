@@ -9,6 +9,13 @@
 //! terminate the task (its parent sees WIFSIGNALED), stop it until SIGCONT,
 //! or do nothing.
 //!
+//! Several signals deliverable at once nest as on Linux: the kernel sets up
+//! a frame for the lowest, then for the next one the new mask lets through
+//! on top of it, and so on; the last frame set up runs first. So with
+//! SIGHUP and SIGCONT pending, SIGCONT's handler runs, then SIGHUP's. Only
+//! the first signal decides whether an interrupted call restarts (its frame
+//! is the one set up against the call's return).
+//!
 //! This code must not allocate: it may run inside a host signal handler
 //! that interrupted guest code in the middle of a host C library call.
 
@@ -44,51 +51,23 @@ enum Step {
 /// thread's). Does not return when a signal terminates the task.
 pub fn deliver_pending(task: &Task) -> Delivered {
     let mut out = Delivered::default();
+    deliver_nested(task, &mut out);
+    out
+}
+
+fn deliver_nested(task: &Task, out: &mut Delivered) {
     loop {
-        let step = {
-            let _rt = InRuntime::enter();
-            let mut s = task.signals.lock();
-            let step = match s.next_deliverable() {
-                None => match s.restore_mask.take() {
-                    Some(m) => {
-                        s.mask = m;
-                        Step::Again
-                    }
-                    None => Step::Done,
-                },
-                Some(sig) => {
-                    let info = s.take(sig).unwrap_or_else(|| SigInfo::kernel(sig));
-                    match s.effect(sig) {
-                        Effect::Handle => {
-                            let action = s.action(sig).unwrap_or(Action::DEFAULT);
-                            // The mask to put back after the handler: the one
-                            // from before a temporary mask, if any (a
-                            // siglongjmp out of the handler skips this, as
-                            // on Linux).
-                            let old = s.restore_mask.take().unwrap_or(s.mask);
-                            let mut m = SigSet(old.0 | action.mask.0);
-                            if action.flags & libc::SA_NODEFER == 0 {
-                                m.add(sig);
-                            }
-                            s.mask = m.without_unblockable();
-                            if action.flags & libc::SA_RESETHAND as c_int != 0 {
-                                s.set_default(sig);
-                            }
-                            Step::Handle(sig, info, action, old)
-                        }
-                        Effect::Terminate => Step::Terminate(sig),
-                        Effect::Stop => Step::Stop(sig),
-                        Effect::Nothing => Step::Again,
-                    }
-                }
-            };
-            task.update_signal_hint(&s);
-            step
-        };
-        match step {
-            Step::Done => return out,
+        match next_step(task) {
+            Step::Done => return,
             Step::Again => {}
             Step::Handle(sig, info, action, old) => {
+                if !out.handled {
+                    out.handled = true;
+                    out.no_restart = action.flags & libc::SA_RESTART == 0;
+                }
+                // Frames for the signals this handler's mask lets through
+                // go on top of its own and run first.
+                deliver_nested(task, out);
                 // SAFETY: the guest installed this handler for this signal;
                 // it runs on the guest stack like a kernel-delivered one.
                 unsafe { call_handler(action, sig, &info, old) };
@@ -96,15 +75,53 @@ pub fn deliver_pending(task: &Task) -> Delivered {
                 let mut s = task.signals.lock();
                 s.mask = old;
                 task.update_signal_hint(&s);
-                out.handled = true;
-                if action.flags & libc::SA_RESTART == 0 {
-                    out.no_restart = true;
-                }
             }
             Step::Terminate(sig) => exit::terminate_with(status::signaled(sig, false)),
             Step::Stop(sig) => stop(task, sig),
         }
     }
+}
+
+/// Takes the next deliverable signal and, for a handler, switches to the
+/// mask it runs under.
+fn next_step(task: &Task) -> Step {
+    let _rt = InRuntime::enter();
+    let mut s = task.signals.lock();
+    let step = match s.next_deliverable() {
+        None => match s.restore_mask.take() {
+            Some(m) => {
+                s.mask = m;
+                Step::Again
+            }
+            None => Step::Done,
+        },
+        Some(sig) => {
+            let info = s.take(sig).unwrap_or_else(|| SigInfo::kernel(sig));
+            match s.effect(sig) {
+                Effect::Handle => {
+                    let action = s.action(sig).unwrap_or(Action::DEFAULT);
+                    // The mask to put back after the handler: the one from
+                    // before a temporary mask, if any (a siglongjmp out of
+                    // the handler skips this, as on Linux).
+                    let old = s.restore_mask.take().unwrap_or(s.mask);
+                    let mut m = SigSet(old.0 | action.mask.0);
+                    if action.flags & libc::SA_NODEFER == 0 {
+                        m.add(sig);
+                    }
+                    s.mask = m.without_unblockable();
+                    if action.flags & libc::SA_RESETHAND as c_int != 0 {
+                        s.set_default(sig);
+                    }
+                    Step::Handle(sig, info, action, old)
+                }
+                Effect::Terminate => Step::Terminate(sig),
+                Effect::Stop => Step::Stop(sig),
+                Effect::Nothing => Step::Again,
+            }
+        }
+    };
+    task.update_signal_hint(&s);
+    step
 }
 
 /// Calls a guest signal handler, with a siginfo and a (minimal) ucontext

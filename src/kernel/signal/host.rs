@@ -14,6 +14,7 @@
 
 use std::cell::Cell;
 use std::ffi::c_int;
+use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 
 use super::deliver;
@@ -87,10 +88,15 @@ extern "C" fn on_host_signal(_sig: c_int) {
 }
 
 /// Makes sure `task` notices a new signal: wakes it if it waits in the
-/// runtime, and interrupts its thread (a blocking host call returns EINTR;
-/// guest code gets the signal delivered).
-pub fn poke(task: &Task) {
+/// runtime, and, when the signal is `deliverable` and the task is not
+/// waiting in a poll that the wake-up ends anyway, interrupts its thread (a
+/// blocking host call returns EINTR; guest code gets the signal delivered).
+pub fn poke(task: &Task, deliverable: bool) {
     task.wake.wake();
+    std::sync::atomic::fence(Ordering::SeqCst);
+    if !deliverable || task.polling.load(Ordering::SeqCst) {
+        return;
+    }
     let thread = task.host_thread.lock();
     if let Some(t) = *thread {
         // SAFETY: the thread is alive: it clears this field (under this

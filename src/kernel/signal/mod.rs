@@ -429,6 +429,21 @@ impl SigInfo {
         SigInfo { signo: sig, code, pid, uid: uid(), ..SigInfo::default() }
     }
 
+    /// A signal sent with sigqueue(3) and its value (SI_QUEUE); the value
+    /// union takes the place of the child status fields.
+    pub fn queued(sig: c_int, pid: libc::pid_t, value: usize) -> SigInfo {
+        let v = value as u64;
+        SigInfo {
+            signo: sig,
+            code: libc::SI_QUEUE,
+            pid,
+            uid: uid(),
+            status: v as u32 as c_int,
+            _pad2: (v >> 32) as u32 as c_int,
+            ..SigInfo::default()
+        }
+    }
+
     /// A signal the runtime itself generates (SIGALRM, SIGPIPE, SIGHUP of an
     /// orphaned group): SI_KERNEL.
     pub fn kernel(sig: c_int) -> SigInfo {

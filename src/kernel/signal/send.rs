@@ -53,8 +53,9 @@ pub fn send(t: &mut TaskTable, target: &Arc<Task>, sig: c_int, info: SigInfo) {
     }
     s.add_pending(sig, info);
     target.update_signal_hint(&s);
+    let deliverable = !s.mask.contains(sig);
     drop(s);
-    host::poke(target);
+    host::poke(target, deliverable);
 }
 
 /// Tells `child`'s parent that the child's state changed (wait status
@@ -78,6 +79,18 @@ pub fn notify_parent(t: &mut TaskTable, child: Pid, wstatus: i32) {
 /// but init and the caller, < -1 process group -pid. Signal 0 only checks
 /// that a target exists. A zombie exists (and ignores the signal).
 pub fn kill(sender: &Task, pid: Pid, sig: c_int, code: c_int) -> KResult<()> {
+    kill_with(sender, pid, sig, SigInfo::sent(sig, code, sender.pid))
+}
+
+/// sigqueue(3): `sig` with a value, to task `pid` only (SI_QUEUE).
+pub fn queue(sender: &Task, pid: Pid, sig: c_int, value: usize) -> KResult<()> {
+    if pid <= 0 {
+        return Err(Errno::ESRCH);
+    }
+    kill_with(sender, pid, sig, SigInfo::queued(sig, sender.pid, value))
+}
+
+fn kill_with(sender: &Task, pid: Pid, sig: c_int, info: SigInfo) -> KResult<()> {
     if sig != 0 && !valid(sig) {
         return Err(Errno::EINVAL);
     }
@@ -96,7 +109,6 @@ pub fn kill(sender: &Task, pid: Pid, sig: c_int, code: c_int) -> KResult<()> {
         return Err(Errno::ESRCH);
     }
     if sig != 0 {
-        let info = SigInfo::sent(sig, code, sender.pid);
         for target in &targets {
             send(&mut t, target, sig, info);
         }

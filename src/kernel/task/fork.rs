@@ -17,6 +17,8 @@
 //! The child's globals are found from its thread pointer: guest globals are
 //! thread-locals of the executable itself (static TLS, initial-exec model),
 //! which sit at the same offset from the thread pointer in every thread.
+//! Pointers into the parent thread's whole static TLS block (a cached
+//! `&errno`, say) move to the child thread's (`mem::tls`).
 
 use std::sync::Arc;
 
@@ -27,7 +29,7 @@ use super::{Pid, Task, Usage};
 use crate::arch;
 use crate::kernel::{Errno, KResult};
 use crate::mem::reloc::Relocator;
-use crate::mem::{Arena, GuestStack};
+use crate::mem::{self, Arena, GuestStack};
 
 /// Creates a child of `parent`, copying the image whose `tvm_fork` frame
 /// starts at `frame`. Returns the child's pid (the child returns 0 from its
@@ -98,8 +100,14 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
     r.add(pbase as usize, used, cbase as usize);
     // SAFETY: each getter returns this (the parent's) thread's address.
     let globals: Vec<(usize, usize)> = p.program.globals().map(|g| (unsafe { (g.addr)() } as usize, g.size)).collect();
+    // Pointers into this thread's static TLS (the guest globals, errno and
+    // other host C library thread-locals) move to the child thread's.
+    let (tls, tls_len) = mem::tls::static_block(arch::thread_pointer());
+    r.add(tls, tls_len, tls.wrapping_add(tls_delta));
     for &(from, size) in &globals {
-        r.add(from, size, from.wrapping_add(tls_delta));
+        if from < tls || from + size > tls + tls_len {
+            r.add(from, size, from.wrapping_add(tls_delta));
+        }
     }
     // SAFETY: every source is live parent memory (its stack above the frame,
     // the arena's used part, its globals); every destination is the child's

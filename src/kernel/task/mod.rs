@@ -67,6 +67,10 @@ pub struct Task {
     pub sig_hint: AtomicBool,
     /// The host thread running the task's image, for `signal::host::poke`.
     pub host_thread: Mutex<Option<libc::pthread_t>>,
+    /// Set while the task waits in `block::wait_fds`, whose host poll
+    /// includes the wake-up handle: a new signal then needs only a wake-up,
+    /// not a host signal.
+    pub polling: AtomicBool,
 }
 
 /// User and system CPU time.
@@ -115,6 +119,7 @@ impl Task {
             usage: Mutex::new(Usage::default()),
             sig_hint: AtomicBool::new(false),
             host_thread: Mutex::new(None),
+            polling: AtomicBool::new(false),
         })
     }
 

@@ -26,12 +26,12 @@ pub fn setsid(task: &Task) -> KResult<Pid> {
 
 /// setpgid(2).
 pub fn setpgid(task: &Task, pid: Pid, pgid: Pid) -> KResult<()> {
-    if pgid < 0 || pid < 0 {
+    let target = if pid == 0 { task.pid } else { pid };
+    let pgid = if pgid == 0 { target } else { pgid };
+    if pgid < 0 {
         return Err(Errno::EINVAL);
     }
     let mut t = table::lock();
-    let target = if pid == 0 { task.pid } else { pid };
-    let pgid = if pgid == 0 { target } else { pgid };
     let me = t.get(task.pid).ok_or(Errno::ESRCH)?;
     let my_sid = me.sid;
     let p = t.get(target).ok_or(Errno::ESRCH)?;

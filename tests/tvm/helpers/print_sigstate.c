@@ -1,5 +1,7 @@
-/* print_sigstate: prints which of SIGUSR1/SIGUSR2 are blocked and the
- * disposition (dfl, ign, handler) of SIGINT, SIGTERM and SIGQUIT. */
+/* print_sigstate [unblock]: prints which of SIGUSR1/SIGUSR2 are blocked
+ * and the disposition (dfl, ign, handler) of SIGINT, SIGTERM and SIGQUIT.
+ * With "unblock", instead unblocks every signal (so a pending one is
+ * delivered) and exits 0. */
 #include "tvmtest.h"
 #include <signal.h>
 
@@ -14,9 +16,14 @@ static const char *disp(int sig)
     return "handler";
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     sigset_t m;
+    if (argc == 2 && strcmp(argv[1], "unblock") == 0) {
+        sigemptyset(&m);
+        CHECK_OK(sigprocmask(SIG_SETMASK, &m, NULL));
+        return 0;
+    }
     CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &m));
     dprintf(1, "usr1=%d usr2=%d int=%s term=%s quit=%s\n", sigismember(&m, SIGUSR1), sigismember(&m, SIGUSR2),
             disp(SIGINT), disp(SIGTERM), disp(SIGQUIT));
