@@ -33,10 +33,13 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <assert.h>
 #include <dirent.h>
+#include <err.h>
 #include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -100,13 +103,24 @@
     X(kill) X(killpg) X(raise) X(abort) X(sigpending) X(sigsuspend) X(pause) \
     X(sigwait) X(sigwaitinfo) X(sigtimedwait) X(sigqueue) X(alarm) \
     X(setitimer) X(getitimer) X(sleep) X(usleep) X(nanosleep) \
-    X(clock_nanosleep) X(setsid) X(setpgid) X(setpgrp)
+    X(clock_nanosleep) X(setsid) X(setpgid) X(setpgrp) \
+    X(fopen) X(fdopen) X(freopen) X(fclose) X(fflush) X(fread) X(fwrite) \
+    X(fgetc) X(getc) X(getchar) X(fputc) X(putc) X(putchar) X(fgets) \
+    X(fputs) X(puts) X(ungetc) X(perror) X(setvbuf) X(setbuf) X(setbuffer) \
+    X(setlinebuf) X(fseek) X(ftell) X(fseeko) X(ftello) X(rewind) \
+    X(fgetpos) X(fsetpos) X(feof) X(ferror) X(clearerr) X(fileno) \
+    X(flockfile) X(funlockfile) X(ftrylockfile) X(tmpfile) X(fmemopen) \
+    X(popen) X(pclose) X(system) X(printf) X(fprintf) X(vprintf) \
+    X(vfprintf) X(scanf) X(fscanf) X(vscanf) X(vfscanf) X(err) X(errx) \
+    X(warn) X(warnx) X(verr) X(verrx) X(vwarn) X(vwarnx) X(getopt) \
+    X(getopt_long) X(getopt_long_only) X(__assert_fail) X(psignal)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
     X(stat64) X(lstat64) X(fstat64) X(fstatat64) X(statvfs64) \
     X(fstatvfs64) X(statfs64) X(fstatfs64) X(getrlimit64) X(setrlimit64) \
-    X(prlimit64)
+    X(prlimit64) X(fopen64) X(freopen64) X(fseeko64) X(ftello64) \
+    X(tmpfile64) X(fgetpos64) X(fsetpos64)
 
 #define TVM_SHIM_DECLARE(name) extern __typeof__(name) tvm_##name;
 TVM_SHIM_FUNCTIONS(TVM_SHIM_DECLARE)
@@ -119,6 +133,11 @@ extern void tvm_exit(int) __attribute__((__noreturn__));
 extern void tvm__exit(int) __attribute__((__noreturn__));
 extern void tvm__Exit(int) __attribute__((__noreturn__));
 extern void tvm_abort(void) __attribute__((__noreturn__));
+extern void tvm_err(int, const char *, ...) __attribute__((__noreturn__));
+extern void tvm_errx(int, const char *, ...) __attribute__((__noreturn__));
+extern void tvm_verr(int, const char *, __gnuc_va_list) __attribute__((__noreturn__));
+extern void tvm_verrx(int, const char *, __gnuc_va_list) __attribute__((__noreturn__));
+extern void tvm___assert_fail(const char *, const char *, unsigned int, const char *) __attribute__((__noreturn__));
 /* Declared by hand: glibc marks siginterrupt deprecated, and __typeof__
  * would carry the warning into every unit. */
 extern int tvm_siginterrupt(int __sig, int __interrupt);
@@ -132,6 +151,17 @@ struct tvm_global {
 
 /* The calling program's `environ` variable. */
 extern char ***tvm_environ_location(void);
+
+/* Per-task C library variables: the standard streams, getopt's state, the
+ * program's names. Each is reached through its address, so a guest's own
+ * "extern int optind;" still declares something valid. */
+extern FILE **tvm_std_stream_location(int __which);
+extern char **tvm_optarg_location(void);
+extern int *tvm_optind_location(void);
+extern int *tvm_opterr_location(void);
+extern int *tvm_optopt_location(void);
+extern char **tvm_program_name_location(void);
+extern char **tvm_program_short_name_location(void);
 
 /* Process creation and non-local jumps: the runtime's own, so a fork child
  * gets working copies (glibc's jmp_buf holds mangled pointers). */
@@ -348,7 +378,87 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define canonicalize_file_name tvm_canonicalize_file_name
 #define scandir tvm_scandir
 
-/* <stdio.h> */
+/* <stdio.h>: the runtime's own streams (a FILE * is the task's). */
+#undef stdin
+#undef stdout
+#undef stderr
+#define stdin (*tvm_std_stream_location(0))
+#define stdout (*tvm_std_stream_location(1))
+#define stderr (*tvm_std_stream_location(2))
+#define fopen tvm_fopen
+#define fdopen tvm_fdopen
+#define freopen tvm_freopen
+#define fclose tvm_fclose
+#define fflush tvm_fflush
+#define fread tvm_fread
+#define fwrite tvm_fwrite
+#define fgetc tvm_fgetc
+#define getc tvm_getc
+#define getchar tvm_getchar
+#define fputc tvm_fputc
+#define putc tvm_putc
+#define putchar tvm_putchar
+#define fgets tvm_fgets
+#define fputs tvm_fputs
+#define puts tvm_puts
+#define ungetc tvm_ungetc
+#define perror tvm_perror
+#define setvbuf tvm_setvbuf
+#define setbuf tvm_setbuf
+#define setbuffer tvm_setbuffer
+#define setlinebuf tvm_setlinebuf
+#define fseek tvm_fseek
+#define ftell tvm_ftell
+#define fseeko tvm_fseeko
+#define ftello tvm_ftello
+#define rewind tvm_rewind
+#define fgetpos tvm_fgetpos
+#define fsetpos tvm_fsetpos
+#define feof tvm_feof
+#define ferror tvm_ferror
+#define clearerr tvm_clearerr
+#define fileno tvm_fileno
+#define flockfile tvm_flockfile
+#define funlockfile tvm_funlockfile
+#define ftrylockfile tvm_ftrylockfile
+#define tmpfile tvm_tmpfile
+#define fmemopen tvm_fmemopen
+#define popen tvm_popen
+#define pclose tvm_pclose
+#define printf tvm_printf
+#define fprintf tvm_fprintf
+#define vprintf tvm_vprintf
+#define vfprintf tvm_vfprintf
+#define scanf tvm_scanf
+#define fscanf tvm_fscanf
+#define vscanf tvm_vscanf
+#define vfscanf tvm_vfscanf
+/* A task has one thread, so the unlocked forms are the same calls
+ * (glibc defines some of them as macros over its FILE). */
+#undef fread_unlocked
+#undef fwrite_unlocked
+#define getc_unlocked tvm_getc
+#define getchar_unlocked tvm_getchar
+#define fgetc_unlocked tvm_fgetc
+#define putc_unlocked tvm_putc
+#define putchar_unlocked tvm_putchar
+#define fputc_unlocked tvm_fputc
+#define fread_unlocked tvm_fread
+#define fwrite_unlocked tvm_fwrite
+#define fgets_unlocked tvm_fgets
+#define fputs_unlocked tvm_fputs
+#define fflush_unlocked tvm_fflush
+#define feof_unlocked tvm_feof
+#define ferror_unlocked tvm_ferror
+#define clearerr_unlocked tvm_clearerr
+#define fileno_unlocked tvm_fileno
+#define fopen64 tvm_fopen64
+#define freopen64 tvm_freopen64
+#define fseeko64 tvm_fseeko64
+#define ftello64 tvm_ftello64
+#define tmpfile64 tvm_tmpfile64
+#define fgetpos64 tvm_fgetpos64
+#define fsetpos64 tvm_fsetpos64
 #define asprintf tvm_asprintf
 #define vasprintf tvm_vasprintf
 #define getline tvm_getline
@@ -360,6 +470,33 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define remove tvm_remove
 #define dprintf tvm_dprintf
 #define vdprintf tvm_vdprintf
+
+/* <stdlib.h>: a shell command is a child task. */
+#define system tvm_system
+
+/* <err.h>, <assert.h>: messages go to the task's stderr. */
+#define err tvm_err
+#define errx tvm_errx
+#define warn tvm_warn
+#define warnx tvm_warnx
+#define verr tvm_verr
+#define verrx tvm_verrx
+#define vwarn tvm_vwarn
+#define vwarnx tvm_vwarnx
+#define __assert_fail tvm___assert_fail
+#define psignal tvm_psignal
+
+/* <getopt.h>, <unistd.h>, <errno.h>: per-task variables. */
+#define getopt tvm_getopt
+#define getopt_long tvm_getopt_long
+#define getopt_long_only tvm_getopt_long_only
+#define optarg (*tvm_optarg_location())
+#define optind (*tvm_optind_location())
+#define opterr (*tvm_opterr_location())
+#define optopt (*tvm_optopt_location())
+#define program_invocation_name (*tvm_program_name_location())
+#define program_invocation_short_name (*tvm_program_short_name_location())
+#define __progname (*tvm_program_short_name_location())
 
 /* <signal.h>: "struct sigaction" is another thing, so function-like. */
 #define sigaction(...) tvm_sigaction(__VA_ARGS__)

@@ -16,6 +16,7 @@
 
 pub mod abi;
 pub mod arch;
+pub mod crt;
 pub mod kernel;
 pub mod mem;
 pub mod programs;

@@ -22,8 +22,11 @@
 //! requires. That is stated once, here, instead of on each function.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod assert;
 pub mod dirent;
+pub mod errno;
 pub mod fcntl;
+pub mod getopt;
 pub mod malloc;
 pub mod poll;
 pub mod setjmp;
@@ -76,6 +79,20 @@ pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResu
             continue;
         }
         return to_c(r);
+    }
+}
+
+/// Like [`sys`] for calls that report failure with their own value `fail`
+/// (EOF, null, 0) instead of -1; errno is set from the error.
+pub fn stream_call_value<T>(name: &'static str, fail: T, f: impl FnOnce() -> KResult<T>) -> T {
+    let r = guard(name, f);
+    deliver_signals();
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            e.set();
+            fail
+        }
     }
 }
 

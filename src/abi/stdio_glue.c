@@ -1,156 +1,240 @@
 /*
- * Stream functions that hand the guest memory to free: getdelim/getline
- * grow the caller's buffer in the task's arena, and open_memstream's buffer
- * lives there too. They work on the host C library's FILE until the
- * runtime's own stdio replaces it. Runtime code: compiled without the shim.
+ * The variadic and formatted stdio entry points, over the runtime's own
+ * streams (crt::stdio). Runtime code: compiled without the guest shim, so
+ * `FILE *` here is only a handle passed through, and vsnprintf, vfscanf,
+ * fopencookie are the host C library's (formatting has no per-process
+ * state; the thread's locale applies).
+ *
+ * printf formats into a local buffer (or a host heap one when long) and
+ * hands the bytes to tvm_stdio_put. scanf runs the host's vfscanf on a
+ * private, unbuffered cookie stream that pulls bytes from the task's
+ * stream one at a time; the byte vfscanf looked at and pushed back is
+ * returned to the task's stream afterwards, so nothing is lost.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
-void *tvm_malloc(size_t size);
-void *tvm_realloc(void *p, size_t size);
+int tvm_stdio_put(FILE *f, const char *p, size_t len);
+int tvm_stdio_check(FILE *f);
+int tvm_getc(FILE *f);
+int tvm_ungetc(int c, FILE *f);
+FILE **tvm_std_stream_location(int which);
+char **tvm_program_short_name_location(void);
 
-ssize_t tvm_getdelim(char **lineptr, size_t *n, int delim, FILE *stream);
-ssize_t tvm_getline(char **lineptr, size_t *n, FILE *stream);
-FILE *tvm_open_memstream(char **bufp, size_t *sizep);
+int tvm_vfprintf(FILE *f, const char *fmt, va_list ap);
+int tvm_fprintf(FILE *f, const char *fmt, ...);
+int tvm_vprintf(const char *fmt, va_list ap);
+int tvm_printf(const char *fmt, ...);
+int tvm_vfscanf(FILE *f, const char *fmt, va_list ap);
+int tvm_fscanf(FILE *f, const char *fmt, ...);
+int tvm_vscanf(const char *fmt, va_list ap);
+int tvm_scanf(const char *fmt, ...);
+void tvm_vwarn(const char *fmt, va_list ap);
+void tvm_vwarnx(const char *fmt, va_list ap);
+void tvm_warn(const char *fmt, ...);
+void tvm_warnx(const char *fmt, ...);
+void tvm_verr(int status, const char *fmt, va_list ap) __attribute__((__noreturn__));
+void tvm_verrx(int status, const char *fmt, va_list ap) __attribute__((__noreturn__));
+void tvm_err(int status, const char *fmt, ...) __attribute__((__noreturn__));
+void tvm_errx(int status, const char *fmt, ...) __attribute__((__noreturn__));
+void tvm_exit(int status) __attribute__((__noreturn__));
 
-/* Makes sure *lineptr holds at least `need` bytes. */
-static int reserve(char **lineptr, size_t *n, size_t need)
+static FILE *std_stream(int which)
 {
-    if (*lineptr != NULL && *n >= need)
-        return 0;
-    size_t cap = *n < 120 ? 120 : *n;
-    while (cap < need)
-        cap *= 2;
-    char *p = tvm_realloc(*lineptr, cap);
-    if (p == NULL)
-        return -1;
-    *lineptr = p;
-    *n = cap;
-    return 0;
+    FILE **loc = tvm_std_stream_location(which);
+    return loc == NULL ? NULL : *loc;
 }
 
-ssize_t tvm_getdelim(char **lineptr, size_t *n, int delim, FILE *stream)
+int tvm_vfprintf(FILE *f, const char *fmt, va_list ap)
 {
-    if (lineptr == NULL || n == NULL || stream == NULL) {
-        errno = EINVAL;
+    if (tvm_stdio_check(f) != 0)
+        return -1;
+    char small[1024];
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(small, sizeof small, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < sizeof small)
+        return tvm_stdio_put(f, small, (size_t)n) == 0 ? n : -1;
+    char *big = malloc((size_t)n + 1);
+    if (big == NULL) {
+        errno = ENOMEM;
         return -1;
     }
-    if (*lineptr == NULL)
-        *n = 0;
-    if (reserve(lineptr, n, 1) != 0)
-        return -1;
-    flockfile(stream);
-    size_t len = 0;
-    for (;;) {
-        int c = getc_unlocked(stream);
-        if (c == EOF)
-            break;
-        if (reserve(lineptr, n, len + 2) != 0) {
-            funlockfile(stream);
-            return -1;
-        }
-        (*lineptr)[len++] = (char)c;
-        if (c == delim)
-            break;
-    }
-    funlockfile(stream);
-    (*lineptr)[len] = '\0';
-    return len == 0 ? -1 : (ssize_t)len;
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    int r = tvm_stdio_put(f, big, (size_t)n) == 0 ? n : -1;
+    int e = errno;
+    free(big);
+    errno = e;
+    return r;
 }
 
-ssize_t tvm_getline(char **lineptr, size_t *n, FILE *stream)
+int tvm_fprintf(FILE *f, const char *fmt, ...)
 {
-    return tvm_getdelim(lineptr, n, '\n', stream);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = tvm_vfprintf(f, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
-/* open_memstream(3) on fopencookie: a growing buffer in the arena. */
-struct memstream {
-    char **bufp;
-    size_t *sizep;
-    char *buf;
-    size_t cap, len, pos;
+int tvm_vprintf(const char *fmt, va_list ap)
+{
+    return tvm_vfprintf(std_stream(1), fmt, ap);
+}
+
+int tvm_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = tvm_vfprintf(std_stream(1), fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* The cookie behind scanf's private stream. */
+struct scan_source {
+    FILE *from;
+    int draining; /* after vfscanf: only pushed-back bytes remain */
 };
 
-static void publish(struct memstream *m)
+static ssize_t scan_read(void *cookie, char *buf, size_t size)
 {
-    *m->bufp = m->buf;
-    *m->sizep = m->pos < m->len ? m->pos : m->len;
+    struct scan_source *s = cookie;
+    if (s->draining || size == 0)
+        return 0;
+    int c = tvm_getc(s->from);
+    if (c == EOF)
+        return 0; /* end of file or error: the task's stream has the indicator */
+    buf[0] = (char)c;
+    return 1;
 }
 
-static ssize_t memstream_write(void *cookie, const char *data, size_t size)
+int tvm_vfscanf(FILE *f, const char *fmt, va_list ap)
 {
-    struct memstream *m = cookie;
-    size_t end = m->pos + size;
-    if (end + 1 > m->cap) {
-        size_t cap = m->cap * 2;
-        while (cap < end + 1)
-            cap *= 2;
-        char *p = tvm_realloc(m->buf, cap);
-        if (p == NULL)
-            return -1;
-        memset(p + m->cap, 0, cap - m->cap);
-        m->buf = p;
-        m->cap = cap;
-    }
-    memcpy(m->buf + m->pos, data, size);
-    m->pos = end;
-    if (m->pos > m->len)
-        m->len = m->pos;
-    m->buf[m->len] = '\0';
-    publish(m);
-    return (ssize_t)size;
+    if (tvm_stdio_check(f) != 0)
+        return EOF;
+    struct scan_source src = { f, 0 };
+    cookie_io_functions_t io = { .read = scan_read };
+    FILE *h = fopencookie(&src, "r", io);
+    if (h == NULL)
+        return EOF;
+    setvbuf(h, NULL, _IONBF, 0);
+    int r = vfscanf(h, fmt, ap);
+    int e = errno;
+    /* Give back what vfscanf read but did not use. */
+    src.draining = 1;
+    char back[8];
+    int nback = 0;
+    int c;
+    while (nback < (int)sizeof back && (c = getc(h)) != EOF)
+        back[nback++] = (char)c;
+    while (nback > 0)
+        tvm_ungetc((unsigned char)back[--nback], f);
+    fclose(h);
+    errno = e;
+    return r;
 }
 
-static int memstream_seek(void *cookie, off64_t *off, int whence)
+int tvm_fscanf(FILE *f, const char *fmt, ...)
 {
-    struct memstream *m = cookie;
-    off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)m->pos : (off64_t)m->len;
-    off64_t to = base + *off;
-    if (to < 0 || (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)) {
-        errno = EINVAL;
-        return -1;
-    }
-    m->pos = (size_t)to;
-    *off = to;
-    publish(m);
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = tvm_vfscanf(f, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
-static int memstream_close(void *cookie)
+int tvm_vscanf(const char *fmt, va_list ap)
 {
-    struct memstream *m = cookie;
-    publish(m);
-    free(m);
-    return 0;
+    return tvm_vfscanf(std_stream(0), fmt, ap);
 }
 
-FILE *tvm_open_memstream(char **bufp, size_t *sizep)
+int tvm_scanf(const char *fmt, ...)
 {
-    if (bufp == NULL || sizep == NULL) {
-        errno = EINVAL;
-        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = tvm_vfscanf(std_stream(0), fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* err(3) and warn(3): "PROGRAM: message: strerror(errno)\n" on the task's
+ * stderr, PROGRAM being the short name of the task's program. */
+static void report(int with_errno, int err, const char *fmt, va_list ap)
+{
+    FILE *out = std_stream(2);
+    char **name = tvm_program_short_name_location();
+    tvm_fprintf(out, "%s: ", name != NULL && *name != NULL ? *name : "");
+    if (fmt != NULL) {
+        tvm_vfprintf(out, fmt, ap);
+        if (with_errno)
+            tvm_fprintf(out, ": ");
     }
-    struct memstream *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return NULL;
-    m->bufp = bufp;
-    m->sizep = sizep;
-    m->cap = 64;
-    m->buf = tvm_malloc(m->cap);
-    if (m->buf == NULL) {
-        free(m);
-        return NULL;
-    }
-    memset(m->buf, 0, m->cap);
-    publish(m);
-    cookie_io_functions_t io = { .read = NULL, .write = memstream_write, .seek = memstream_seek, .close = memstream_close };
-    FILE *f = fopencookie(m, "w", io);
-    if (f == NULL)
-        free(m);
-    return f;
+    if (with_errno)
+        tvm_fprintf(out, "%s", strerror(err));
+    tvm_fprintf(out, "\n");
+}
+
+void tvm_vwarn(const char *fmt, va_list ap)
+{
+    int e = errno;
+    report(1, e, fmt, ap);
+    errno = e;
+}
+
+void tvm_vwarnx(const char *fmt, va_list ap)
+{
+    int e = errno;
+    report(0, 0, fmt, ap);
+    errno = e;
+}
+
+void tvm_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tvm_vwarn(fmt, ap);
+    va_end(ap);
+}
+
+void tvm_warnx(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tvm_vwarnx(fmt, ap);
+    va_end(ap);
+}
+
+void tvm_verr(int status, const char *fmt, va_list ap)
+{
+    report(1, errno, fmt, ap);
+    tvm_exit(status);
+}
+
+void tvm_verrx(int status, const char *fmt, va_list ap)
+{
+    report(0, 0, fmt, ap);
+    tvm_exit(status);
+}
+
+void tvm_err(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tvm_verr(status, fmt, ap);
+}
+
+void tvm_errx(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tvm_verrx(status, fmt, ap);
 }

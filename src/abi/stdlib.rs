@@ -195,3 +195,13 @@ pub unsafe extern "C" fn tvm_canonicalize_file_name(path: *const c_char) -> *mut
     // SAFETY: forwards the caller's path; a null buffer makes realpath allocate.
     unsafe { tvm_realpath(path, std::ptr::null_mut()) }
 }
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/system.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_system(command: *const std::ffi::c_char) -> c_int {
+    sys("system", || {
+        // SAFETY: the caller passes null or a NUL-terminated command.
+        let c = unsafe { (!command.is_null()).then(|| std::ffi::CStr::from_ptr(command)) };
+        crate::crt::shell::system(c)
+    })
+}

@@ -22,12 +22,13 @@
 use std::ffi::{c_int, c_void};
 use std::mem::MaybeUninit;
 
-use super::host::InRuntime;
+use super::host::{InGuest, InRuntime};
 use super::{send, Action, Effect, SigInfo, SigSet};
 use crate::kernel::block;
 use crate::kernel::task::table::{self, Report};
 use crate::kernel::task::wait::status;
 use crate::kernel::task::{exit, Task};
+use crate::kernel::{Errno, KResult};
 
 /// What a round of delivery did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -122,6 +123,38 @@ fn next_step(task: &Task) -> Step {
     };
     task.update_signal_hint(&s);
     step
+}
+
+/// Delivers the calling task's pending signals from inside a runtime call
+/// (its handlers run as guest code), keeping errno.
+pub fn deliver_now(task: &Task) -> Delivered {
+    let saved = Errno::last_raw();
+    let d = {
+        let _guest = InGuest::enter();
+        deliver_pending(task)
+    };
+    Errno::set_raw(saved);
+    d
+}
+
+/// Runs `op`, one blocking step of a larger runtime call (a read under
+/// `fgets`), the way a kernel runs a system call under a C library
+/// function: when a signal interrupts it, the handlers run right away and
+/// the step is tried again unless the first had no SA_RESTART, in which
+/// case the step fails with EINTR (and the caller keeps what it has done).
+/// errno is preserved across the handlers.
+pub fn restarting<T>(task: &Task, mut op: impl FnMut() -> KResult<T>) -> KResult<T> {
+    loop {
+        match op() {
+            Err(Errno::EINTR) => {
+                let d = deliver_now(task);
+                if d.handled && d.no_restart {
+                    return Err(Errno::EINTR);
+                }
+            }
+            r => return r,
+        }
+    }
 }
 
 /// Calls a guest signal handler, with a siginfo and a (minimal) ucontext

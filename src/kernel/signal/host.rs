@@ -41,6 +41,23 @@ impl Drop for InRuntime {
     }
 }
 
+/// Marks the calling thread as running guest code while alive, from inside
+/// a runtime call: a signal handler that a runtime call runs before it
+/// restarts a blocking step (`deliver::restarting`).
+pub struct InGuest(u32);
+
+impl InGuest {
+    pub fn enter() -> InGuest {
+        InGuest(DEPTH.with(|d| d.replace(0)))
+    }
+}
+
+impl Drop for InGuest {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(self.0));
+    }
+}
+
 /// How deep in runtime calls the calling thread is (0: guest code).
 pub fn depth() -> u32 {
     DEPTH.with(|d| d.get())

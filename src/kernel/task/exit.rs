@@ -40,6 +40,7 @@ pub fn exit(code: c_int) -> ! {
             }
         }
     }
+    crate::crt::stdio::flush_at_exit();
     exit_now(code)
 }
 

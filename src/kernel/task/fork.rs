@@ -128,6 +128,7 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
         atexit: p.atexit.iter().map(|a| a.relocated(&r)).collect(),
         argc: p.argc,
         argv: r.map(p.argv as usize) as *mut *mut std::ffi::c_char,
+        crt: r.map(p.crt as usize) as *mut std::ffi::c_void,
     };
     Ok((image, cframe as *mut u8))
 }

@@ -44,6 +44,8 @@ pub struct Image {
     pub atexit: Vec<AtExit>,
     pub argc: c_int,
     pub argv: *mut *mut c_char,
+    /// The C library state block in the arena (`crt`), made on first use.
+    pub crt: *mut c_void,
 }
 
 impl Image {
@@ -64,6 +66,7 @@ impl Image {
             atexit: Vec::new(),
             argc: argv.len() as c_int,
             argv: argv_arr,
+            crt: ptr::null_mut(),
         })
     }
 }
