@@ -14,8 +14,8 @@
 
 use std::ffi::{CStr, CString};
 
+use crate::crt::stdio;
 use crate::crt::stdio::stream::{Backend, Stream, F_READ, F_WRITE};
-use crate::crt::stdio::{self, open::parse_mode};
 use crate::kernel::fd::{ops as fdops, pipe};
 use crate::kernel::signal::{deliver, Action, MaskHow, SigSet};
 use crate::kernel::task::exec::{self, Resolved};
@@ -38,12 +38,20 @@ fn environment() -> Vec<CString> {
 
 /// popen(3).
 pub fn popen(command: &CStr, mode: &CStr) -> KResult<*mut Stream> {
-    let m = parse_mode(mode)?;
-    let reading = match (m.kind, m.flags & (F_READ | F_WRITE)) {
-        (b'r', F_READ) => true,
-        (b'w', F_WRITE) => false,
-        _ => return Err(Errno::EINVAL),
-    };
+    // glibc's rule: exactly one of r and w, optionally e, nothing else.
+    let (mut read, mut write, mut cloexec) = (false, false, false);
+    for &c in mode.to_bytes() {
+        match c {
+            b'r' => read = true,
+            b'w' => write = true,
+            b'e' => cloexec = true,
+            _ => return Err(Errno::EINVAL),
+        }
+    }
+    if read == write {
+        return Err(Errno::EINVAL);
+    }
+    let reading = read;
     let task = current();
     let [r, w] = pipe::pipe2(task, libc::O_CLOEXEC)?;
     let (mine, theirs, target) = if reading { (r, w, 1) } else { (w, r, 0) };
@@ -52,7 +60,7 @@ pub fn popen(command: &CStr, mode: &CStr) -> KResult<*mut Stream> {
         actions.push(FileAction::Dup2 { from: theirs, to: target });
         let resolved = shell_command(task, command)?;
         let pid = spawn::spawn(task, resolved, &actions, &Attrs::default(), environment())?;
-        if m.oflags & libc::O_CLOEXEC == 0 {
+        if !cloexec {
             // SAFETY: F_SETFD takes an integer argument.
             unsafe { fdops::fcntl(task, mine, libc::F_SETFD, 0) }?;
         }

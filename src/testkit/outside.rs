@@ -15,7 +15,60 @@ pub const TESTS: &[(&str, Check)] = &[
     ("exit_first_task_ends_host_with_children_alive", first_task_ends_host),
     ("shim_every_renamed_function_links", shim_complete),
     ("fork_guard_no_shared_writable_data_in_guests", guard),
+    ("stdio_line_buffered_on_tty", stdio_tty),
 ];
+
+/// On a terminal stdout is line-buffered: a completed line is written at
+/// once, a partial one waits, and is flushed when the program reads from
+/// the (line-buffered) terminal. stdio_tty_probe's stdout, stderr and stdin
+/// are one pseudo-terminal, whose master shows the order of the writes.
+fn stdio_tty(r: &Runner) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::os::fd::{AsFd, AsRawFd};
+    let pty = nix::pty::openpty(None, None).map_err(|e| e.to_string())?;
+    let slave = |pty: &nix::pty::OpenptyResult| -> Result<Stdio, String> {
+        Ok(Stdio::from(pty.slave.as_fd().try_clone_to_owned().map_err(|e| e.to_string())?))
+    };
+    let mut child = r
+        .command("stdio_tty_probe", &[])
+        .stdin(slave(&pty)?)
+        .stdout(slave(&pty)?)
+        .stderr(slave(&pty)?)
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    drop(pty.slave);
+    let mut master = std::fs::File::from(pty.master);
+    let result = (|| {
+        let want = "line\r\nE1\r\nE2\r\npartial";
+        let mut seen = String::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !seen.contains("partial") {
+            if Instant::now() > deadline {
+                return Err(format!("timed out; the terminal showed {seen:?}"));
+            }
+            let mut pfd = libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: one live pollfd.
+            if unsafe { libc::poll(&mut pfd, 1, 500) } <= 0 {
+                continue;
+            }
+            let mut buf = [0u8; 256];
+            let n = master.read(&mut buf).map_err(|e| e.to_string())?;
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        if seen != want {
+            return Err(format!("the terminal showed {seen:?}, want {want:?}"));
+        }
+        master.write_all(b"x\n").map_err(|e| e.to_string())?;
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("stdio_tty_probe: {status}"));
+        }
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
 
 /// Guest objects hold no writable data that fork would not copy.
 fn guard(_: &Runner) -> Result<(), String> {

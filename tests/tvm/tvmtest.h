@@ -210,6 +210,36 @@ static inline pid_t spawn_blocked(int *release, const posix_spawnattr_t *at, con
     return pid;
 }
 
+/* Forks a child whose stdout is a new pipe and runs `body` in it (then
+ * exit(0): stdio is flushed); returns everything the child wrote, in `out`
+ * (capacity `cap`), and the child's wait status. */
+static inline int capture_child(char *out, size_t cap, void (*body)(void *), void *arg)
+{
+    int p[2];
+    CHECK_OK(pipe(p));
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        CHECK_OK(dup2(p[1], 1));
+        close(p[1]);
+        body(arg);
+        exit(0);
+    }
+    close(p[1]);
+    read_all(p[0], out, cap);
+    close(p[0]);
+    return wait_status(pid);
+}
+
+/* A fresh directory for the test's files: "/tmp/tvmtest.XXXXXX" filled in. */
+static inline char *scratch_dir(char *tmpl)
+{
+    strcpy(tmpl, "/tmp/tvmtest.XXXXXX");
+    CHECK(mkdtemp(tmpl) != NULL);
+    return tmpl;
+}
+
 /* Whether descriptor `fd` is open. */
 static inline int fd_is_open(int fd)
 {

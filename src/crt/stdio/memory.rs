@@ -34,22 +34,19 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// open_memstream(3)'s state; publishes an empty string at once.
+    /// open_memstream(3)'s state (`*bufp` and `*sizep` are first stored
+    /// by fflush or fclose, as in glibc).
     pub fn dynamic(bufp: *mut *mut c_char, sizep: *mut usize) -> KResult<Memory> {
         let data = crate::crt::alloc(64)?;
         // SAFETY: a fresh 64-byte block.
         unsafe { *data = 0 };
-        let mut m = Memory { kind: Kind::Dynamic { bufp, sizep }, data, cap: 64, len: 0, pos: 0 };
-        m.publish();
-        Ok(m)
+        Ok(Memory { kind: Kind::Dynamic { bufp, sizep }, data, cap: 64, len: 0, pos: 0 })
     }
 
     /// fmemopen(3)'s state for `data` of `size` bytes opened with `mode`'s
     /// first letter (`r`, `w` or `a`); a null `data` gets a zeroed buffer.
+    /// A size of 0 is allowed, as in glibc (every read is end-of-file).
     pub fn fixed(data: *mut u8, size: usize, mode: u8) -> KResult<Memory> {
-        if size == 0 {
-            return Err(Errno::EINVAL);
-        }
         let own = data.is_null();
         let data = if own {
             let p = crate::crt::alloc(size)?;
@@ -64,8 +61,10 @@ impl Memory {
         let nul = content.iter().position(|&b| b == 0).unwrap_or(size);
         let (len, pos) = match mode {
             b'w' => {
-                // SAFETY: size > 0.
-                unsafe { *data = 0 };
+                if size > 0 {
+                    // SAFETY: the buffer has at least one byte.
+                    unsafe { *data = 0 };
+                }
                 (0, 0)
             }
             b'a' => (nul, nul),

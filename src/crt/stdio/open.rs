@@ -168,7 +168,8 @@ pub unsafe fn freopen(path: Option<&CStr>, mode: &CStr, s: *mut Stream) -> KResu
 pub fn tmpfile() -> KResult<*mut Stream> {
     let task = current();
     let mut template = *b"/tmp/tmpfXXXXXX\0";
-    let fd = fsops::mkstemp(task, &mut template, 0, 0)?;
+    let len = template.len() - 1;
+    let fd = fsops::mkstemp(task, &mut template[..len], 0, 0)?;
     // SAFETY: mkstemp left a NUL-terminated path in the template.
     let path = unsafe { CStr::from_ptr(template.as_ptr().cast::<c_char>()) };
     let _ = fsops::unlinkat(task, libc::AT_FDCWD, path, 0);
