@@ -40,7 +40,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <locale.h>
 #include <poll.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -113,7 +116,14 @@
     X(popen) X(pclose) X(system) X(printf) X(fprintf) X(vprintf) \
     X(vfprintf) X(scanf) X(fscanf) X(vscanf) X(vfscanf) X(err) X(errx) \
     X(warn) X(warnx) X(verr) X(verrx) X(vwarn) X(vwarnx) X(getopt) \
-    X(getopt_long) X(getopt_long_only) X(__assert_fail) X(psignal)
+    X(getopt_long) X(getopt_long_only) X(__assert_fail) X(psignal) \
+    X(strtok) X(strsignal) X(rand) X(srand) X(random) X(srandom) \
+    X(initstate) X(setstate) X(drand48) X(lrand48) X(mrand48) X(srand48) \
+    X(seed48) X(lcong48) X(localtime) X(gmtime) X(asctime) X(ctime) \
+    X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) \
+    X(getgrnam) X(getgrgid) X(getgrent) X(setgrent) X(endgrent) \
+    X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
+    X(setlocale) X(localeconv)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -485,6 +495,45 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define vwarnx tvm_vwarnx
 #define __assert_fail tvm___assert_fail
 #define psignal tvm_psignal
+
+/* Hidden per-process state of the C library, kept per task: strtok's
+ * position, the random generators, the buffers localtime, getpwnam,
+ * ttyname and friends return, the locale. */
+#define strtok tvm_strtok
+#define strsignal tvm_strsignal
+#define rand tvm_rand
+#define srand tvm_srand
+#define random tvm_random
+#define srandom tvm_srandom
+#define initstate tvm_initstate
+#define setstate tvm_setstate
+#define drand48 tvm_drand48
+#define lrand48 tvm_lrand48
+#define mrand48 tvm_mrand48
+#define srand48 tvm_srand48
+#define seed48 tvm_seed48
+#define lcong48 tvm_lcong48
+#define localtime tvm_localtime
+#define gmtime tvm_gmtime
+#define asctime tvm_asctime
+#define ctime tvm_ctime
+#define getpwnam tvm_getpwnam
+#define getpwuid tvm_getpwuid
+#define getpwent tvm_getpwent
+#define setpwent tvm_setpwent
+#define endpwent tvm_endpwent
+#define getgrnam tvm_getgrnam
+#define getgrgid tvm_getgrgid
+#define getgrent tvm_getgrent
+#define setgrent tvm_setgrent
+#define endgrent tvm_endgrent
+#define ttyname tvm_ttyname
+#define ttyname_r tvm_ttyname_r
+#define getlogin tvm_getlogin
+#define tmpnam tvm_tmpnam
+#define tempnam tvm_tempnam
+#define setlocale tvm_setlocale
+#define localeconv tvm_localeconv
 
 /* <getopt.h>, <unistd.h>, <errno.h>: per-task variables. */
 #define getopt tvm_getopt

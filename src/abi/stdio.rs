@@ -619,3 +619,26 @@ pub unsafe extern "C" fn tvm_psignal(sig: c_int, prefix: *const c_char) {
     to_stderr(&msg);
     Errno::set_raw(err);
 }
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/tmpnam.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_tmpnam(s: *mut c_char) -> *mut c_char {
+    stream_call("tmpnam", std::ptr::null_mut(), || {
+        // SAFETY: a field of the live state block; a non-null `s` has
+        // L_tmpnam bytes (the caller's promise).
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).tmpnam }, |t| unsafe { crate::crt::tmpnam::tmpnam(t, s) })
+    })
+}
+
+/// tempnam(3) (XSI): the name is the guest's to free.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_tempnam(dir: *const c_char, prefix: *const c_char) -> *mut c_char {
+    stream_call("tempnam", std::ptr::null_mut(), || {
+        // SAFETY: the caller passes null or NUL-terminated strings.
+        let (d, p) = unsafe {
+            ((!dir.is_null()).then(|| CStr::from_ptr(dir)), (!prefix.is_null()).then(|| CStr::from_ptr(prefix)))
+        };
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).tmpnam }, |t| crate::crt::tmpnam::tempnam(t, d, p))
+    })
+}

@@ -205,3 +205,111 @@ pub unsafe extern "C" fn tvm_system(command: *const std::ffi::c_char) -> c_int {
         crate::crt::shell::system(c)
     })
 }
+
+// ---- Random numbers, per task (`crt::random`) ----
+
+fn random_state<R>(f: impl FnOnce(&mut crate::crt::random::RandomState) -> R) -> R
+where
+    R: Default,
+{
+    // SAFETY: a field of the live state block.
+    guard("random", || crate::crt::with_part(|st| unsafe { &raw mut (*st).random }, |r| Ok(f(r))).unwrap_or_default())
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/rand.html>
+#[no_mangle]
+pub extern "C" fn tvm_rand() -> c_int {
+    random_state(crate::crt::random::random)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/srand.html>
+#[no_mangle]
+pub extern "C" fn tvm_srand(seed: std::ffi::c_uint) {
+    random_state(|r| crate::crt::random::srandom(r, seed));
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/random.html>
+#[no_mangle]
+pub extern "C" fn tvm_random() -> std::ffi::c_long {
+    random_state(|r| std::ffi::c_long::from(crate::crt::random::random(r)))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/srandom.html>
+#[no_mangle]
+pub extern "C" fn tvm_srandom(seed: std::ffi::c_uint) {
+    random_state(|r| crate::crt::random::srandom(r, seed));
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/initstate.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_initstate(seed: std::ffi::c_uint, state: *mut c_char, n: usize) -> *mut c_char {
+    // SAFETY: the caller's buffer of `n` bytes, kept alive while in use.
+    let r = random_state(|r| unsafe { crate::crt::random::initstate(r, seed, state, n) });
+    r.unwrap_or_else(|| {
+        Errno::EINVAL.set();
+        std::ptr::null_mut()
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setstate.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_setstate(state: *mut c_char) -> *mut c_char {
+    if state.is_null() {
+        Errno::EINVAL.set();
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a buffer initstate filled, per the caller.
+    let r = random_state(|r| unsafe { crate::crt::random::setstate(r, state) });
+    r.unwrap_or_else(|| {
+        Errno::EINVAL.set();
+        std::ptr::null_mut()
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/drand48.html>
+#[no_mangle]
+pub extern "C" fn tvm_drand48() -> f64 {
+    random_state(|r| r.drand.double())
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/lrand48.html>
+#[no_mangle]
+pub extern "C" fn tvm_lrand48() -> std::ffi::c_long {
+    random_state(|r| r.drand.nonnegative())
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/mrand48.html>
+#[no_mangle]
+pub extern "C" fn tvm_mrand48() -> std::ffi::c_long {
+    random_state(|r| r.drand.signed())
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/srand48.html>
+#[no_mangle]
+pub extern "C" fn tvm_srand48(seed: std::ffi::c_long) {
+    random_state(|r| r.drand.seed(seed));
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/seed48.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_seed48(v: *mut u16) -> *mut u16 {
+    if v.is_null() {
+        Errno::EFAULT.set();
+        return std::ptr::null_mut();
+    }
+    // SAFETY: seed48 takes three unsigned shorts.
+    let seed = unsafe { [*v, *v.add(1), *v.add(2)] };
+    let r = random_state(|r| Some(r.drand.seed48(seed)));
+    r.unwrap_or(std::ptr::null_mut())
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/lcong48.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_lcong48(p: *mut u16) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: lcong48 takes seven unsigned shorts.
+    let params = unsafe { std::array::from_fn(|i| *p.add(i)) };
+    random_state(|r| r.drand.lcong48(params));
+}

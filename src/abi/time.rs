@@ -122,3 +122,56 @@ pub fn alarm_seconds(left: Option<Duration>) -> c_uint {
         Some(d) => (d.as_secs() as c_uint + (d.subsec_micros() >= 500_000) as c_uint).max(1),
     }
 }
+
+// ---- Broken-down time in per-task buffers (`crt::time`) ----
+
+fn time_state<R>(name: &'static str, f: impl FnOnce(&mut crate::crt::time::TimeState) -> *mut R) -> *mut R {
+    super::stream_call_value(name, std::ptr::null_mut(), || {
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).time }, |t| Ok(f(t)))
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/localtime.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_localtime(t: *const libc::time_t) -> *mut libc::tm {
+    if t.is_null() {
+        Errno::EFAULT.set();
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a non-null time_t from the caller.
+    time_state("localtime", |st| unsafe { crate::crt::time::localtime(st, t) })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/gmtime.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_gmtime(t: *const libc::time_t) -> *mut libc::tm {
+    if t.is_null() {
+        Errno::EFAULT.set();
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a non-null time_t from the caller.
+    time_state("gmtime", |st| unsafe { crate::crt::time::gmtime(st, t) })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/asctime.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_asctime(tm: *const libc::tm) -> *mut std::ffi::c_char {
+    if tm.is_null() {
+        Errno::EFAULT.set();
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a non-null struct tm from the caller.
+    time_state("asctime", |st| unsafe { crate::crt::time::asctime(st, tm) })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/ctime.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_ctime(t: *const libc::time_t) -> *mut std::ffi::c_char {
+    if t.is_null() {
+        Errno::EFAULT.set();
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a non-null time_t from the caller.
+    time_state("ctime", |st| unsafe { crate::crt::time::ctime(st, t) })
+}

@@ -459,3 +459,34 @@ pub extern "C" fn tvm_alarm(secs: std::ffi::c_uint) -> std::ffi::c_uint {
     });
     left
 }
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/ttyname.html>
+#[no_mangle]
+pub extern "C" fn tvm_ttyname(fd: c_int) -> *mut c_char {
+    super::stream_call_value("ttyname", std::ptr::null_mut(), || {
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).term }, |t| crate::crt::term::ttyname(t, fd))
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/ttyname_r.html>
+/// Returns an error number.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_ttyname_r(fd: c_int, b: *mut c_char, len: usize) -> c_int {
+    let r = super::guard("ttyname_r", || {
+        // SAFETY: the caller's buffer of `len` bytes.
+        let out = unsafe { buf_mut(b.cast(), len) }?;
+        crate::crt::term::ttyname_r(fd, out)
+    });
+    super::deliver_signals();
+    r.map_or_else(|e| e as c_int, |()| 0)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getlogin.html>
+#[no_mangle]
+pub extern "C" fn tvm_getlogin() -> *mut c_char {
+    super::stream_call_value("getlogin", std::ptr::null_mut(), || {
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).term }, crate::crt::term::getlogin)
+    })
+}

@@ -15,8 +15,15 @@
 //! (no `Vec`, `Box`, `String`): the block is copied bit for bit.
 
 pub mod getopt;
+pub mod locale;
+pub mod pwd;
+pub mod random;
 pub mod shell;
 pub mod stdio;
+pub mod string;
+pub mod term;
+pub mod time;
+pub mod tmpnam;
 
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
@@ -30,6 +37,13 @@ use crate::mem::arena::ALIGN;
 pub struct CrtState {
     pub stdio: stdio::StdioState,
     pub getopt: getopt::GetoptState,
+    pub string: string::StringState,
+    pub random: random::RandomState,
+    pub time: time::TimeState,
+    pub pwd: pwd::PwdState,
+    pub term: term::TermState,
+    pub tmpnam: tmpnam::TmpnamState,
+    pub locale: locale::LocaleState,
     /// `program_invocation_name`: argv[0] of the image.
     pub program_name: *mut c_char,
     /// `program_invocation_short_name`, `__progname`: its last component.
@@ -76,15 +90,16 @@ pub fn state() -> KResult<*mut CrtState> {
     })
 }
 
-/// Runs `f` on the calling image's state.
-///
-/// `f` must not call back into guest code or into `with` (the state is
-/// borrowed mutably for its duration).
-pub fn with<R>(f: impl FnOnce(&mut CrtState) -> KResult<R>) -> KResult<R> {
-    let p = state()?;
-    // SAFETY: the block lives in the calling task's arena as long as the
-    // image does; only the task's own thread touches it.
-    f(unsafe { &mut *p })
+/// Runs `f` on one field of the calling image's state (chosen by
+/// `field`), holding no reference to the rest: `f` may use other parts of
+/// the state (stderr, for instance), but must not call guest code.
+pub fn with_part<P, R>(
+    field: impl FnOnce(*mut CrtState) -> *mut P,
+    f: impl FnOnce(&mut P) -> KResult<R>,
+) -> KResult<R> {
+    let st = state()?;
+    // SAFETY: a field of the task's live block, touched only by its thread.
+    f(unsafe { &mut *field(st) })
 }
 
 /// Allocates `size` bytes in the calling image's arena.

@@ -230,6 +230,7 @@ fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
     host::reset_depth();
     // SAFETY: pthread_self has no preconditions.
     *task.host_thread.lock() = Some(unsafe { libc::pthread_self() });
+    crate::crt::locale::adopt(&image);
     let outcome = run_image(image, entry);
     *task.host_thread.lock() = None;
     outcome

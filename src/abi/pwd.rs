@@ -1,0 +1,94 @@
+//! <pwd.h> and <grp.h>: database lookups with per-task result buffers and
+//! enumeration positions (`crt::pwd`).
+
+use std::ffi::c_char;
+
+use super::stream_call_value;
+use crate::crt::pwd::{self, PwdState};
+use crate::kernel::KResult;
+
+fn lookup<T>(name: &'static str, f: impl FnOnce(&mut PwdState) -> KResult<*mut T>) -> *mut T {
+    stream_call_value(name, std::ptr::null_mut(), || {
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).pwd }, f)
+    })
+}
+
+fn rewind(f: impl FnOnce(&mut PwdState)) {
+    stream_call_value("setpwent", (), || {
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(
+            |st| unsafe { &raw mut (*st).pwd },
+            |p| {
+                f(p);
+                Ok(())
+            },
+        )
+    });
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getpwnam.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_getpwnam(name: *const c_char) -> *mut libc::passwd {
+    lookup("getpwnam", |st| {
+        // SAFETY: the caller passes a NUL-terminated name.
+        pwd::getpwnam(st, unsafe { super::cstr(name) }?)
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getpwuid.html>
+#[no_mangle]
+pub extern "C" fn tvm_getpwuid(uid: libc::uid_t) -> *mut libc::passwd {
+    lookup("getpwuid", |st| pwd::getpwuid(st, uid))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getpwent.html>
+#[no_mangle]
+pub extern "C" fn tvm_getpwent() -> *mut libc::passwd {
+    lookup("getpwent", pwd::getpwent)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setpwent.html>
+#[no_mangle]
+pub extern "C" fn tvm_setpwent() {
+    rewind(|st| st.pw_next = 0);
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/endpwent.html>
+#[no_mangle]
+pub extern "C" fn tvm_endpwent() {
+    rewind(|st| st.pw_next = 0);
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getgrnam.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_getgrnam(name: *const c_char) -> *mut libc::group {
+    lookup("getgrnam", |st| {
+        // SAFETY: the caller passes a NUL-terminated name.
+        pwd::getgrnam(st, unsafe { super::cstr(name) }?)
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getgrgid.html>
+#[no_mangle]
+pub extern "C" fn tvm_getgrgid(gid: libc::gid_t) -> *mut libc::group {
+    lookup("getgrgid", |st| pwd::getgrgid(st, gid))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getgrent.html>
+#[no_mangle]
+pub extern "C" fn tvm_getgrent() -> *mut libc::group {
+    lookup("getgrent", pwd::getgrent)
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setgrent.html>
+#[no_mangle]
+pub extern "C" fn tvm_setgrent() {
+    rewind(|st| st.gr_next = 0);
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/endgrent.html>
+#[no_mangle]
+pub extern "C" fn tvm_endgrent() {
+    rewind(|st| st.gr_next = 0);
+}
