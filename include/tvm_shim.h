@@ -123,19 +123,27 @@
     X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) \
     X(getgrnam) X(getgrgid) X(getgrent) X(setgrent) X(endgrent) \
     X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
-    X(setlocale) X(localeconv)
+    X(setlocale) X(localeconv) \
+    X(opendir) X(fdopendir) X(readdir) X(readdir_r) X(rewinddir) X(seekdir) \
+    X(telldir) X(closedir) X(dirfd)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
     X(stat64) X(lstat64) X(fstat64) X(fstatat64) X(statvfs64) \
     X(fstatvfs64) X(statfs64) X(fstatfs64) X(getrlimit64) X(setrlimit64) \
     X(prlimit64) X(fopen64) X(freopen64) X(fseeko64) X(ftello64) \
-    X(tmpfile64) X(fgetpos64) X(fsetpos64)
+    X(tmpfile64) X(fgetpos64) X(fsetpos64) \
+    X(readdir64) X(readdir64_r) X(scandir64)
 
+/* Naming a deprecated function (readdir_r) in __typeof__ warns; the tvm_
+ * declaration does not inherit the attribute. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #define TVM_SHIM_DECLARE(name) extern __typeof__(name) tvm_##name;
 TVM_SHIM_FUNCTIONS(TVM_SHIM_DECLARE)
 TVM_SHIM_LFS_FUNCTIONS(TVM_SHIM_DECLARE)
 #undef TVM_SHIM_DECLARE
+#pragma GCC diagnostic pop
 
 /* __typeof__ carries the type, not attributes: restate what the compiler
  * needs to know about control flow. */
@@ -480,6 +488,22 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define remove tvm_remove
 #define dprintf tvm_dprintf
 #define vdprintf tvm_vdprintf
+
+/* <dirent.h>: the runtime's own directory streams (a DIR * is the task's,
+ * in its arena). alphasort and versionsort keep no state: the host's. */
+#undef dirfd
+#define opendir tvm_opendir
+#define fdopendir tvm_fdopendir
+#define readdir tvm_readdir
+#define readdir_r tvm_readdir_r
+#define rewinddir tvm_rewinddir
+#define seekdir tvm_seekdir
+#define telldir tvm_telldir
+#define closedir tvm_closedir
+#define dirfd tvm_dirfd
+#define readdir64 tvm_readdir64
+#define readdir64_r tvm_readdir64_r
+#define scandir64 tvm_scandir64
 
 /* <stdlib.h>: a shell command is a child task. */
 #define system tvm_system

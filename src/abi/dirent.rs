@@ -1,105 +1,119 @@
-//! <dirent.h>: `scandir`, whose results the guest frees.
+//! <dirent.h>: directory streams (the runtime's own `DIR`, in the task's
+//! arena, see `crt::dir`) and `scandir` over them. `alphasort` and
+//! `versionsort` are the host's: they keep no state.
+//!
+//! The large-file names (`readdir64`, `readdir64_r`, `scandir64`) are the
+//! same functions: on LP64 targets `struct dirent64` has `struct dirent`'s
+//! layout.
 
-use std::ffi::{c_char, c_int};
-use std::os::fd::AsRawFd;
+use std::ffi::{c_char, c_int, c_long};
 
-use super::malloc::{tvm_free, tvm_malloc, tvm_realloc};
-use super::{cstr, me, sys};
-use crate::kernel::fd::ops;
-use crate::kernel::fs::ops as fsops;
-use crate::kernel::{host, Errno, KResult};
+use libc::DIR;
 
-type Filter = Option<unsafe extern "C" fn(*const libc::dirent) -> c_int>;
-type Compare = Option<unsafe extern "C" fn(*mut *const libc::dirent, *mut *const libc::dirent) -> c_int>;
+use super::{cstr, stream_call_value as call, sys};
+use crate::crt::dir::{self, Compare, Dir, Filter};
+use crate::kernel::Errno;
 
-/// Reads every entry of the directory at `path` (relative to the task's
-/// cwd), keeps those `filter` accepts as arena copies, sorts them with
-/// `compar`. Returns the array and its length.
-///
-/// # Safety
-/// `filter` and `compar` must be valid callbacks of scandir(3)'s types.
-unsafe fn scan(path: &std::ffi::CStr, filter: Filter, compar: Compare) -> KResult<(*mut *mut libc::dirent, usize)> {
-    let task = me();
-    let fd = fsops::openat(task, libc::AT_FDCWD, path, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC, 0)?;
-    let file = ops::file(task, fd);
-    let _ = ops::close(task, fd);
-    let file = file?;
-    // A host DIR stream on a private duplicate of the host descriptor.
-    let dup = file.host_fd().as_raw_fd();
-    // SAFETY: F_DUPFD_CLOEXEC makes a descriptor that fdopendir then owns.
-    let hfd = host(unsafe { libc::fcntl(dup, libc::F_DUPFD_CLOEXEC, 3) })?;
-    // SAFETY: `hfd` is a fresh directory descriptor.
-    let dir = unsafe { libc::fdopendir(hfd) };
-    if dir.is_null() {
-        let e = Errno::last();
-        // SAFETY: fdopendir failed, so `hfd` is still ours to close.
-        unsafe { libc::close(hfd) };
-        return Err(e);
-    }
-    let mut list: *mut *mut libc::dirent = std::ptr::null_mut();
-    let mut n = 0usize;
-    let result = loop {
-        Errno::clear();
-        // SAFETY: `dir` is a live DIR stream.
-        let ent = unsafe { libc::readdir(dir) };
-        if ent.is_null() {
-            let e = Errno::last_raw();
-            break if e == 0 { Ok(()) } else { Err(Errno::from_raw(e)) };
+/// scandir64(3)'s callbacks.
+type Filter64 = Option<unsafe extern "C" fn(*const libc::dirent64) -> c_int>;
+type Compare64 = Option<unsafe extern "C" fn(*mut *const libc::dirent64, *mut *const libc::dirent64) -> c_int>;
+
+fn as_dir(d: *mut Dir) -> *mut DIR {
+    d.cast()
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/opendir.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_opendir(path: *const c_char) -> *mut DIR {
+    // SAFETY: the caller passes a NUL-terminated path.
+    call("opendir", std::ptr::null_mut(), || dir::opendir(unsafe { cstr(path)? }).map(as_dir))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fdopendir.html>
+#[no_mangle]
+pub extern "C" fn tvm_fdopendir(fd: c_int) -> *mut DIR {
+    call("fdopendir", std::ptr::null_mut(), || dir::fdopendir(fd).map(as_dir))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/readdir.html>
+/// At the end: null with errno unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_readdir(d: *mut DIR) -> *mut libc::dirent {
+    call("readdir", std::ptr::null_mut(), || dir::check(d)?.read().map(|e| e.cast()))
+}
+
+/// readdir64(3) (LFS): [`tvm_readdir`].
+#[no_mangle]
+pub unsafe extern "C" fn tvm_readdir64(d: *mut DIR) -> *mut libc::dirent64 {
+    call("readdir64", std::ptr::null_mut(), || dir::check(d)?.read())
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/readdir_r.html>
+/// Returns 0 or an error number.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_readdir_r(d: *mut DIR, entry: *mut libc::dirent, result: *mut *mut libc::dirent) -> c_int {
+    // SAFETY: forwards the caller's pointers (same layout).
+    unsafe { tvm_readdir64_r(d, entry.cast(), result.cast()) }
+}
+
+/// readdir64_r(3) (LFS): [`tvm_readdir_r`].
+#[no_mangle]
+pub unsafe extern "C" fn tvm_readdir64_r(
+    d: *mut DIR,
+    entry: *mut libc::dirent64,
+    result: *mut *mut libc::dirent64,
+) -> c_int {
+    call("readdir_r", 0, || {
+        let s = match dir::check(d) {
+            Ok(s) => s,
+            Err(e) => return Ok(e as c_int),
+        };
+        if entry.is_null() || result.is_null() {
+            return Ok(libc::EFAULT);
         }
-        // SAFETY: the filter is the guest's callback, given a live entry.
-        if let Some(f) = filter {
-            if unsafe { f(ent) } == 0 {
-                continue;
-            }
+        // SAFETY: the caller's entry and result pointers, checked non-null.
+        Ok(unsafe { s.read_r(entry, result) })
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/rewinddir.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_rewinddir(d: *mut DIR) {
+    call("rewinddir", (), || dir::check(d).map(Dir::rewind))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/seekdir.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_seekdir(d: *mut DIR, pos: c_long) {
+    call("seekdir", (), || dir::check(d).map(|s| s.seek(pos)))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/telldir.html>
+#[no_mangle]
+pub unsafe extern "C" fn tvm_telldir(d: *mut DIR) -> c_long {
+    sys("telldir", || dir::check(d).map(|s| s.tell()))
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/closedir.html>
+/// Null is EINVAL (glibc), any other pointer that is not an open stream
+/// EBADF.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_closedir(d: *mut DIR) -> c_int {
+    sys("closedir", || {
+        if d.is_null() {
+            return Err(Errno::EINVAL);
         }
-        // SAFETY: `ent` is a live entry with a NUL-terminated name.
-        let size = unsafe { std::mem::offset_of!(libc::dirent, d_name) + libc::strlen((*ent).d_name.as_ptr()) + 1 }
-            .max(std::mem::size_of::<libc::dirent>());
-        let copy = tvm_malloc(size).cast::<libc::dirent>();
-        // SAFETY: growing our own arena array by one slot.
-        let grown = unsafe { tvm_realloc(list.cast(), (n + 1) * std::mem::size_of::<*mut libc::dirent>()) };
-        if copy.is_null() || grown.is_null() {
-            // SAFETY: frees what was allocated (null is a no-op).
-            unsafe { tvm_free(copy.cast()) };
-            break Err(Errno::ENOMEM);
-        }
-        list = grown.cast();
-        // SAFETY: `copy` has room for the entry up to its name's terminator
-        // (and at least a whole struct dirent); `list` has n + 1 slots.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                ent.cast::<u8>(),
-                copy.cast::<u8>(),
-                size.min(std::mem::size_of::<libc::dirent>()),
-            );
-            *list.add(n) = copy;
-        }
-        n += 1;
-    };
-    // SAFETY: `dir` is live and closed once.
-    unsafe { libc::closedir(dir) };
-    if let Err(e) = result {
-        for i in 0..n {
-            // SAFETY: each entry is an arena allocation made above.
-            unsafe { tvm_free((*list.add(i)).cast()) };
-        }
-        // SAFETY: the array is ours.
-        unsafe { tvm_free(list.cast()) };
-        return Err(e);
-    }
-    if let (Some(c), true) = (compar, n > 1) {
-        // SAFETY: sorts our array of n entry pointers with the guest's
-        // comparison, which scandir(3) defines on pointers to entries.
-        unsafe {
-            let cmp: unsafe extern "C" fn(*const libc::c_void, *const libc::c_void) -> c_int = std::mem::transmute(c);
-            libc::qsort(list.cast(), n, std::mem::size_of::<*mut libc::dirent>(), Some(cmp));
-        }
-    }
-    if list.is_null() {
-        // An empty result is still an allocated (empty) array.
-        list = tvm_malloc(std::mem::size_of::<*mut libc::dirent>()).cast();
-    }
-    Ok((list, n))
+        let s = dir::check(d)?;
+        // SAFETY: a live stream of this task, which the guest gives up.
+        unsafe { dir::close(s) }.map(|()| 0)
+    })
+}
+
+/// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dirfd.html>
+/// A pointer that is not an open stream is EINVAL, as POSIX says.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_dirfd(d: *mut DIR) -> c_int {
+    sys("dirfd", || dir::check(d).map(|s| s.fd).map_err(|_| Errno::EINVAL))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/scandir.html>
@@ -115,9 +129,29 @@ pub unsafe extern "C" fn tvm_scandir(
             return Err(Errno::EFAULT);
         }
         // SAFETY: the caller passes a path and scandir(3) callbacks.
-        let (list, n) = unsafe { scan(cstr(path)?, filter, compar) }?;
+        let (list, n) = unsafe { dir::scandir(cstr(path)?, filter, compar) }?;
         // SAFETY: non-null out-parameter from the caller.
         unsafe { namelist.write(list) };
         c_int::try_from(n).map_err(|_| Errno::EOVERFLOW)
     })
+}
+
+/// scandir64(3) (LFS): [`tvm_scandir`].
+#[no_mangle]
+pub unsafe extern "C" fn tvm_scandir64(
+    path: *const c_char,
+    namelist: *mut *mut *mut libc::dirent64,
+    filter: Filter64,
+    compar: Compare64,
+) -> c_int {
+    // SAFETY: struct dirent64 has struct dirent's layout, so the callbacks
+    // and the array have the same types in all but name.
+    unsafe {
+        tvm_scandir(
+            path,
+            namelist.cast(),
+            std::mem::transmute::<Filter64, Filter>(filter),
+            std::mem::transmute::<Compare64, Compare>(compar),
+        )
+    }
 }

@@ -14,6 +14,7 @@
 //! new image starts from scratch. Nothing here may hold host heap memory
 //! (no `Vec`, `Box`, `String`): the block is copied bit for bit.
 
+pub mod dir;
 pub mod getopt;
 pub mod locale;
 pub mod pwd;
