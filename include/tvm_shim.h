@@ -4,8 +4,9 @@
  * A guest is an ordinary C program that believes it is a process. This
  * header first includes the system headers, then renames every call that
  * touches process state (descriptors, paths relative to the cwd, the
- * environment, process creation and exit, signal state) to its tvm_
- * version, so those calls reach the runtime instead of the host C library.
+ * environment, process creation and exit, signal state, objects the host
+ * C library would allocate) to its tvm_ version, so those calls reach the
+ * runtime instead of the host C library.
  * Renaming is confined to guest code: the runtime and the host C library
  * are compiled without this header.
  *
@@ -41,6 +42,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -113,7 +115,8 @@
     X(popen) X(pclose) X(system) X(printf) X(fprintf) X(vprintf) \
     X(vfprintf) X(scanf) X(fscanf) X(vscanf) X(vfscanf) X(err) X(errx) \
     X(warn) X(warnx) X(verr) X(verrx) X(vwarn) X(vwarnx) X(getopt) \
-    X(getopt_long) X(getopt_long_only) X(__assert_fail) X(psignal)
+    X(getopt_long) X(getopt_long_only) X(__assert_fail) X(psignal) \
+    X(regcomp) X(regexec) X(regerror) X(regfree)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -497,6 +500,13 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define program_invocation_name (*tvm_program_name_location())
 #define program_invocation_short_name (*tvm_program_short_name_location())
 #define __progname (*tvm_program_short_name_location())
+
+/* <regex.h>: objects the host C library allocates, made safe
+ * across fork (docs/host-objects.md). */
+#define regcomp tvm_regcomp
+#define regexec tvm_regexec
+#define regerror tvm_regerror
+#define regfree tvm_regfree
 
 /* <signal.h>: "struct sigaction" is another thing, so function-like. */
 #define sigaction(...) tvm_sigaction(__VA_ARGS__)

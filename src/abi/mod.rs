@@ -29,6 +29,7 @@ pub mod fcntl;
 pub mod getopt;
 pub mod malloc;
 pub mod poll;
+pub mod regex;
 pub mod setjmp;
 pub mod signal;
 pub mod spawn;
