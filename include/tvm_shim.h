@@ -38,6 +38,7 @@
 #include <dirent.h>
 #include <err.h>
 #include <malloc.h>
+#include <netdb.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -116,7 +117,7 @@
     X(vfprintf) X(scanf) X(fscanf) X(vscanf) X(vfscanf) X(err) X(errx) \
     X(warn) X(warnx) X(verr) X(verrx) X(vwarn) X(vwarnx) X(getopt) \
     X(getopt_long) X(getopt_long_only) X(__assert_fail) X(psignal) \
-    X(regcomp) X(regexec) X(regerror) X(regfree)
+    X(regcomp) X(regexec) X(regerror) X(regfree) X(getaddrinfo) X(freeaddrinfo)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -501,12 +502,14 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define program_invocation_short_name (*tvm_program_short_name_location())
 #define __progname (*tvm_program_short_name_location())
 
-/* <regex.h>: objects the host C library allocates, made safe
+/* <regex.h>, <netdb.h>: objects the host C library allocates, made safe
  * across fork (docs/host-objects.md). */
 #define regcomp tvm_regcomp
 #define regexec tvm_regexec
 #define regerror tvm_regerror
 #define regfree tvm_regfree
+#define getaddrinfo tvm_getaddrinfo
+#define freeaddrinfo tvm_freeaddrinfo
 
 /* <signal.h>: "struct sigaction" is another thing, so function-like. */
 #define sigaction(...) tvm_sigaction(__VA_ARGS__)

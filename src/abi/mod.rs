@@ -28,6 +28,7 @@ pub mod errno;
 pub mod fcntl;
 pub mod getopt;
 pub mod malloc;
+pub mod netdb;
 pub mod poll;
 pub mod regex;
 pub mod setjmp;
