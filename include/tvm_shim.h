@@ -4,8 +4,9 @@
  * A guest is an ordinary C program that believes it is a process. This
  * header first includes the system headers, then renames every call that
  * touches process state (descriptors, paths relative to the cwd, the
- * environment, process creation and exit, signal state) to its tvm_
- * version, so those calls reach the runtime instead of the host C library.
+ * environment, process creation and exit, signal state, objects the host
+ * C library would allocate) to its tvm_ version, so those calls reach the
+ * runtime instead of the host C library.
  * Renaming is confined to guest code: the runtime and the host C library
  * are compiled without this header.
  *
@@ -37,6 +38,7 @@
 #include <dirent.h>
 #include <err.h>
 #include <malloc.h>
+#include <netdb.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,6 +46,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <pwd.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -125,7 +128,8 @@
     X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
     X(setlocale) X(localeconv) \
     X(opendir) X(fdopendir) X(readdir) X(readdir_r) X(rewinddir) X(seekdir) \
-    X(telldir) X(closedir) X(dirfd)
+    X(telldir) X(closedir) X(dirfd) \
+    X(regcomp) X(regexec) X(regerror) X(regfree) X(getaddrinfo) X(freeaddrinfo)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -570,6 +574,15 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define program_invocation_name (*tvm_program_name_location())
 #define program_invocation_short_name (*tvm_program_short_name_location())
 #define __progname (*tvm_program_short_name_location())
+
+/* <regex.h>, <netdb.h>: objects the host C library allocates, made safe
+ * across fork (docs/host-objects.md). */
+#define regcomp tvm_regcomp
+#define regexec tvm_regexec
+#define regerror tvm_regerror
+#define regfree tvm_regfree
+#define getaddrinfo tvm_getaddrinfo
+#define freeaddrinfo tvm_freeaddrinfo
 
 /* <signal.h>: "struct sigaction" is another thing, so function-like. */
 #define sigaction(...) tvm_sigaction(__VA_ARGS__)

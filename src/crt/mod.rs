@@ -13,9 +13,13 @@
 //! process would (unflushed output included); exec starts a new arena, so a
 //! new image starts from scratch. Nothing here may hold host heap memory
 //! (no `Vec`, `Box`, `String`): the block is copied bit for bit.
+//!
+//! Objects the host C library allocates for a task are the exception; see
+//! [`hostobj`] for how they survive fork.
 
 pub mod dir;
 pub mod getopt;
+pub mod hostobj;
 pub mod locale;
 pub mod pwd;
 pub mod random;

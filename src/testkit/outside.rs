@@ -15,6 +15,7 @@ pub const TESTS: &[(&str, Check)] = &[
     ("exit_first_task_ends_host_with_children_alive", first_task_ends_host),
     ("shim_every_renamed_function_links", shim_complete),
     ("fork_guard_no_shared_writable_data_in_guests", guard),
+    ("hostobj_guard_no_unrouted_host_calls", hostobj_guard),
     ("stdio_line_buffered_on_tty", stdio_tty),
 ];
 
@@ -77,6 +78,17 @@ fn guard(_: &Runner) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("writable shared data in guest objects:\n{}", found.join("\n")))
+    }
+}
+
+/// Guest objects call no host function that the shim renames or that uses
+/// host per-process state or host objects fork would break.
+fn hostobj_guard(_: &Runner) -> Result<(), String> {
+    let found = super::guard::unrouted_host_calls()?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("guest objects call host functions they must not:\n{}", found.join("\n")))
     }
 }
 

@@ -12,7 +12,9 @@
 //! relocates every word that points into one of them (`mem::reloc`) and the
 //! pointers the runtime keeps for the image (environ, atexit arguments,
 //! argv), and hands the image to the thread, which resumes at its copy of
-//! the frame `tvm_fork` pushed, where fork returns 0.
+//! the frame `tvm_fork` pushed, where fork returns 0. Objects the host C
+//! library allocated for the parent (compiled regexes) are not copied: the
+//! child takes a reference to each (`crt::hostobj`).
 //!
 //! The child's globals are found from its thread pointer: guest globals are
 //! thread-locals of the executable itself (static TLS, initial-exec model),
@@ -72,6 +74,8 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
     match made {
         Ok(task) => {
             let pid = task.pid;
+            // The child shares the parent's host C library objects.
+            crate::crt::hostobj::on_fork(parent.pid, pid);
             worker.run(Job::Resume(task, image, cframe, errno));
             Ok(pid)
         }

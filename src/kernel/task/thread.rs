@@ -9,7 +9,8 @@
 //!    `fork`;
 //! 3. leave the guest stack for good through [`terminate`] (exit, `_exit`,
 //!    return from `main`, a successful exec), back on the host stack;
-//! 4. free the image, then either finish the task (exit) or let the next
+//! 4. free the image and drop its references to host C library objects
+//!    (`crt::hostobj`), then either finish the task (exit) or let the next
 //!    image's thread start (exec).
 //!
 //! A new program always gets a new thread: guest globals are thread-local,
@@ -232,6 +233,10 @@ fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
     *task.host_thread.lock() = Some(unsafe { libc::pthread_self() });
     crate::crt::locale::adopt(&image);
     let outcome = run_image(image, entry);
+    // Whatever ended the image (exit, exec, a signal), its references to
+    // host C library objects end with it, before the parent can see a
+    // zombie or the next image starts.
+    crate::crt::hostobj::release_task(task.pid);
     *task.host_thread.lock() = None;
     outcome
 }

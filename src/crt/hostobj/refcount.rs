@@ -1,0 +1,185 @@
+//! Host objects reference-counted across fork.
+//!
+//! A compiled `regex_t` points to internals (the DFA, the fastmap, the
+//! translation table) that the host `regcomp` builds with the host
+//! allocator and that only the host `regfree` can free. fork copies the
+//! guest's `regex_t` bit for bit, so parent and child hold the same host
+//! pointers; each may use them (glibc's `regexec` locks the DFA, so sharing
+//! is safe), but the internals may be freed only once the last holder let
+//! go.
+//!
+//! So every such object is registered here, in host memory, keyed by its
+//! internal pointer, with a bitwise copy of the handle as `regcomp` left it
+//! and the tasks that hold it:
+//! - creating it registers it for the calling task ([`add_regex`]);
+//! - fork gives the child a reference to everything the parent holds
+//!   ([`on_fork`]);
+//! - releasing it ([`release_regex`]) drops the caller's reference, and
+//!   destroys the object (from the saved copy) when no task holds it any
+//!   more;
+//! - the end of an image (exit, exec, a killing signal) drops every
+//!   reference the task still holds ([`release_task`]).
+
+use std::collections::BTreeMap;
+use std::ffi::{c_char, c_void};
+
+use parking_lot::Mutex;
+
+use crate::kernel::task::Pid;
+
+/// glibc's `struct re_pattern_buffer` (`regex_t`), whose fields the `libc`
+/// crate keeps private. Only the fields `regfree` touches are used.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct RegexFields {
+    /// The compiled DFA (host memory); the registry's key.
+    pub buffer: *mut c_void,
+    pub allocated: usize,
+    pub used: usize,
+    pub syntax: std::ffi::c_ulong,
+    /// Host memory.
+    pub fastmap: *mut c_char,
+    /// Host memory (REG_ICASE).
+    pub translate: *mut c_char,
+    pub re_nsub: usize,
+    pub bits: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<RegexFields>() == std::mem::size_of::<libc::regex_t>());
+const _: () = assert!(std::mem::align_of::<RegexFields>() == std::mem::align_of::<libc::regex_t>());
+
+/// A host object and how to destroy it.
+enum HostObj {
+    /// A compiled regex: the guest's `regex_t` as `regcomp` left it.
+    Regex(libc::regex_t),
+}
+
+impl HostObj {
+    /// Frees the object's host memory.
+    fn destroy(mut self) {
+        match &mut self {
+            // SAFETY: the copy holds what the host regcomp produced, and no
+            // task holds the object any more, so this is its one regfree.
+            HostObj::Regex(re) => unsafe { libc::regfree(re) },
+        }
+    }
+}
+
+struct Entry {
+    obj: HostObj,
+    /// How many tasks hold it.
+    refs: usize,
+}
+
+struct Registry {
+    /// Objects by key (their internal host pointer).
+    objects: BTreeMap<usize, Entry>,
+    /// The keys each task holds.
+    held: BTreeMap<Pid, Vec<usize>>,
+}
+
+// SAFETY: the entries' raw pointers are host heap memory owned by the
+// registry; they are only read or freed under its lock.
+unsafe impl Send for Registry {}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry { objects: BTreeMap::new(), held: BTreeMap::new() });
+
+impl Registry {
+    /// Drops one reference to `key`; returns the object if that was the
+    /// last one.
+    fn unref(&mut self, key: usize) -> Option<HostObj> {
+        let e = self.objects.get_mut(&key)?;
+        e.refs -= 1;
+        if e.refs == 0 {
+            self.objects.remove(&key).map(|e| e.obj)
+        } else {
+            None
+        }
+    }
+}
+
+/// Registers a regex the calling task `pid` just compiled.
+pub fn add_regex(pid: Pid, re: &libc::regex_t) {
+    let key = regex_key(re);
+    if key == 0 {
+        return;
+    }
+    let mut r = REGISTRY.lock();
+    // A live key cannot be registered already: the host allocator does not
+    // hand out the DFA's address again before it is freed.
+    r.objects.insert(key, Entry { obj: HostObj::Regex(*re), refs: 1 });
+    r.held.entry(pid).or_default().push(key);
+}
+
+/// Drops `pid`'s reference to the regex `re` and frees its internals if
+/// it was the last. A `regex_t` the task does not hold (freed twice, never
+/// compiled by the runtime) is left alone.
+pub fn release_regex(pid: Pid, re: &libc::regex_t) {
+    let key = regex_key(re);
+    if key == 0 {
+        return;
+    }
+    let dead = {
+        let mut r = REGISTRY.lock();
+        let Some(keys) = r.held.get_mut(&pid) else { return };
+        let Some(i) = keys.iter().position(|&k| k == key) else { return };
+        keys.swap_remove(i);
+        if keys.is_empty() {
+            r.held.remove(&pid);
+        }
+        r.unref(key)
+    };
+    if let Some(obj) = dead {
+        obj.destroy();
+    }
+}
+
+/// fork: the child `child` holds everything its parent holds.
+pub fn on_fork(parent: Pid, child: Pid) {
+    let mut r = REGISTRY.lock();
+    let Some(keys) = r.held.get(&parent).cloned() else { return };
+    for &k in &keys {
+        if let Some(e) = r.objects.get_mut(&k) {
+            e.refs += 1;
+        }
+    }
+    r.held.insert(child, keys);
+}
+
+/// The end of an image of `pid` (exit, exec, a killing signal): drops every
+/// reference it still holds, freeing what no other task holds.
+pub fn release_task(pid: Pid) {
+    let dead: Vec<HostObj> = {
+        let mut r = REGISTRY.lock();
+        let Some(keys) = r.held.remove(&pid) else { return };
+        keys.into_iter().filter_map(|k| r.unref(k)).collect()
+    };
+    for obj in dead {
+        obj.destroy();
+    }
+}
+
+/// How many host objects are registered, and how many references to them
+/// tasks hold in all.
+pub fn counts() -> (usize, usize) {
+    let r = REGISTRY.lock();
+    (r.objects.len(), r.objects.values().map(|e| e.refs).sum())
+}
+
+/// The registry key of a regex: its DFA's address (0 when not compiled).
+pub fn regex_key(re: &libc::regex_t) -> usize {
+    fields(re).buffer as usize
+}
+
+/// The named fields of a `regex_t`.
+pub fn fields(re: &libc::regex_t) -> &RegexFields {
+    // SAFETY: RegexFields has regex_t's layout (size and alignment checked
+    // above; glibc's field order).
+    unsafe { &*std::ptr::from_ref(re).cast::<RegexFields>() }
+}
+
+/// The named fields of a `regex_t`, writable.
+pub fn fields_mut(re: &mut libc::regex_t) -> &mut RegexFields {
+    // SAFETY: as in `fields`.
+    unsafe { &mut *std::ptr::from_mut(re).cast::<RegexFields>() }
+}
