@@ -127,9 +127,13 @@ impl Relocator {
         // and the word accesses are aligned (same alignment on both sides).
         unsafe {
             std::ptr::copy_nonoverlapping(src, dst, head);
-            let s = std::slice::from_raw_parts(src.add(head).cast::<usize>(), words);
-            let d = std::slice::from_raw_parts_mut(dst.add(head).cast::<usize>(), words);
-            self.copy_words(d, s);
+            // A range shorter than its alignment gap has no aligned word
+            // (and no aligned pointer to make an empty slice from).
+            if words > 0 {
+                let s = std::slice::from_raw_parts(src.add(head).cast::<usize>(), words);
+                let d = std::slice::from_raw_parts_mut(dst.add(head).cast::<usize>(), words);
+                self.copy_words(d, s);
+            }
             let off = head + words * WORD;
             std::ptr::copy_nonoverlapping(src.add(off), dst.add(off), tail);
         }
@@ -180,6 +184,20 @@ mod tests {
         unsafe { r.copy(dst.as_mut_ptr().cast(), src.as_ptr().cast(), 32) };
         let d = dst.as_ptr() as usize;
         assert_eq!(dst, vec![d + 8, 12345, d + 32, base - 1]);
+    }
+
+    #[test]
+    fn copies_a_range_shorter_than_its_alignment_gap() {
+        // A one-byte global at an odd address: no aligned word inside.
+        let src = [0u8, 0, 0, 0, 0, 7, 0, 0];
+        let mut dst = [0u8; 8];
+        let r = Relocator::new();
+        // SAFETY: one byte inside each 8-byte buffer, same offset.
+        unsafe { r.copy(dst.as_mut_ptr().add(5), src.as_ptr().add(5), 1) };
+        assert_eq!(dst[5], 7);
+        // SAFETY: three bytes from offset 5, still no whole aligned word.
+        unsafe { r.copy(dst.as_mut_ptr().add(5), src.as_ptr().add(5), 3) };
+        assert_eq!(dst[5..], [7, 0, 0]);
     }
 }
 
