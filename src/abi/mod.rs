@@ -67,7 +67,7 @@ pub const MAX_RW: usize = 0x7fff_f000;
 /// Runs an adapter body, turning `Err(e)` into `-1` with errno `e`; an
 /// interrupted call fails with EINTR.
 pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T {
-    let r = guard(name, f);
+    let r = guard_only(name, f);
     deliver_signals();
     to_c(r)
 }
@@ -77,7 +77,7 @@ pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T
 /// signals ran, the call runs again unless one of them lacked SA_RESTART.
 pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResult<T>) -> T {
     loop {
-        let r = guard(name, &mut f);
+        let r = guard_only(name, &mut f);
         let d = deliver_signals();
         if matches!(r, Err(Errno::EINTR)) && !d.no_restart {
             continue;
@@ -89,7 +89,7 @@ pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResu
 /// Like [`sys`] for calls that report failure with their own value `fail`
 /// (EOF, null, 0) instead of -1; errno is set from the error.
 pub fn stream_call_value<T>(name: &'static str, fail: T, f: impl FnOnce() -> KResult<T>) -> T {
-    let r = guard(name, f);
+    let r = guard_only(name, f);
     deliver_signals();
     match r {
         Ok(v) => v,
@@ -112,7 +112,7 @@ fn to_c<T: From<i8>>(r: KResult<T>) -> T {
 
 /// Like [`sys`] for functions that return a pointer (null on error).
 pub fn sys_ptr<T>(name: &'static str, f: impl FnOnce() -> KResult<*mut T>) -> *mut T {
-    let r = guard(name, f);
+    let r = guard_only(name, f);
     deliver_signals();
     match r {
         Ok(p) => p,
@@ -136,9 +136,24 @@ pub fn deliver_signals() -> Delivered {
     d
 }
 
-/// Runs `f` as runtime code (signals wait for its end); a panic ends the
-/// calling task (SIGABRT) rather than unwinding into C.
+/// Runs `f` as runtime code (signals wait for its end, then are
+/// delivered, as a kernel delivers between any two instructions); a panic
+/// ends the calling task (SIGABRT) rather than unwinding into C.
+///
+/// For entry points that are not system calls (malloc, getenv, getpid,
+/// ...): a guest loop that makes only such calls must still be reached by
+/// a signal whose host poke arrived while it was inside one of them.
 pub fn guard<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
+    let r = guard_only(name, f);
+    if crate::kernel::signal::host::depth() == 0 {
+        deliver_signals();
+    }
+    r
+}
+
+/// [`guard`] without the delivery: the system-call adapters deliver
+/// themselves, because EINTR and SA_RESTART depend on what was delivered.
+fn guard_only<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
     let rt = InRuntime::enter();
     let r = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
