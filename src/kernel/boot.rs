@@ -137,12 +137,22 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
             return Err(Errno::EBUSY);
         }
         let pid = t.alloc_pid()?;
+        // The first task stands for the host process: it leads a process
+        // group or a session only if the host process does (a program
+        // started from a script does not; one started as a job of an
+        // interactive shell leads its group). What the host process does
+        // not lead is an outer group/session with a reserved id.
+        // SAFETY: getpid, getpgrp and getsid(0) have no preconditions.
+        let (host_pid, host_pgrp, host_sid) = unsafe { (libc::getpid(), libc::getpgrp(), libc::getsid(0)) };
+        let outer = if host_pgrp == host_pid && host_sid == host_pid { None } else { Some(t.reserve_outer()?) };
+        let pgid = if host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
+        let sid = if host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
         let task = Arc::new(Task::new(pid, files, fs, SignalState::default(), Limits::from_host(host.fd_limit))?);
         t.insert(Proc {
             task: task.clone(),
             ppid: INIT_PID,
-            pgid: pid,
-            sid: pid,
+            pgid,
+            sid,
             state: ProcState::Running,
             did_exec: true,
             cmdline,
@@ -156,6 +166,28 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     thread::spawn_program(task, ProgramStart { program, argv, envp: host_environment() }, None)?;
     let mut t = table::lock();
     Ok(TaskTable::wait_first(&mut t))
+}
+
+/// Ends the host process the way the first task ended: with its exit code,
+/// or killed by the same signal (default action, so a parent shell sees
+/// exactly what it would see of the native program). Falls back to
+/// 128 + signal if the signal does not end the process.
+pub fn exit_host_like(wait_status: i32) -> ! {
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    if let Some(sig) = status::if_signaled(wait_status) {
+        // SAFETY: resetting a disposition and unblocking have no memory
+        // preconditions; raise then ends the process or returns.
+        unsafe {
+            libc::signal(sig, libc::SIG_DFL);
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, sig);
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            libc::raise(sig);
+        }
+    }
+    std::process::exit(exit_code(wait_status))
 }
 
 /// The host exit code for a task's wait status, as a shell reports it.

@@ -88,7 +88,23 @@ pub struct Runner {
 impl Runner {
     /// A command that runs `program` with `args` as the first task of a
     /// fresh test process.
+    /// The test process leads its own session and process group, so its
+    /// first task does too (see `boot::run_first`) and a test's signals to
+    /// its group stay inside it.
     pub fn command(&self, program: &str, args: &[&str]) -> Command {
+        use std::os::unix::process::CommandExt;
+        let mut c = self.command_in_callers_session(program, args);
+        // SAFETY: setsid is async-signal-safe; nothing else runs in the
+        // child between fork and exec.
+        unsafe {
+            c.pre_exec(|| nix::unistd::setsid().map(drop).map_err(std::io::Error::from));
+        }
+        c
+    }
+
+    /// As `command`, but the test process stays in the runner's group and
+    /// session (leading neither).
+    pub fn command_in_callers_session(&self, program: &str, args: &[&str]) -> Command {
         let mut c = Command::new(&self.exe);
         c.arg("--run-one").arg(program).arg("--").args(args);
         c

@@ -17,7 +17,32 @@ pub const TESTS: &[(&str, Check)] = &[
     ("fork_guard_no_shared_writable_data_in_guests", guard),
     ("hostobj_guard_no_unrouted_host_calls", hostobj_guard),
     ("stdio_line_buffered_on_tty", stdio_tty),
+    ("pgid_first_task_leads_as_the_host_does", first_task_leads_like_host),
 ];
+
+/// The first task leads a process group and a session exactly when the
+/// host process does; otherwise it sits in an outer group and session
+/// (reserved ids no task gets) and may call setsid.
+fn first_task_leads_like_host(r: &Runner) -> Result<(), String> {
+    let ids = |mut cmd: std::process::Command| -> Result<Vec<i64>, String> {
+        let out = cmd.stdin(Stdio::null()).output().map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let v: Vec<i64> = text.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        if !out.status.success() || v.len() != 4 {
+            return Err(format!("print_ids: {:?} {text:?}", out.status));
+        }
+        Ok(v)
+    };
+    let lead = ids(r.command("print_ids", &[]))?;
+    if lead[2] != lead[0] || lead[3] != lead[0] {
+        return Err(format!("host leads its session, but the first task's pid/ppid/pgid/sid are {lead:?}"));
+    }
+    let inner = ids(r.command_in_callers_session("print_ids", &[]))?;
+    if inner[2] == inner[0] || inner[3] == inner[0] || inner[2] != inner[3] || inner[2] <= 1 {
+        return Err(format!("host leads nothing, but the first task's pid/ppid/pgid/sid are {inner:?}"));
+    }
+    Ok(())
+}
 
 /// On a terminal stdout is line-buffered: a completed line is written at
 /// once, a partial one waits, and is flushed when the program reads from

@@ -73,10 +73,20 @@ pub struct TaskTable {
     /// The task whose end ends the host process, and its status once known.
     first: Option<Pid>,
     first_status: Option<i32>,
+    /// The id standing for the host process's own group and session when
+    /// the host process leads neither (see `boot::run_first`): reserved, so
+    /// no task gets it as its pid.
+    outer: Option<Pid>,
 }
 
-static TABLE: Mutex<TaskTable> =
-    Mutex::new(TaskTable { procs: BTreeMap::new(), last_pid: INIT_PID, deaths: 0, first: None, first_status: None });
+static TABLE: Mutex<TaskTable> = Mutex::new(TaskTable {
+    procs: BTreeMap::new(),
+    last_pid: INIT_PID,
+    deaths: 0,
+    first: None,
+    first_status: None,
+    outer: None,
+});
 static FIRST_EXITED: Condvar = Condvar::new();
 
 /// Locks the task table.
@@ -99,7 +109,19 @@ impl TaskTable {
     }
 
     fn pid_in_use(&self, pid: Pid) -> bool {
-        self.procs.contains_key(&pid) || self.procs.values().any(|p| p.pgid == pid || p.sid == pid)
+        self.outer == Some(pid)
+            || self.procs.contains_key(&pid)
+            || self.procs.values().any(|p| p.pgid == pid || p.sid == pid)
+    }
+
+    /// Reserves the id of the host's outer group and session (once).
+    pub fn reserve_outer(&mut self) -> KResult<Pid> {
+        if let Some(o) = self.outer {
+            return Ok(o);
+        }
+        let o = self.alloc_pid()?;
+        self.outer = Some(o);
+        Ok(o)
     }
 
     pub fn insert(&mut self, proc: Proc) {
@@ -203,7 +225,14 @@ impl TaskTable {
     /// the same session (POSIX's orphaned process group).
     pub fn group_is_orphaned(&self, pgid: Pid) -> bool {
         let mut members = self.procs.values().filter(|p| p.pgid == pgid && !matches!(p.state, ProcState::Zombie(_)));
-        members.all(|m| self.procs.get(&m.ppid).is_none_or(|parent| parent.pgid == pgid || parent.sid != m.sid))
+        members.all(|m| {
+            // The first task's real parent is the host process's parent,
+            // in the outer group and session.
+            if self.first == Some(m.task.pid) && self.outer.is_some_and(|o| m.sid == o) {
+                return self.outer == Some(pgid);
+            }
+            self.procs.get(&m.ppid).is_none_or(|parent| parent.pgid == pgid || parent.sid != m.sid)
+        })
     }
 
     /// SIGHUP then SIGCONT to every member of `pgid` if it is orphaned and

@@ -75,7 +75,8 @@ int main(void)
     CHECK_EQ(getsid(me), sid);
     CHECK_ERR(getpgid(987654), ESRCH);
     CHECK_ERR(getsid(987654), ESRCH);
-    /* The first task leads its own session and group. */
+    /* The first task leads its session and group, as the test process
+     * does (test_tvm starts each in a new session). */
     CHECK_EQ(sid, me);
     CHECK_EQ(pg, me);
     CHECK_ERR(setsid(), EPERM);
