@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use guestbuild::{c_files, id_from_stem, Build, Program};
+use guestbuild::vendor::{self, Fetcher, Manifest};
+use guestbuild::{c_files, id_from_stem, mksh, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -62,12 +63,88 @@ fn main() {
         bench_build.compile("tvm_benchprogs", "BENCH_PROGRAMS", &benches).expect("bench programs compile");
     std::fs::write(out.join("bench_programs.rs"), bench_table).expect("OUT_DIR is writable");
 
+    build_guests(&root, &out);
+
     // For the guard test, which inspects the guest objects.
     println!(
-        "cargo:rustc-env=TVM_GUEST_ARCHIVES={}:{}",
+        "cargo:rustc-env=TVM_GUEST_ARCHIVES={}:{}:{}",
         out.join("libtvm_testprogs.a").display(),
-        out.join("libtvm_benchprogs.a").display()
+        out.join("libtvm_benchprogs.a").display(),
+        out.join("libtvm_guests.a").display()
     );
+}
+
+/// The third-party guests (vendor/manifest.toml): fetched, verified,
+/// patched, configured by their own scripts, compiled through the guest
+/// build into `GUEST_PROGRAMS`, and built natively as the reference the
+/// tests compare with (`FORKLESS_NATIVE_<NAME>`).
+fn build_guests(root: &Path, out: &Path) {
+    let vendor_dir = root.join("vendor");
+    println!("cargo:rerun-if-changed={}", vendor_dir.join("manifest.toml").display());
+    println!("cargo:rerun-if-changed={}", vendor_dir.join("patches").display());
+    println!("cargo:rerun-if-env-changed={}", vendor::DIR_ENV);
+    install_prereqs(root);
+    let manifest = Manifest::load(&vendor_dir.join("manifest.toml")).unwrap_or_else(|e| fail(&e));
+    let fetcher = Fetcher {
+        cache: vendor_dir.join("cache"),
+        env_dir: std::env::var_os(vendor::DIR_ENV).map(PathBuf::from),
+        work: out.join("vendor-work"),
+    };
+    let guest = manifest.guest("mksh").unwrap_or_else(|| fail(&"vendor/manifest.toml has no mksh"));
+    let tree = vendor::prepare(&vendor_dir, guest, &fetcher, &out.join("vendor")).unwrap_or_else(|e| fail(&e));
+    for w in &tree.warnings {
+        println!("cargo:warning={}", w.replace('\n', " "));
+    }
+    let cfg = mksh::configure(&tree.dir, &out.join("mksh-build")).unwrap_or_else(|e| fail(&e));
+
+    let mut build = Build::new(root.join("include"), out)
+        .guest_root(&tree.dir)
+        .guest_root(&cfg.build_dir)
+        .include(&cfg.build_dir)
+        .include(&tree.dir);
+    for (k, v) in &cfg.defines {
+        build = build.define(k, v.as_deref());
+    }
+    for f in &cfg.cflags {
+        build = build.flag(f);
+    }
+    let programs = [Program::new("mksh", "guest", cfg.sources.clone())];
+    let table = build.compile("tvm_guests", "GUEST_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    std::fs::write(out.join("guest_programs.rs"), table).expect("OUT_DIR is writable");
+
+    let native = out.join("native/mksh");
+    guestbuild::build_native(
+        &native,
+        &cfg.sources,
+        &[cfg.build_dir.clone(), tree.dir.clone()],
+        &cfg.defines,
+        &cfg.cflags,
+    )
+    .unwrap_or_else(|e| fail(&e));
+    println!("cargo:rustc-env=FORKLESS_NATIVE_MKSH={}", native.display());
+    println!("cargo:rustc-env=FORKLESS_MKSH_SRC={}", tree.dir.display());
+}
+
+/// Runs scripts/install-prereqs, which installs what is missing (packages,
+/// deb-src entries) when it can; what it cannot do shows up later as a
+/// clear fetch or compile error.
+fn install_prereqs(root: &Path) {
+    let script = root.join("scripts/install-prereqs");
+    println!("cargo:rerun-if-changed={}", script.display());
+    match std::process::Command::new("bash").arg(&script).output() {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => println!(
+            "cargo:warning=scripts/install-prereqs: {}",
+            String::from_utf8_lossy(&o.stderr).trim().replace('\n', " ")
+        ),
+        Err(e) => println!("cargo:warning=cannot run scripts/install-prereqs: {e}"),
+    }
+}
+
+/// Stops the build with a message (cargo shows a build script's panic).
+fn fail(e: &dyn std::fmt::Display) -> ! {
+    eprintln!("{e}");
+    panic!("guest build failed: {e}");
 }
 
 /// Generates a C array holding the address of every `tvm_` function the shim

@@ -15,6 +15,8 @@
 //! registers every program with its units' globals and initializers.
 
 pub mod globals;
+pub mod mksh;
+pub mod vendor;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -321,6 +323,33 @@ pub fn registration_table(table: &str, programs: &[Program], units: &[Vec<Compil
     }
     out.push_str("];\n");
     out
+}
+
+/// Builds `sources` as an ordinary native executable (no shim, no
+/// transform): the reference a guest is compared with.
+pub fn build_native(
+    out: &Path,
+    sources: &[PathBuf],
+    includes: &[PathBuf],
+    defines: &[(String, Option<String>)],
+    flags: &[String],
+) -> io::Result<()> {
+    let compiler = cc::Build::new().opt_level(2).debug(false).get_compiler();
+    let mut cmd = compiler.to_command();
+    for i in includes {
+        cmd.arg("-I").arg(i);
+    }
+    for (k, v) in defines {
+        cmd.arg(match v {
+            Some(v) => format!("-D{k}={v}"),
+            None => format!("-D{k}"),
+        });
+    }
+    cmd.args(flags).args(["-w", "-o"]).arg(out).args(sources);
+    if let Some(dir) = out.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    run(cmd)
 }
 
 /// The `.c` files directly inside `dir`, sorted by name.

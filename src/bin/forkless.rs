@@ -12,6 +12,25 @@ use clap::Parser;
 use tvm::kernel::boot;
 use tvm::programs;
 
+/// The third-party guests compiled by build.rs (vendor/manifest.toml).
+mod guests {
+    include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
+}
+
+/// Where each guest is installed, as its own build would install it.
+const GUEST_PATHS: &[(&str, &[&str])] = &[("mksh", &["/bin/sh", "/bin/mksh", "/bin/ksh"])];
+
+/// Registers the runtime's programs and every guest under its paths.
+fn register_all() {
+    programs::register_builtins();
+    for g in guests::GUEST_PROGRAMS {
+        let paths = GUEST_PATHS.iter().find(|(id, _)| *id == g.id).map_or(&[][..], |(_, p)| p);
+        for path in paths {
+            programs::register_guest(path, g).expect("guest paths are valid and free");
+        }
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "forkless",
@@ -28,7 +47,7 @@ struct Cli {
 }
 
 fn programs_help() -> String {
-    programs::register_builtins();
+    register_all();
     let mut names: Vec<String> =
         programs::all().into_iter().filter_map(|(p, _)| p.rsplit('/').next().map(str::to_string)).collect();
     names.sort();
@@ -52,7 +71,7 @@ fn run(program: &str, argv0: &[u8], args: &[OsString]) -> ExitCode {
         }
     }
     match boot::run_first(prog, argv) {
-        Ok(status) => ExitCode::from(boot::exit_code(status) as u8),
+        Ok(status) => boot::exit_host_like(status),
         Err(e) => {
             eprintln!("forkless: cannot start {program}: {e}");
             ExitCode::from(1)
@@ -61,7 +80,7 @@ fn run(program: &str, argv0: &[u8], args: &[OsString]) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    programs::register_builtins();
+    register_all();
     let mut raw = std::env::args_os();
     let argv0 = raw.next().unwrap_or_default();
     let invoked =
