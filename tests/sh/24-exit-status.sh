@@ -1,0 +1,30 @@
+# exit statuses: $? after builtins, failed redirections, not-found commands, tests, arithmetic, exit codes
+true; echo "true -> $?"
+false; echo "false -> $?"
+echo "$?" >/dev/null; echo "echo -> $?"
+[ 1 -eq 2 ]; echo "[ 1 -eq 2 ] -> $?"
+[ 1 -eq ]; echo "[ 1 -eq ] (syntax error) -> $?" 
+(( 0 )); echo "(( 0 )) -> $?"
+(( 5 )); echo "(( 5 )) -> $?"
+let 'x = 0'; echo "let x=0 -> $?"
+nonexistent_cmd_xyz; echo "not found -> $?"
+nonexistent_cmd_xyz 2>/dev/null; echo "not found, silenced -> $?"
+echo hi > /nonexistent_dir_xyz/file; echo "bad redirection -> $?"
+read v < /nonexistent_dir_xyz/file; echo "bad input redirection -> $?"
+cd /nonexistent_dir_xyz; echo "cd to missing dir -> $?"
+unset -f not_a_function_xyz; echo "unset -f missing -> $?"
+read v </dev/null; echo "read at EOF -> $?"
+(shift 5); echo "shift too far (fatal special builtin, in subshell) -> $?"
+( exit 255 ); echo "exit 255 -> $?"
+( exit 256 ); echo "exit 256 -> $?"
+( exit -1 ) 2>/dev/null; echo "exit -1 -> $?"
+echo "\$? twice: $? $?"
+f() { return 42; }; f; s=$?; echo "saved status -> $s, and \$? is now $?"
+false; if [ $? -ne 0 ]; then echo "if on previous status ok"; fi
+x=$(exit 17); echo "assignment from subst -> $?"
+x=5; echo "plain assignment -> $?"
+false; : ; echo "colon resets -> $?"
+false
+echo "$? inside string" | { read a b; echo "piped: $a"; }
+command nonexistent_cmd_xyz 2>/dev/null; echo "command not-found -> $?"
+exit 3

@@ -1,0 +1,125 @@
+//! Differential shell tests: every script in tests/sh/ runs under
+//! `forkless sh` and under the same mksh built natively from the same
+//! patched sources (build.rs, `FORKLESS_NATIVE_MKSH`); stdout, stderr and
+//! the exit status (or the killing signal) must be identical.
+
+use std::io::Read as _;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::Duration;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use wait_timeout::ChildExt;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Outcome {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    status: ExitStatus,
+}
+
+fn describe(s: &ExitStatus) -> String {
+    match (s.code(), s.signal()) {
+        (Some(c), _) => format!("exit {c}"),
+        (None, Some(sig)) => format!("killed by signal {sig}"),
+        _ => format!("{s:?}"),
+    }
+}
+
+/// Runs `cmd` with a fresh $TMPDIR_TEST, stdin from /dev/null, and a fixed
+/// environment, so that only the shell differs between the two runs.
+fn run(mut cmd: Command, tmp: &Path) -> Result<Outcome, String> {
+    let _ = std::fs::remove_dir_all(tmp);
+    std::fs::create_dir_all(tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
+        .env("HOME", tmp)
+        .env("TMPDIR_TEST", tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let mut out_pipe = child.stdout.take().expect("piped");
+    let mut err_pipe = child.stderr.take().expect("piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out_pipe.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err_pipe.read_to_end(&mut v);
+        v
+    });
+    let status = match child.wait_timeout(TIMEOUT).map_err(|e| e.to_string())? {
+        Some(s) => s,
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{cmd:?} did not finish within {TIMEOUT:?}"));
+        }
+    };
+    let stdout = out_reader.join().expect("reader thread");
+    let stderr = err_reader.join().expect("reader thread");
+    let _ = std::fs::remove_dir_all(tmp);
+    Ok(Outcome { stdout, stderr, status })
+}
+
+fn compare(script: &Path) -> Result<(), Failed> {
+    let rel = script.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(script);
+    let stem = script.file_stem().and_then(|s| s.to_str()).unwrap_or("script");
+    let base = std::env::temp_dir().join(format!("forkless-sh-{}-{stem}", std::process::id()));
+
+    let mut native = Command::new(env!("FORKLESS_NATIVE_MKSH"));
+    native.arg0("sh").arg(rel);
+    let want = run(native, &base.join("native"))?;
+    let mut ours = Command::new(env!("CARGO_BIN_EXE_forkless"));
+    ours.arg("sh").arg(rel);
+    let got = run(ours, &base.join("forkless"))?;
+
+    let mut diffs = Vec::new();
+    if got.status.into_raw() != want.status.into_raw() {
+        diffs.push(format!("status: forkless {}, native {}", describe(&got.status), describe(&want.status)));
+    }
+    for (what, g, w) in [("stdout", &got.stdout, &want.stdout), ("stderr", &got.stderr, &want.stderr)] {
+        if g != w {
+            diffs.push(format!(
+                "{what} differs\n--- native\n{}\n--- forkless\n{}",
+                String::from_utf8_lossy(w),
+                String::from_utf8_lossy(g)
+            ));
+        }
+    }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(diffs.join("\n").into())
+    }
+}
+
+fn scripts() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sh");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/sh is readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let trials = scripts()
+        .into_iter()
+        .map(|p| {
+            let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or("script").to_string();
+            Trial::test(format!("sh::{name}"), move || compare(&p))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
