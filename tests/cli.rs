@@ -37,12 +37,24 @@ fn missing_program_argument_is_status_2() {
 
 #[test]
 fn runs_a_program_as_the_first_task() {
+    // Started by a process that is not a job-control shell: the first task
+    // leads nothing, like the host process (outer group and session 3).
     forkless()
         .args(["tvm", "ps"])
         .assert()
         .success()
         .stdout(predicate::str::contains("    1     0     1     1 R    init\n"))
-        .stdout(predicate::str::contains("    2     1     2     2 R    tvm ps\n"));
+        .stdout(predicate::str::contains("    2     1     3     3 R    tvm ps\n"));
+    // Started as a session leader: the first task leads its group and session.
+    let mut leader = std::process::Command::new(assert_cmd::cargo::cargo_bin("forkless"));
+    leader.args(["tvm", "ps"]);
+    // SAFETY: setsid is async-signal-safe; nothing else runs before exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut leader, || {
+            nix::unistd::setsid().map(drop).map_err(std::io::Error::from)
+        });
+    }
+    Command::from_std(leader).assert().success().stdout(predicate::str::contains("    2     1     2     2 R    tvm ps\n"));
 }
 
 #[test]
@@ -78,4 +90,41 @@ fn runs_on_a_terminal_without_hanging() {
     let mut p = f.on_pty(&["tvm", "lsof"], 10_000).expect("forkless starts on a pty");
     p.exp_string("    2    0 CHR  r").expect("fd 0 is the terminal");
     p.exp_eof().expect("forkless exits");
+}
+
+#[test]
+fn sh_runs_mksh_with_its_exit_status() {
+    forkless().args(["sh", "-c", "echo $(( 6 * 7 )); (exit 3); echo $?"]).assert().success().stdout("42\n3\n");
+    forkless().args(["sh", "-c", "exit 5"]).assert().code(5);
+    forkless().args(["sh", "-c", "echo \"$0:$1:$#\"", "name", "a", "b"]).assert().success().stdout("name:a:2\n");
+    forkless().args(["mksh", "-c", "echo $KSH_VERSION"]).assert().success().stdout(predicate::str::contains("MIRBSD KSH R59"));
+}
+
+#[test]
+fn sh_options_and_script_sources() {
+    // -e stops at the first failure; -x traces to stderr.
+    forkless().args(["sh", "-e", "-c", "false; echo not reached"]).assert().code(1).stdout("");
+    forkless().args(["sh", "-x", "-c", "echo hi"]).assert().success().stdout("hi\n").stderr("+ echo hi\n");
+    // A script on stdin, with positional parameters after -s.
+    forkless().args(["sh", "-s", "p1", "p2"]).write_stdin("echo \"$1 $2\"\nexit 9\n").assert().code(9).stdout("p1 p2\n");
+    // A script file with arguments.
+    let dir = std::env::temp_dir().join(format!("forkless-sh-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("s.sh");
+    std::fs::write(&script, "for a; do echo \"<$a>\"; done\nexit $#\n").unwrap();
+    forkless().arg("sh").arg(&script).args(["x y", "z"]).assert().code(2).stdout("<x y>\n<z>\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sh_killed_by_a_signal_ends_forkless_by_it() {
+    use std::os::unix::process::ExitStatusExt;
+    // mksh re-raises SIGTERM on itself only as a group leader; otherwise
+    // it exits 143, as natively.
+    forkless().args(["sh", "-c", "kill -TERM $$"]).assert().code(143);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("forkless"))
+        .args(["sh", "-c", "kill -KILL $$"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.signal(), Some(libc::SIGKILL), "{:?}", out.status);
 }
