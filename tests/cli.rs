@@ -54,7 +54,10 @@ fn runs_a_program_as_the_first_task() {
             nix::unistd::setsid().map(drop).map_err(std::io::Error::from)
         });
     }
-    Command::from_std(leader).assert().success().stdout(predicate::str::contains("    2     1     2     2 R    tvm ps\n"));
+    Command::from_std(leader)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("    2     1     2     2 R    tvm ps\n"));
 }
 
 #[test]
@@ -97,7 +100,11 @@ fn sh_runs_mksh_with_its_exit_status() {
     forkless().args(["sh", "-c", "echo $(( 6 * 7 )); (exit 3); echo $?"]).assert().success().stdout("42\n3\n");
     forkless().args(["sh", "-c", "exit 5"]).assert().code(5);
     forkless().args(["sh", "-c", "echo \"$0:$1:$#\"", "name", "a", "b"]).assert().success().stdout("name:a:2\n");
-    forkless().args(["mksh", "-c", "echo $KSH_VERSION"]).assert().success().stdout(predicate::str::contains("MIRBSD KSH R59"));
+    forkless()
+        .args(["mksh", "-c", "echo $KSH_VERSION"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("MIRBSD KSH R59"));
 }
 
 #[test]
@@ -106,7 +113,12 @@ fn sh_options_and_script_sources() {
     forkless().args(["sh", "-e", "-c", "false; echo not reached"]).assert().code(1).stdout("");
     forkless().args(["sh", "-x", "-c", "echo hi"]).assert().success().stdout("hi\n").stderr("+ echo hi\n");
     // A script on stdin, with positional parameters after -s.
-    forkless().args(["sh", "-s", "p1", "p2"]).write_stdin("echo \"$1 $2\"\nexit 9\n").assert().code(9).stdout("p1 p2\n");
+    forkless()
+        .args(["sh", "-s", "p1", "p2"])
+        .write_stdin("echo \"$1 $2\"\nexit 9\n")
+        .assert()
+        .code(9)
+        .stdout("p1 p2\n");
     // A script file with arguments.
     let dir = std::env::temp_dir().join(format!("forkless-sh-script-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
