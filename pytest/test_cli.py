@@ -22,6 +22,15 @@ def test_tvm_ps_shows_init_and_itself(forkless):
     assert lines[0].split() == ["PID", "PPID", "PGID", "SID", "STAT", "COMMAND"]
     rows = [line.split(None, 5) for line in lines[1:]]
     assert ["1", "0", "1", "1", "R", "init"] in rows
+    # Started by a process that leads nothing, forkless's first task leads
+    # nothing either: it sits in the outer group and session (id 3).
+    assert ["2", "1", "3", "3", "R", "tvm ps"] in rows
+
+
+def test_first_task_leads_when_forkless_leads_its_session(forkless):
+    r = run(forkless, "tvm", "ps", start_new_session=True)
+    assert r.returncode == 0
+    rows = [line.split(None, 5) for line in r.stdout.splitlines()[1:]]
     assert ["2", "1", "2", "2", "R", "tvm ps"] in rows
 
 
