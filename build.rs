@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, id_from_stem, mksh, Build, Program};
+use guestbuild::{c_files, id_from_stem, mksh, toybox, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -63,22 +63,21 @@ fn main() {
         bench_build.compile("tvm_benchprogs", "BENCH_PROGRAMS", &benches).expect("bench programs compile");
     std::fs::write(out.join("bench_programs.rs"), bench_table).expect("OUT_DIR is writable");
 
-    build_guests(&root, &out);
+    let guests = build_guests(&root, &out);
 
     // For the guard test, which inspects the guest objects.
-    println!(
-        "cargo:rustc-env=TVM_GUEST_ARCHIVES={}:{}:{}",
-        out.join("libtvm_testprogs.a").display(),
-        out.join("libtvm_benchprogs.a").display(),
-        out.join("libtvm_guests.a").display()
-    );
+    let mut archives = vec![out.join("libtvm_testprogs.a"), out.join("libtvm_benchprogs.a")];
+    archives.extend(guests);
+    let list: Vec<String> = archives.iter().map(|a| a.display().to_string()).collect();
+    println!("cargo:rustc-env=TVM_GUEST_ARCHIVES={}", list.join(":"));
 }
 
 /// The third-party guests (vendor/manifest.toml): fetched, verified,
 /// patched, configured by their own scripts, compiled through the guest
-/// build into `GUEST_PROGRAMS`, and built natively as the reference the
-/// tests compare with (`FORKLESS_NATIVE_<NAME>`).
-fn build_guests(root: &Path, out: &Path) {
+/// build (one library and table per guest), and built natively as the
+/// reference the tests compare with (`FORKLESS_NATIVE_<NAME>`). Writes
+/// `guest_programs.rs`: `GUEST_TABLES` and `GUEST_PATHS` (install paths).
+fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
     let vendor_dir = root.join("vendor");
     println!("cargo:rerun-if-changed={}", vendor_dir.join("manifest.toml").display());
     println!("cargo:rerun-if-changed={}", vendor_dir.join("patches").display());
@@ -90,18 +89,25 @@ fn build_guests(root: &Path, out: &Path) {
         env_dir: std::env::var_os(vendor::DIR_ENV).map(PathBuf::from),
         work: out.join("vendor-work"),
     };
-    let guest = manifest.guest("mksh").unwrap_or_else(|| fail(&"vendor/manifest.toml has no mksh"));
-    let tree = vendor::prepare(&vendor_dir, guest, &fetcher, &out.join("vendor")).unwrap_or_else(|e| fail(&e));
-    for w in &tree.warnings {
-        println!("cargo:warning={}", w.replace('\n', " "));
-    }
-    let cfg = mksh::configure(&tree.dir, &out.join("mksh-build")).unwrap_or_else(|e| fail(&e));
+    let prepare = |name: &str| {
+        let guest = manifest.guest(name).unwrap_or_else(|| fail(&format!("vendor/manifest.toml has no {name}")));
+        let tree = vendor::prepare(&vendor_dir, guest, &fetcher, &out.join("vendor")).unwrap_or_else(|e| fail(&e));
+        for w in &tree.warnings {
+            println!("cargo:warning={}", w.replace('\n', " "));
+        }
+        tree.dir
+    };
+    let mut rs = String::new();
+    let mut paths: Vec<(String, Vec<String>)> = Vec::new();
 
+    // mksh
+    let mksh_dir = prepare("mksh");
+    let cfg = mksh::configure(&mksh_dir, &out.join("mksh-build")).unwrap_or_else(|e| fail(&e));
     let mut build = Build::new(root.join("include"), out)
-        .guest_root(&tree.dir)
+        .guest_root(&mksh_dir)
         .guest_root(&cfg.build_dir)
         .include(&cfg.build_dir)
-        .include(&tree.dir);
+        .include(&mksh_dir);
     for (k, v) in &cfg.defines {
         build = build.define(k, v.as_deref());
     }
@@ -109,20 +115,63 @@ fn build_guests(root: &Path, out: &Path) {
         build = build.flag(f);
     }
     let programs = [Program::new("mksh", "guest", cfg.sources.clone())];
-    let table = build.compile("tvm_guests", "GUEST_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
-    std::fs::write(out.join("guest_programs.rs"), table).expect("OUT_DIR is writable");
-
+    rs += &build.compile("tvm_guest_mksh", "MKSH_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
     let native = out.join("native/mksh");
-    guestbuild::build_native(
-        &native,
-        &cfg.sources,
-        &[cfg.build_dir.clone(), tree.dir.clone()],
-        &cfg.defines,
-        &cfg.cflags,
-    )
-    .unwrap_or_else(|e| fail(&e));
+    let includes = [cfg.build_dir.clone(), mksh_dir.clone()];
+    guestbuild::build_native(&native, &cfg.sources, &includes, &cfg.defines, &cfg.cflags, &[])
+        .unwrap_or_else(|e| fail(&e));
     println!("cargo:rustc-env=FORKLESS_NATIVE_MKSH={}", native.display());
-    println!("cargo:rustc-env=FORKLESS_MKSH_SRC={}", tree.dir.display());
+    println!("cargo:rustc-env=FORKLESS_MKSH_SRC={}", mksh_dir.display());
+    println!("cargo:rustc-env=FORKLESS_MKSH_BUILD={}", cfg.build_dir.display());
+    paths.push(("mksh".into(), ["/bin/sh", "/bin/mksh", "/bin/ksh"].map(String::from).to_vec()));
+
+    // toybox
+    let toybox_dir = prepare("toybox");
+    let tcfg = toybox::configure(&toybox_dir).unwrap_or_else(|e| fail(&e));
+    let mut build = Build::new(root.join("include"), out).guest_root(&toybox_dir).include(&toybox_dir);
+    for f in &tcfg.cflags {
+        build = build.flag(f);
+    }
+    let programs = [Program::new("toybox", "guest", tcfg.sources.clone())];
+    rs += &build.compile("tvm_guest_toybox", "TOYBOX_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    for l in &tcfg.libs {
+        println!("cargo:rustc-link-lib={l}");
+    }
+    let native = out.join("native/toybox");
+    guestbuild::build_native(&native, &tcfg.sources, &[toybox_dir.clone()], &[], &tcfg.cflags, &tcfg.libs)
+        .unwrap_or_else(|e| fail(&e));
+    println!("cargo:rustc-env=FORKLESS_NATIVE_TOYBOX={}", native.display());
+    println!("cargo:rustc-env=FORKLESS_TOYBOX_SRC={}", toybox_dir.display());
+    paths.push(("toybox".into(), toybox_paths(&native)));
+
+    rs += "pub static GUEST_TABLES: &[&[::tvm::programs::GuestProgram]] = &[MKSH_PROGRAMS, TOYBOX_PROGRAMS];\n";
+    rs += "/// Where each guest is installed, as its own build would install it.\n";
+    rs += "pub static GUEST_PATHS: &[(&str, &[&str])] = &[\n";
+    for (id, ps) in &paths {
+        let list: Vec<String> = ps.iter().map(|p| format!("{p:?}")).collect();
+        rs += &format!("    ({id:?}, &[{}]),\n", list.join(", "));
+    }
+    rs += "];\n";
+    std::fs::write(out.join("guest_programs.rs"), rs).expect("OUT_DIR is writable");
+    vec![out.join("libtvm_guest_mksh.a"), out.join("libtvm_guest_toybox.a")]
+}
+
+/// Where toybox installs itself and its applets: `toybox --long` of the
+/// native build lists them (e.g. `usr/bin/base64`), plus the multiplexer.
+fn toybox_paths(native: &Path) -> Vec<String> {
+    let out = std::process::Command::new(native).arg("--long").output().unwrap_or_else(|e| fail(&e));
+    if !out.status.success() {
+        fail(&format!("{} --long failed", native.display()));
+    }
+    let mut v: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|p| format!("/{}", p.trim_start_matches('/')))
+        .filter(|p| p != "/bin/sh")
+        .collect();
+    v.push("/bin/toybox".into());
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Runs scripts/install-prereqs, which installs what is missing (packages,

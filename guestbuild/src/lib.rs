@@ -16,6 +16,7 @@
 
 pub mod globals;
 pub mod mksh;
+pub mod toybox;
 pub mod vendor;
 
 use std::fmt::Write as _;
@@ -333,6 +334,7 @@ pub fn build_native(
     includes: &[PathBuf],
     defines: &[(String, Option<String>)],
     flags: &[String],
+    libs: &[String],
 ) -> io::Result<()> {
     let compiler = cc::Build::new().opt_level(2).debug(false).get_compiler();
     let mut cmd = compiler.to_command();
@@ -346,6 +348,7 @@ pub fn build_native(
         });
     }
     cmd.args(flags).args(["-w", "-o"]).arg(out).args(sources);
+    cmd.args(libs.iter().map(|l| format!("-l{l}")));
     if let Some(dir) = out.parent() {
         fs::create_dir_all(dir)?;
     }

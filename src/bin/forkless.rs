@@ -12,19 +12,17 @@ use clap::Parser;
 use tvm::kernel::boot;
 use tvm::programs;
 
-/// The third-party guests compiled by build.rs (vendor/manifest.toml).
+/// The third-party guests compiled by build.rs (vendor/manifest.toml):
+/// `GUEST_TABLES` and their install paths, `GUEST_PATHS`.
 mod guests {
     include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 }
 
-/// Where each guest is installed, as its own build would install it.
-const GUEST_PATHS: &[(&str, &[&str])] = &[("mksh", &["/bin/sh", "/bin/mksh", "/bin/ksh"])];
-
 /// Registers the runtime's programs and every guest under its paths.
 fn register_all() {
     programs::register_builtins();
-    for g in guests::GUEST_PROGRAMS {
-        let paths = GUEST_PATHS.iter().find(|(id, _)| *id == g.id).map_or(&[][..], |(_, p)| p);
+    for g in guests::GUEST_TABLES.iter().flat_map(|t| t.iter()) {
+        let paths = guests::GUEST_PATHS.iter().find(|(id, _)| *id == g.id).map_or(&[][..], |(_, p)| p);
         for path in paths {
             programs::register_guest(path, g).expect("guest paths are valid and free");
         }
