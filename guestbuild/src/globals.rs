@@ -31,10 +31,15 @@ use tree_sitter::{Node, Parser};
 /// One per-task global the transformed unit defines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Global {
-    /// Its file-scope name in the transformed unit.
+    /// Its file-scope name in the transformed unit (for a static kept in
+    /// its function, its assembler name).
     pub name: String,
     /// `file:name` as written in the source, for diagnostics.
     pub label: String,
+    /// A function-level static kept in place (its type is local to the
+    /// function): file scope reaches it by assembler name, and its size
+    /// comes from an absolute symbol set inside the function.
+    pub in_place: bool,
 }
 
 /// The transformed unit.
@@ -372,11 +377,22 @@ impl<'s, 't> Pass<'s, 't> {
         out
     }
 
+    fn register_in_place(&mut self, name: &str, label_name: &str, at: Node) {
+        let file = self.origins.file_at(at.start_byte());
+        let short = file.rsplit('/').next().unwrap_or(file);
+        self.registered.insert(name.to_string());
+        self.globals.push(Global { name: name.to_string(), label: format!("{short}:{label_name}"), in_place: true });
+    }
+
     fn register(&mut self, name: &str, label_name: &str, at: Node) {
         if self.registered.insert(name.to_string()) {
             let file = self.origins.file_at(at.start_byte());
             let short = file.rsplit('/').next().unwrap_or(file);
-            self.globals.push(Global { name: name.to_string(), label: format!("{short}:{label_name}") });
+            self.globals.push(Global {
+                name: name.to_string(),
+                label: format!("{short}:{label_name}"),
+                in_place: false,
+            });
         }
     }
 
@@ -605,10 +621,30 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
             }
             let spec = pass.specifiers(decl);
             if words(spec).any(|w| types.contains(w)) {
-                return Err(pass.err(
-                    decl,
-                    "a function-level static whose type is defined inside the function cannot be made per-task",
-                ));
+                // Its type exists only inside the function, so it cannot
+                // move out: it becomes thread-local where it is, under an
+                // assembler name file scope can use, and records its size
+                // in an absolute symbol (`.set` may repeat if the function
+                // is duplicated by inlining).
+                if !already_tls {
+                    if let Some((_, kw)) = st.iter().find(|(k, _)| *k == "static") {
+                        pass.edits.insert(kw.end_byte(), " __thread".into());
+                    }
+                }
+                let mut sizes = String::new();
+                for d in vars {
+                    counter += 1;
+                    let out_name = format!("__tvm_s_{fname}_{}_{counter}", d.name);
+                    pass.edits.insert(d.inner.end_byte(), format!(" __asm__(\"{out_name}\")"));
+                    let _ = write!(
+                        sizes,
+                        " __asm__ volatile(\".set {out_name}__size, %c0\" :: \"i\"(sizeof({})));",
+                        d.name
+                    );
+                    pass.register_in_place(&out_name, &d.name, d.name_node);
+                }
+                pass.edits.insert(decl.end_byte(), sizes);
+                continue;
             }
             for d in vars {
                 counter += 1;
@@ -751,6 +787,9 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
 fn registration(id: &str, globals: &[Global], inits: &[String]) -> String {
     let mut out = String::from("\n/* guestbuild: per-task globals of this unit */\n");
     for (i, g) in globals.iter().enumerate() {
+        if g.in_place {
+            let _ = writeln!(out, "extern __thread unsigned char {0}[]; extern const char {0}__size[];", g.name);
+        }
         let _ = writeln!(out, "static void *__tvm_addr_{i}(void) {{ return (void *)&{}; }}", g.name);
     }
     if !inits.is_empty() {
@@ -768,7 +807,9 @@ fn registration(id: &str, globals: &[Global], inits: &[String]) -> String {
     if !globals.is_empty() {
         let _ = writeln!(out, "const struct tvm_global {}[{}] = {{", Unit::globals_symbol(id), globals.len());
         for (i, g) in globals.iter().enumerate() {
-            let _ = writeln!(out, "    {{ __tvm_addr_{i}, sizeof({}), {:?} }},", g.name, g.label);
+            let size =
+                if g.in_place { format!("(unsigned long){}__size", g.name) } else { format!("sizeof({})", g.name) };
+            let _ = writeln!(out, "    {{ __tvm_addr_{i}, {size}, {:?} }},", g.label);
         }
         out.push_str("};\n");
     }
@@ -930,14 +971,29 @@ mod tests {
     }
 
     #[test]
+    fn statics_of_function_local_types_stay_in_place_and_are_registered() {
+        // As toybox's bufgetpwnamuid: a static pointer to a local struct,
+        // and a static of a local struct type by value.
+        let u = run(
+            "",
+            "int f(void) { struct local { struct local *next; int x[5]; } *l = 0; static struct local *head; static struct local s; \
+             if (!head) head = &s; s.x[0]++; (void)l; return s.x[0]; }\n",
+        );
+        assert!(u.text.contains("static __thread struct local *head __asm__(\"__tvm_s_f_head_1\")"), "{}", u.text);
+        assert_eq!(u.globals.len(), 2);
+        assert!(u.globals.iter().all(|g| g.in_place));
+        let out = build_and_run(
+            &u,
+            "#include <stdio.h>\nextern const struct tvm_global __tvm_globals_t[];\n\
+             int main(void) { f(); f(); for (int i = 0; i < 2; i++) printf(\"%lu \", __tvm_globals_t[i].size);\n\
+             int *x = (int *)((char *)__tvm_globals_t[1].addr() + sizeof(void *)); int before = *x;\n\
+             printf(\"%d %d\", before, f()); return 0; }",
+        );
+        assert_eq!(out, "8 32 2 3");
+    }
+
+    #[test]
     fn unsupported_constructs_stop_with_a_message() {
-        let e = transform(
-            &unit("", "int f(void) { struct local { int x; }; static struct local s; return s.x; }\n"),
-            "t",
-            &|f| f == GUEST,
-        )
-        .unwrap_err();
-        assert!(e.contains("defined inside the function") && e.contains("unit.c"), "{e}");
         let e = transform(&unit("", "int x;\nint *tab[] = { [2] = &x };\n"), "t", &|f| f == GUEST).unwrap_err();
         assert!(e.contains("designated"), "{e}");
     }
