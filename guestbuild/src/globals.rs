@@ -260,9 +260,16 @@ fn list_len(list: Node) -> Option<usize> {
 }
 
 /// Generated source on one line (line breaks become spaces), so inserting
-/// it never moves the lines after it.
+/// it never moves the lines after it. Line markers inside copied source
+/// (`# 281 "file.c" 3 4`, where a macro from a system header expanded) are
+/// dropped: a marker is only valid at the start of a line.
 fn one_line(s: &str) -> String {
-    s.replace('\n', " ")
+    let is_marker = |l: &str| {
+        let t = l.trim_start();
+        t.strip_prefix('#').is_some_and(|r| r.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let lines: Vec<&str> = s.split('\n').filter(|l| !is_marker(l)).collect();
+    lines.join(" ")
 }
 
 /// Text edits on the original source.
@@ -990,6 +997,20 @@ mod tests {
              printf(\"%d %d\", before, f()); return 0; }",
         );
         assert_eq!(out, "8 32 2 3");
+    }
+
+    #[test]
+    fn hoisted_initializers_lose_their_line_markers() {
+        // A static whose initializer used macros from a system header: the
+        // preprocessor put line markers inside it.
+        let src = unit(
+            "",
+            "int f(void) { static unsigned a[] = {\n# 281 \"/guest/unit.c\" 3 4\n 2\n# 281 \"/guest/unit.c\"\n , 4 }; return a[1]; }\n",
+        );
+        let u = transform(&src, "t", &|f| f == GUEST).unwrap();
+        let hoisted = u.text.lines().find(|l| l.contains("__tvm_s_f_a_1[] =")).unwrap();
+        assert!(!hoisted.contains('#'), "{hoisted}");
+        assert_eq!(build_and_run(&u, "#include <stdio.h>\nint main(void) { printf(\"%d\", f()); return 0; }"), "4");
     }
 
     #[test]
