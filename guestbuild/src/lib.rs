@@ -191,6 +191,9 @@ impl Build {
             let mut objects = self.cc_preprocessed();
             objects.out_dir(&dir);
             let mut units = Vec::new();
+            // Units are named by file stem; two sources with one stem
+            // (toybox's lib/env.c and toys/posix/env.c) get distinct names.
+            let mut seen = std::collections::HashMap::<String, usize>::new();
             for s in &p.sources {
                 println!("cargo:rerun-if-changed={}", s.display());
                 if let Some(d) = s.parent().and_then(|d| fs::canonicalize(d).ok()) {
@@ -198,7 +201,10 @@ impl Build {
                 }
                 let wrapper = self.wrapper(lib, p, s)?;
                 let pre = self.cc().file(&wrapper).try_expand().map_err(|e| io::Error::other(e.to_string()))?;
-                let stem = s.file_stem().and_then(|x| x.to_str()).unwrap_or("unit");
+                let base = s.file_stem().and_then(|x| x.to_str()).unwrap_or("unit");
+                let n = seen.entry(base.to_string()).or_insert(0);
+                *n += 1;
+                let stem = if *n == 1 { base.to_string() } else { format!("{base}_{n}") };
                 let unit_id = id_from_stem(&format!("{lib}_{}_{stem}", p.id));
                 let is_guest = |f: &str| roots.iter().any(|r| Path::new(f).starts_with(r));
                 let unit = globals::transform(&String::from_utf8_lossy(&pre), &unit_id, &is_guest)
