@@ -331,10 +331,21 @@ pub unsafe extern "C" fn tvm_getline(line: *mut *mut c_char, cap: *mut usize, f:
 #[no_mangle]
 pub unsafe extern "C" fn tvm_perror(prefix: *const c_char) {
     let err = Errno::last_raw();
-    // SAFETY: strerror returns a NUL-terminated string.
-    let text = unsafe { CStr::from_ptr(libc::strerror(err)) }.to_bytes();
+    // SAFETY: strerror returns a NUL-terminated string; the caller passes
+    // null or a NUL-terminated prefix.
+    unsafe { prefixed_to_stderr(prefix, CStr::from_ptr(libc::strerror(err))) };
+    Errno::set_raw(err);
+}
+
+/// Writes "PREFIX: text\n" (just "text\n" for a null or empty prefix) on
+/// the task's stderr: the format of perror and psignal.
+///
+/// # Safety
+/// `prefix` must be null or a NUL-terminated string.
+unsafe fn prefixed_to_stderr(prefix: *const c_char, text: &CStr) {
+    let text = text.to_bytes();
     let mut msg = Vec::with_capacity(text.len() + 64);
-    // SAFETY: the caller passes null or a NUL-terminated string.
+    // SAFETY: per the caller.
     if let Some(p) = unsafe { (!prefix.is_null()).then(|| CStr::from_ptr(prefix)) } {
         if !p.is_empty() {
             msg.extend_from_slice(p.to_bytes());
@@ -344,7 +355,6 @@ pub unsafe extern "C" fn tvm_perror(prefix: *const c_char) {
     msg.extend_from_slice(text);
     msg.push(b'\n');
     to_stderr(&msg);
-    Errno::set_raw(err);
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setvbuf.html>
@@ -604,19 +614,9 @@ pub fn to_stderr(msg: &[u8]) {
 #[no_mangle]
 pub unsafe extern "C" fn tvm_psignal(sig: c_int, prefix: *const c_char) {
     let err = Errno::last_raw();
-    // SAFETY: strsignal returns a NUL-terminated string.
-    let text = unsafe { CStr::from_ptr(libc::strsignal(sig)) }.to_bytes();
-    let mut msg = Vec::with_capacity(text.len() + 64);
-    // SAFETY: the caller passes null or a NUL-terminated string.
-    if let Some(p) = unsafe { (!prefix.is_null()).then(|| CStr::from_ptr(prefix)) } {
-        if !p.is_empty() {
-            msg.extend_from_slice(p.to_bytes());
-            msg.extend_from_slice(b": ");
-        }
-    }
-    msg.extend_from_slice(text);
-    msg.push(b'\n');
-    to_stderr(&msg);
+    // SAFETY: strsignal returns a NUL-terminated string; the caller passes
+    // null or a NUL-terminated prefix.
+    unsafe { prefixed_to_stderr(prefix, CStr::from_ptr(libc::strsignal(sig))) };
     Errno::set_raw(err);
 }
 

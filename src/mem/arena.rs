@@ -231,6 +231,18 @@ impl Arena {
         loop {
             // SAFETY: the allocator state is initialized for a live arena.
             if let Some(p) = unsafe { self.tlsf() }.allocate(layout) {
+                // Fork relocates every word that looks like a pointer into
+                // the parent's memory. A block still holding the allocator's
+                // free-list links or a freed object's pointers would, once
+                // the guest writes a short string over the start of such a
+                // word, leave a word made of text and the high bytes of a
+                // pointer, which fork would "relocate", changing the text.
+                // Every block therefore starts zeroed (docs/fork.md).
+                // SAFETY: a live allocation of at least its usable size.
+                unsafe {
+                    let n = Tlsf::allocation_usable_size(p.cast());
+                    ptr::write_bytes(p.as_ptr(), 0, n);
+                }
                 return p.as_ptr().cast();
             }
             // SAFETY: as above.
@@ -293,9 +305,19 @@ impl Arena {
             let Ok(layout) = Layout::from_size_align(size, ALIGN) else {
                 return ptr::null_mut();
             };
+            // SAFETY: `raw` is a live allocation.
+            let before = unsafe { Tlsf::allocation_usable_size(NonNull::new_unchecked(raw.cast())) };
             loop {
                 // SAFETY: `raw` is a live allocation made with ALIGN.
                 if let Some(q) = unsafe { self.tlsf().reallocate(NonNull::new_unchecked(raw.cast()), layout) } {
+                    // The grown part starts zeroed, as a fresh block does.
+                    // SAFETY: `q` is live with at least `after` bytes.
+                    unsafe {
+                        let after = Tlsf::allocation_usable_size(q.cast());
+                        if after > before {
+                            ptr::write_bytes(q.as_ptr().add(before), 0, after - before);
+                        }
+                    }
                     return q.as_ptr().cast();
                 }
                 // SAFETY: the allocator state is initialized.
@@ -356,6 +378,36 @@ impl Drop for Arena {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fork relocation misreads a word made of fresh text and a stale
+    /// pointer's high bytes (docs/fork.md), so no block may come back with
+    /// old contents: not a reused one, not the grown part of a realloc.
+    #[test]
+    fn reused_blocks_hold_no_stale_pointers_for_fork_to_misread() {
+        let mut a = Arena::new(64 << 20).unwrap();
+        let p = a.alloc(256, ALIGN).cast::<u8>();
+        // SAFETY: 256 live bytes.
+        unsafe { p.write_bytes(0xab, 256) };
+        // SAFETY: live, freed once.
+        unsafe { a.free(p.cast()) };
+        let q = a.alloc(256, ALIGN).cast::<u8>();
+        assert_eq!(q, p, "the test needs the same block back");
+        // SAFETY: 256 live bytes.
+        assert!(unsafe { std::slice::from_raw_parts(q, 256) }.iter().all(|&b| b == 0));
+        // SAFETY: 256 live bytes; then freed once.
+        unsafe {
+            q.write_bytes(0xcd, 256);
+            a.free(q.cast());
+        }
+        // A small block at the same place, grown in place over the old data.
+        let r = a.alloc(16, ALIGN).cast::<u8>();
+        assert_eq!(r, p, "the test needs the same block back");
+        // SAFETY: a live allocation of this arena.
+        let g = unsafe { a.realloc(r.cast(), 200) }.cast::<u8>();
+        assert_eq!(g, r, "grown in place");
+        // SAFETY: 200 live bytes.
+        assert!(unsafe { std::slice::from_raw_parts(g, 200) }.iter().all(|&b| b == 0));
+    }
 
     #[test]
     fn allocates_frees_reallocs_and_grows() {
