@@ -138,7 +138,7 @@ fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
         println!("cargo:rustc-link-lib={l}");
     }
     let native = out.join("native/toybox");
-    guestbuild::build_native(&native, &tcfg.sources, &[toybox_dir.clone()], &[], &tcfg.cflags, &tcfg.libs)
+    guestbuild::build_native(&native, &tcfg.sources, std::slice::from_ref(&toybox_dir), &[], &tcfg.cflags, &tcfg.libs)
         .unwrap_or_else(|e| fail(&e));
     println!("cargo:rustc-env=FORKLESS_NATIVE_TOYBOX={}", native.display());
     println!("cargo:rustc-env=FORKLESS_TOYBOX_SRC={}", toybox_dir.display());

@@ -24,6 +24,7 @@
 
 #include <sys/types.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
@@ -43,6 +44,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <iconv.h>
+#include <ifaddrs.h>
 #include <locale.h>
 #include <poll.h>
 #include <pwd.h>
@@ -78,6 +81,7 @@
     X(utimes) X(lutimes) X(futimes) X(utime) X(flock) \
     X(readv) X(writev) X(preadv) X(pwritev) X(ioctl) \
     X(poll) X(ppoll) X(select) X(pselect) \
+    X(inotify_init) X(inotify_init1) X(inotify_add_watch) X(inotify_rm_watch) \
     X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) \
     X(connect) X(send) X(sendto) X(sendmsg) X(recv) X(recvfrom) \
     X(recvmsg) X(shutdown) X(getsockopt) X(setsockopt) X(getsockname) \
@@ -126,10 +130,14 @@
     X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) \
     X(getgrnam) X(getgrgid) X(getgrent) X(setgrent) X(endgrent) \
     X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
-    X(setlocale) X(localeconv) \
+    X(setlocale) X(localeconv) X(newlocale) X(uselocale) X(duplocale) \
+    X(freelocale) X(gethostbyname) X(gethostbyname2) X(gethostbyaddr) \
+    X(getservbyname) X(getservbyport) X(getprotobyname) \
+    X(getprotobynumber) \
     X(opendir) X(fdopendir) X(readdir) X(readdir_r) X(rewinddir) X(seekdir) \
     X(telldir) X(closedir) X(dirfd) \
-    X(regcomp) X(regexec) X(regerror) X(regfree) X(getaddrinfo) X(freeaddrinfo)
+    X(regcomp) X(regexec) X(regerror) X(regfree) X(getaddrinfo) X(freeaddrinfo) \
+    X(getifaddrs) X(freeifaddrs) X(iconv_open) X(iconv) X(iconv_close)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -310,6 +318,12 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define ppoll tvm_ppoll
 #define select tvm_select
 #define pselect tvm_pselect
+
+/* <sys/inotify.h> */
+#define inotify_init tvm_inotify_init
+#define inotify_init1 tvm_inotify_init1
+#define inotify_add_watch tvm_inotify_add_watch
+#define inotify_rm_watch tvm_inotify_rm_watch
 
 /* <sys/socket.h> */
 #define socket tvm_socket
@@ -562,6 +576,17 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define tempnam tvm_tempnam
 #define setlocale tvm_setlocale
 #define localeconv tvm_localeconv
+#define newlocale tvm_newlocale
+#define uselocale tvm_uselocale
+#define duplocale tvm_duplocale
+#define freelocale tvm_freelocale
+#define gethostbyname tvm_gethostbyname
+#define gethostbyname2 tvm_gethostbyname2
+#define gethostbyaddr tvm_gethostbyaddr
+#define getservbyname tvm_getservbyname
+#define getservbyport tvm_getservbyport
+#define getprotobyname tvm_getprotobyname
+#define getprotobynumber tvm_getprotobynumber
 
 /* <getopt.h>, <unistd.h>, <errno.h>: per-task variables. */
 #define getopt tvm_getopt
@@ -575,14 +600,19 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define program_invocation_short_name (*tvm_program_short_name_location())
 #define __progname (*tvm_program_short_name_location())
 
-/* <regex.h>, <netdb.h>: objects the host C library allocates, made safe
- * across fork (docs/host-objects.md). */
+/* <regex.h>, <netdb.h>, <ifaddrs.h>, <iconv.h>: objects the host C
+ * library allocates, made safe across fork (docs/host-objects.md). */
 #define regcomp tvm_regcomp
 #define regexec tvm_regexec
 #define regerror tvm_regerror
 #define regfree tvm_regfree
 #define getaddrinfo tvm_getaddrinfo
 #define freeaddrinfo tvm_freeaddrinfo
+#define getifaddrs tvm_getifaddrs
+#define freeifaddrs tvm_freeifaddrs
+#define iconv_open tvm_iconv_open
+#define iconv tvm_iconv
+#define iconv_close tvm_iconv_close
 
 /* <signal.h>: "struct sigaction" is another thing, so function-like. */
 #define sigaction(...) tvm_sigaction(__VA_ARGS__)

@@ -218,7 +218,8 @@ impl Build {
             }
             let objs = objects.try_compile_intermediates().map_err(|e| io::Error::other(e.to_string()))?;
             let linked = self.out_dir.join(format!("{lib}-{}.o", p.id));
-            link_program(&linked, &objs, &exported_symbols(p, &units))?;
+            let renames = function_like_renames(&fs::read_to_string(self.shim())?);
+            link_program(&linked, &objs, &exported_symbols(p, &units), &renames)?;
             program_objects.push(linked);
             compiled.push(units);
         }
@@ -256,16 +257,39 @@ fn run(mut cmd: std::process::Command) -> io::Result<()> {
     Ok(())
 }
 
-/// Links `objects` into one relocatable object and makes every defined
-/// symbol but `keep` local.
-fn link_program(out: &Path, objects: &[PathBuf], keep: &[String]) -> io::Result<()> {
+/// The shim's function-like renames (`#define stat(...) tvm_stat(...)`)
+/// as (host, runtime) symbol pairs. A function-like macro leaves a bare
+/// name alone, so code that takes the function's address (toybox's
+/// `(flag ? stat : lstat)(path, &st)`) still references the host symbol;
+/// the link step renames those references too.
+pub fn function_like_renames(shim: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in shim.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("#define ") else { continue };
+        let Some((name, body)) = rest.split_once("(...)") else { continue };
+        let Some(target) = body.trim().strip_suffix("(__VA_ARGS__)") else { continue };
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.push((name.to_string(), target.trim().to_string()));
+        }
+    }
+    out
+}
+
+/// Links `objects` into one relocatable object, renames references to
+/// the host functions in `renames`, and makes every defined symbol but
+/// `keep` local.
+fn link_program(out: &Path, objects: &[PathBuf], keep: &[String], renames: &[(String, String)]) -> io::Result<()> {
     let mut ld = std::process::Command::new(std::env::var("TVM_LD").unwrap_or_else(|_| "ld".into()));
     ld.arg("-r").arg("-o").arg(out).args(objects);
     run(ld)?;
     let list = out.with_extension("keep");
     fs::write(&list, keep.join("\n") + "\n")?;
     let mut objcopy = std::process::Command::new(std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| "objcopy".into()));
-    objcopy.arg(format!("--keep-global-symbols={}", list.display())).arg(out);
+    objcopy.arg(format!("--keep-global-symbols={}", list.display()));
+    for (host, runtime) in renames {
+        objcopy.arg(format!("--redefine-sym={host}={runtime}"));
+    }
+    objcopy.arg(out);
     run(objcopy)
 }
 
@@ -374,6 +398,15 @@ pub fn c_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_like_renames_come_from_the_shim() {
+        let shim = "#define stat(...) tvm_stat(__VA_ARGS__)\n#define lstat tvm_lstat\n#define X(a) a\n";
+        assert_eq!(function_like_renames(shim), vec![("stat".to_string(), "tvm_stat".to_string())]);
+        let real = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/tvm_shim.h")).unwrap();
+        let renames = function_like_renames(&real);
+        assert!(renames.contains(&("sigaction".to_string(), "tvm_sigaction".to_string())), "{renames:?}");
+    }
 
     #[test]
     fn ids_are_symbol_safe() {

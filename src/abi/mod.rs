@@ -27,6 +27,8 @@ pub mod dirent;
 pub mod errno;
 pub mod fcntl;
 pub mod getopt;
+pub mod iconv;
+pub mod ifaddrs;
 pub mod locale;
 pub mod malloc;
 pub mod netdb;
@@ -40,6 +42,7 @@ pub mod stdio;
 pub mod stdlib;
 pub mod string;
 pub mod sys_file;
+pub mod sys_inotify;
 pub mod sys_ioctl;
 pub mod sys_resource;
 pub mod sys_select;
@@ -53,7 +56,7 @@ pub mod time;
 pub mod tvm;
 pub mod unistd;
 
-use std::ffi::{c_char, c_void, CStr};
+use std::ffi::{c_char, c_int, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::kernel::signal::deliver::{self, Delivered};
@@ -67,9 +70,31 @@ pub const MAX_RW: usize = 0x7fff_f000;
 /// Runs an adapter body, turning `Err(e)` into `-1` with errno `e`; an
 /// interrupted call fails with EINTR.
 pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T {
+    let errno = SavedErrno::now();
     let r = guard_only(name, f);
     deliver_signals();
-    to_c(r)
+    to_c(errno.kept_on_success(r))
+}
+
+/// The caller's errno, put back when a call succeeds: host calls the
+/// runtime makes on its way to success (a non-blocking read answering
+/// EAGAIN before the wait, a probe that fails) must not show through, as
+/// no Linux system call changes errno when it succeeds.
+struct SavedErrno(c_int);
+
+impl SavedErrno {
+    fn now() -> SavedErrno {
+        // SAFETY: the calling thread's errno.
+        SavedErrno(unsafe { *libc::__errno_location() })
+    }
+
+    fn kept_on_success<T>(self, r: KResult<T>) -> KResult<T> {
+        if r.is_ok() {
+            // SAFETY: as above.
+            unsafe { *libc::__errno_location() = self.0 };
+        }
+        r
+    }
 }
 
 /// Like [`sys`], for the calls Linux restarts under SA_RESTART (read,
@@ -77,7 +102,8 @@ pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T
 /// signals ran, the call runs again unless one of them lacked SA_RESTART.
 pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResult<T>) -> T {
     loop {
-        let r = guard_only(name, &mut f);
+        let errno = SavedErrno::now();
+        let r = errno.kept_on_success(guard_only(name, &mut f));
         let d = deliver_signals();
         if matches!(r, Err(Errno::EINTR)) && !d.no_restart {
             continue;
@@ -89,7 +115,8 @@ pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResu
 /// Like [`sys`] for calls that report failure with their own value `fail`
 /// (EOF, null, 0) instead of -1; errno is set from the error.
 pub fn stream_call_value<T>(name: &'static str, fail: T, f: impl FnOnce() -> KResult<T>) -> T {
-    let r = guard_only(name, f);
+    let errno = SavedErrno::now();
+    let r = errno.kept_on_success(guard_only(name, f));
     deliver_signals();
     match r {
         Ok(v) => v,
@@ -112,7 +139,8 @@ fn to_c<T: From<i8>>(r: KResult<T>) -> T {
 
 /// Like [`sys`] for functions that return a pointer (null on error).
 pub fn sys_ptr<T>(name: &'static str, f: impl FnOnce() -> KResult<*mut T>) -> *mut T {
-    let r = guard_only(name, f);
+    let errno = SavedErrno::now();
+    let r = errno.kept_on_success(guard_only(name, f));
     deliver_signals();
     match r {
         Ok(p) => p,

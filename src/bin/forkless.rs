@@ -2,7 +2,8 @@
 //!
 //! `forkless PROGRAM [ARGS...]` runs a registered program as the first task
 //! and exits with its status. Invoked under another name (a symlink named
-//! after a program), it runs that program directly.
+//! after a program, or a chain of symlinks ending in one), it runs that
+//! program directly with argv[0] as given.
 
 use std::ffi::{CString, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -18,13 +19,23 @@ mod guests {
     include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 }
 
-/// Registers the runtime's programs and every guest under its paths.
+/// Registers the runtime's programs and every guest under its paths, then
+/// under their merged-/usr twins (docs/fs.md).
 fn register_all() {
     programs::register_builtins();
-    for g in guests::GUEST_TABLES.iter().flat_map(|t| t.iter()) {
-        let paths = guests::GUEST_PATHS.iter().find(|(id, _)| *id == g.id).map_or(&[][..], |(_, p)| p);
-        for path in paths {
-            programs::register_guest(path, g).expect("guest paths are valid and free");
+    let guests = || {
+        guests::GUEST_TABLES.iter().flat_map(|t| t.iter()).flat_map(|g| {
+            let paths = guests::GUEST_PATHS.iter().find(|(id, _)| *id == g.id).map_or(&[][..], |(_, p)| p);
+            paths.iter().map(move |p| (*p, g))
+        })
+    };
+    for (path, g) in guests() {
+        programs::register_guest(path, g).expect("guest paths are valid and free");
+    }
+    for (path, g) in guests() {
+        if let Some(twin) = programs::merged_usr_twin(path) {
+            // A program installed at the twin itself keeps it.
+            let _ = programs::register_guest(&twin, g);
         }
     }
 }
@@ -77,15 +88,33 @@ fn run(program: &str, argv0: &[u8], args: &[OsString]) -> ExitCode {
     }
 }
 
+/// The program a multicall name stands for: the last component of
+/// `argv0`, else that of each symlink target along its chain (so a link to
+/// a link to forkless works, as with toybox).
+fn multicall_program(argv0: &std::path::Path) -> Option<String> {
+    let mut link = argv0.to_path_buf();
+    for _ in 0..40 {
+        let name = link.file_name()?.to_string_lossy().into_owned();
+        if name == "forkless" {
+            return None;
+        }
+        if programs::find_command(&name).is_some() {
+            return Some(name);
+        }
+        let target = std::fs::read_link(&link).ok()?;
+        link = link.parent().map_or(target.clone(), |dir| dir.join(&target));
+    }
+    None
+}
+
 fn main() -> ExitCode {
     register_all();
     let mut raw = std::env::args_os();
     let argv0 = raw.next().unwrap_or_default();
-    let invoked =
-        std::path::Path::new(&argv0).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if invoked != "forkless" && programs::find_command(&invoked).is_some() {
+    if let Some(program) = multicall_program(std::path::Path::new(&argv0)) {
+        // The program sees argv[0] as it was given, as a native one would.
         let args: Vec<OsString> = raw.collect();
-        return run(&invoked, invoked.as_bytes(), &args);
+        return run(&program, argv0.as_bytes(), &args);
     }
     let cli = Cli::parse();
     let name = cli.program.to_string_lossy().into_owned();

@@ -11,7 +11,11 @@
 //!
 //! Locale objects are interned by their category names and never freed
 //! (there are few distinct combinations), so tasks can share them and a
-//! fork child can use its parent's without any bookkeeping.
+//! fork child can use its parent's without any bookkeeping. The same holds
+//! for the objects `newlocale` hands out: they are the interned ones, so
+//! `freelocale` leaves them alone and `duplocale` returns its argument. A
+//! task's `uselocale` choice is kept beside its setlocale one and follows
+//! it into a fork child.
 //!
 //! What stays process-wide: the time zone (tzset reads the host's TZ).
 
@@ -52,6 +56,8 @@ pub struct LocaleState {
     answer: [u8; ANSWER_MAX],
     /// The interned locale object (0: the process's global locale).
     handle: usize,
+    /// The object `uselocale` installed (0: none, the task's setlocale one).
+    thread: usize,
     lconv: libc::lconv,
 }
 
@@ -183,7 +189,9 @@ pub fn setlocale(st: &mut LocaleState, category: c_int, locale: Option<&CStr>) -
         slot[..n.len()].copy_from_slice(n);
     }
     st.handle = handle;
-    adopt_handle(handle);
+    if st.thread == 0 {
+        adopt_handle(handle);
+    }
     let text = if category == libc::LC_ALL {
         all_name(&names)
     } else {
@@ -206,8 +214,95 @@ fn adopt_handle(handle: usize) {
 pub fn adopt(image: &Image) {
     let st = image.crt.cast::<super::CrtState>();
     // SAFETY: a non-null crt pointer is the image's live state block.
-    let handle = if st.is_null() { 0 } else { unsafe { (*st).locale.handle } };
+    let handle = if st.is_null() {
+        0
+    } else {
+        // SAFETY: as above.
+        let l = unsafe { &(*st).locale };
+        if l.thread != 0 {
+            l.thread
+        } else {
+            l.handle
+        }
+    };
     adopt_handle(handle);
+}
+
+/// glibc's LC_GLOBAL_LOCALE.
+pub const GLOBAL: usize = usize::MAX;
+
+/// The category names of an interned object (`None`: not one of ours).
+fn names_of(handle: usize) -> Option<Vec<Vec<u8>>> {
+    let map = INTERNED.lock();
+    map.as_ref()?.iter().find(|(_, &h)| h == handle).map(|(n, _)| n.clone())
+}
+
+/// newlocale(3): `base`'s categories (all "C" when 0) with those in `mask`
+/// set to `name`; an interned object.
+pub fn newlocale(mask: c_int, name: &CStr, base: usize) -> KResult<usize> {
+    if mask & !libc::LC_ALL_MASK != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut names = match base {
+        0 => vec![b"C".to_vec(); CATEGORIES.len()],
+        GLOBAL => return Err(Errno::EINVAL),
+        b => names_of(b).ok_or(Errno::EINVAL)?,
+    };
+    let requested = name.to_bytes();
+    for (i, (cat, label)) in CATEGORIES.iter().enumerate() {
+        if mask & (1 << cat) == 0 {
+            continue;
+        }
+        let mut n = if requested.is_empty() {
+            with_image(|img| from_environment(img, label))
+        } else if requested.contains(&b';') {
+            let key = [label.as_bytes(), b"="].concat();
+            requested
+                .split(|&b| b == b';')
+                .find_map(|part| part.strip_prefix(key.as_slice()))
+                .ok_or(Errno::ENOENT)?
+                .to_vec()
+        } else {
+            requested.to_vec()
+        };
+        if n == b"POSIX" {
+            n = b"C".to_vec();
+        }
+        if n.len() >= NAME_MAX {
+            return Err(Errno::ENOENT);
+        }
+        names[i] = n;
+    }
+    intern(&names)
+}
+
+/// uselocale(3): installs `loc` (0 queries, [`GLOBAL`] returns to the
+/// task's setlocale locale); the object installed before.
+pub fn uselocale(st: &mut LocaleState, loc: usize) -> KResult<usize> {
+    let before = if st.thread == 0 { GLOBAL } else { st.thread };
+    match loc {
+        0 => {}
+        GLOBAL => {
+            st.thread = 0;
+            adopt_handle(st.handle);
+        }
+        l => {
+            names_of(l).ok_or(Errno::EINVAL)?;
+            st.thread = l;
+            adopt_handle(l);
+        }
+    }
+    Ok(before)
+}
+
+/// duplocale(3): interned objects are immutable, so a duplicate is the
+/// object itself; [`GLOBAL`] gives the task's setlocale locale.
+pub fn duplocale(st: &LocaleState, loc: usize) -> KResult<usize> {
+    match loc {
+        GLOBAL if st.handle != 0 => Ok(st.handle),
+        GLOBAL => intern(&vec![b"C".to_vec(); CATEGORIES.len()]),
+        l => names_of(l).map(|_| l).ok_or(Errno::EINVAL),
+    }
 }
 
 /// localeconv(3): the task's locale's conventions, in the task's buffer.

@@ -21,6 +21,7 @@ pub mod dir;
 pub mod getopt;
 pub mod hostobj;
 pub mod locale;
+pub mod netdb;
 pub mod pwd;
 pub mod random;
 pub mod shell;
@@ -49,6 +50,7 @@ pub struct CrtState {
     pub term: term::TermState,
     pub tmpnam: tmpnam::TmpnamState,
     pub locale: locale::LocaleState,
+    pub netdb: netdb::NetdbState,
     /// `program_invocation_name`: argv[0] of the image.
     pub program_name: *mut c_char,
     /// `program_invocation_short_name`, `__progname`: its last component.

@@ -40,7 +40,7 @@ pub struct PwdState {
 
 /// Runs a host `_r` lookup into `b`, growing its buffer on ERANGE. Returns
 /// the entry, null when there is none (errno untouched, as glibc).
-fn lookup<T>(
+pub(crate) fn lookup<T>(
     b: &mut Buffered<T>,
     mut call: impl FnMut(*mut T, *mut c_char, usize, *mut *mut T) -> c_int,
 ) -> KResult<*mut T> {

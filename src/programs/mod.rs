@@ -136,6 +136,24 @@ fn register_units(path: &str, main: MainFn, units: &'static [GuestUnit]) -> KRes
     Ok(prog)
 }
 
+/// The other name of `path` in a merged-/usr layout (/bin/ls and
+/// /usr/bin/ls, /sbin/ip and /usr/sbin/ip are one file there).
+///
+/// Programs are registered at both, so a PATH search finds a program
+/// whichever of the two directories comes first, and a host executable at
+/// the twin (which a task could not run) never shadows it.
+pub fn merged_usr_twin(path: &str) -> Option<String> {
+    for (short, long) in [("/bin/", "/usr/bin/"), ("/sbin/", "/usr/sbin/")] {
+        if let Some(name) = path.strip_prefix(short) {
+            return Some(format!("{long}{name}"));
+        }
+        if let Some(name) = path.strip_prefix(long) {
+            return Some(format!("{short}{name}"));
+        }
+    }
+    None
+}
+
 /// The program at an absolute, normalized path.
 pub fn lookup(path: &str) -> Option<Arc<Program>> {
     REGISTRY.read().by_path.get(path).cloned()
@@ -189,6 +207,14 @@ mod tests {
     }
     unsafe extern "C" fn b(_: c_int, _: *mut *mut c_char, _: *mut *mut c_char) -> c_int {
         2
+    }
+
+    #[test]
+    fn merged_usr_twins() {
+        assert_eq!(merged_usr_twin("/bin/ls").as_deref(), Some("/usr/bin/ls"));
+        assert_eq!(merged_usr_twin("/usr/sbin/ip").as_deref(), Some("/sbin/ip"));
+        assert_eq!(merged_usr_twin("/usr/local/bin/x"), None);
+        assert_eq!(merged_usr_twin("/binx/y"), None);
     }
 
     #[test]

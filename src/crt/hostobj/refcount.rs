@@ -52,6 +52,8 @@ const _: () = assert!(std::mem::align_of::<RegexFields>() == std::mem::align_of:
 enum HostObj {
     /// A compiled regex: the guest's `regex_t` as `regcomp` left it.
     Regex(libc::regex_t),
+    /// A conversion descriptor from the host `iconv_open`.
+    Iconv(usize),
 }
 
 impl HostObj {
@@ -61,6 +63,10 @@ impl HostObj {
             // SAFETY: the copy holds what the host regcomp produced, and no
             // task holds the object any more, so this is its one regfree.
             HostObj::Regex(re) => unsafe { libc::regfree(re) },
+            // SAFETY: a descriptor the host iconv_open returned, closed once.
+            HostObj::Iconv(cd) => unsafe {
+                libc::iconv_close(*cd as libc::iconv_t);
+            },
         }
     }
 }
@@ -100,14 +106,22 @@ impl Registry {
 
 /// Registers a regex the calling task `pid` just compiled.
 pub fn add_regex(pid: Pid, re: &libc::regex_t) {
-    let key = regex_key(re);
+    add(pid, regex_key(re), HostObj::Regex(*re));
+}
+
+/// Registers a conversion descriptor the calling task `pid` just opened.
+pub fn add_iconv(pid: Pid, cd: usize) {
+    add(pid, cd, HostObj::Iconv(cd));
+}
+
+fn add(pid: Pid, key: usize, obj: HostObj) {
     if key == 0 {
         return;
     }
     let mut r = REGISTRY.lock();
     // A live key cannot be registered already: the host allocator does not
-    // hand out the DFA's address again before it is freed.
-    r.objects.insert(key, Entry { obj: HostObj::Regex(*re), refs: 1 });
+    // hand out an object's address again before it is freed.
+    r.objects.insert(key, Entry { obj, refs: 1 });
     r.held.entry(pid).or_default().push(key);
 }
 
@@ -115,7 +129,16 @@ pub fn add_regex(pid: Pid, re: &libc::regex_t) {
 /// it was the last. A `regex_t` the task does not hold (freed twice, never
 /// compiled by the runtime) is left alone.
 pub fn release_regex(pid: Pid, re: &libc::regex_t) {
-    let key = regex_key(re);
+    release(pid, regex_key(re));
+}
+
+/// Drops `pid`'s reference to the descriptor `cd` (closed when it was the
+/// last); one the task does not hold is left alone.
+pub fn release_iconv(pid: Pid, cd: usize) {
+    release(pid, cd);
+}
+
+fn release(pid: Pid, key: usize) {
     if key == 0 {
         return;
     }

@@ -8,6 +8,7 @@
 //! slots. Every description wraps one host descriptor.
 
 pub mod file;
+pub mod inotify;
 pub mod ops;
 pub mod pipe;
 pub mod poll;

@@ -122,9 +122,19 @@ unsafe fn record_lock(task: &Task, fd: c_int, cmd: c_int, lk: *mut libc::flock) 
     }
 }
 
+/// Inode attribute requests of <linux/fs.h> (chattr, lsattr): plain data
+/// about the file, passed to the host.
+const FS_IOC_GETFLAGS: c_ulong = 0x8008_6601;
+const FS_IOC_SETFLAGS: c_ulong = 0x4008_6602;
+const FS_IOC_GETVERSION: c_ulong = 0x8008_7601;
+const FS_IOC_SETVERSION: c_ulong = 0x4008_7602;
+const FS_IOC_FSGETXATTR: c_ulong = 0x801c_581f;
+const FS_IOC_FSSETXATTR: c_ulong = 0x401c_5820;
+
 /// ioctl(2) for the requests the runtime knows. Terminal requests on host
-/// terminals go to the host; requests that carry process ids are not
-/// passed on (ENOTTY) since host pids mean nothing to tasks.
+/// terminals and inode attribute requests on host files go to the host;
+/// requests that carry process ids are not passed on (ENOTTY) since host
+/// pids mean nothing to tasks.
 ///
 /// # Safety
 /// `arg` must be what `req` expects (a pointer to the request's argument).
@@ -153,7 +163,13 @@ pub unsafe fn ioctl(task: &Task, fd: c_int, req: c_ulong, arg: *mut c_void) -> K
         | libc::TCFLSH
         | libc::TCXONC
         | libc::TCSBRK
-        | libc::TIOCOUTQ => {
+        | libc::TIOCOUTQ
+        | FS_IOC_GETFLAGS
+        | FS_IOC_SETFLAGS
+        | FS_IOC_GETVERSION
+        | FS_IOC_SETVERSION
+        | FS_IOC_FSGETXATTR
+        | FS_IOC_FSSETXATTR => {
             let f = file(task, fd)?;
             // SAFETY: the request's argument is passed through unchanged; the
             // host checks it like any other ioctl caller's.

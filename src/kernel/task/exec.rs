@@ -12,13 +12,16 @@
 //! ENOTDIR (a path component is a file, a registered program included),
 //! EACCES (a directory, a non-regular file, no execute permission), ENOEXEC
 //! (a host binary, which cannot run inside this process, or a text file
-//! without `#!`). The `p` variants search PATH for a registered program or
-//! script; host binaries are invisible to that search. See docs/exec.md.
+//! without `#!`). The runtime's own host executable is the exception: run
+//! under a program's name it runs that program (multicall). The `p`
+//! variants search PATH for a registered program or script; host binaries
+//! are invisible to that search. See docs/exec.md.
 //!
 //! The new program runs on a new thread (fresh thread-local state); this
 //! thread then leaves the old image and frees it.
 
 use std::ffi::{CStr, CString};
+use std::os::unix::ffi::OsStrExt;
 use std::sync::{mpsc, Arc};
 
 use super::thread::{self, Outcome, ProgramStart};
@@ -81,6 +84,9 @@ fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> 
             return Err(Errno::ENOTDIR);
         }
     }
+    if let Some(r) = as_multicall(task, path, &argv)? {
+        return Ok(r);
+    }
     match inspect_host_file(task, path)? {
         HostFile::NoExec { .. } => Err(Errno::ENOEXEC),
         HostFile::Script { interp, arg } => {
@@ -94,6 +100,80 @@ fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> 
             resolve_depth(task, &interp, new_argv, depth + 1)
         }
     }
+}
+
+/// Links followed from a name to the program it stands for (the kernel's
+/// MAXSYMLINKS).
+const MAX_LINKS: usize = 40;
+
+/// The host executable this runtime runs in: its device, inode and size.
+fn own_binary() -> Option<(libc::dev_t, libc::ino_t, u64)> {
+    static OWN: std::sync::OnceLock<Option<(libc::dev_t, libc::ino_t, u64)>> = std::sync::OnceLock::new();
+    *OWN.get_or_init(|| {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata("/proc/self/exe").ok()?;
+        Some((m.dev() as libc::dev_t, m.ino() as libc::ino_t, m.size()))
+    })
+}
+
+/// Whether the host file `st` (at `path`) is the runtime's executable: the
+/// same file, or a copy of it (`cp forkless sh` runs like the original,
+/// as a copied native binary would).
+fn is_own_binary(task: &Task, path: &CStr, st: &libc::stat) -> bool {
+    let Some((dev, ino, size)) = own_binary() else { return false };
+    if (st.st_dev, st.st_ino) == (dev, ino) {
+        return true;
+    }
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG || st.st_size as u64 != size {
+        return false;
+    }
+    let Ok((_at, p)) = crate::kernel::fs::host_path(task, path) else { return false };
+    let p = std::path::Path::new(std::ffi::OsStr::from_bytes(p.to_bytes()));
+    match (std::fs::read(p), std::fs::read("/proc/self/exe")) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// exec of the runtime's own host executable (under any name, through any
+/// symlink) runs a registered program, as starting `forkless` from the host
+/// does: the one named by the path's last component, else by the target of
+/// each symlink along the chain (toybox's multicall rule), and for the name
+/// `forkless` the one named by argv[1]. `None` when `path` is another file.
+fn as_multicall(task: &Task, path: &CStr, argv: &[CString]) -> KResult<Option<Resolved>> {
+    let at = At::resolve(task, libc::AT_FDCWD, path)?;
+    // SAFETY: stat is plain data; zero is valid.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: NUL-terminated path and a live out-parameter.
+    if unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, 0) } != 0 || !is_own_binary(task, path, &st) {
+        return Ok(None);
+    }
+    let mut link = path.to_bytes().to_vec();
+    for _ in 0..MAX_LINKS {
+        let base = link.rsplit(|&b| b == b'/').next().unwrap_or(&link);
+        let base = String::from_utf8_lossy(base).into_owned();
+        if base == "forkless" {
+            let name = argv.get(1).ok_or(Errno::ENOEXEC)?;
+            let (_, program) = programs::find_command(&name.to_string_lossy()).ok_or(Errno::ENOENT)?;
+            return Ok(Some(Resolved { program, argv: argv[1..].to_vec() }));
+        }
+        if let Some((_, program)) = programs::find_command(&base) {
+            return Ok(Some(Resolved { program, argv: argv.to_vec() }));
+        }
+        let c = CString::new(link.clone()).map_err(|_| Errno::ENOEXEC)?;
+        let mut buf = [0u8; PATH_MAX];
+        // SAFETY: NUL-terminated path; `buf` is live for its length.
+        let n = unsafe { libc::readlinkat(at.raw(), c.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        let target = &buf[..n as usize];
+        link = match link.iter().rposition(|&b| b == b'/') {
+            Some(i) if target.first() != Some(&b'/') => [&link[..=i], target].concat(),
+            _ => target.to_vec(),
+        };
+    }
+    Err(Errno::ENOEXEC)
 }
 
 /// Classifies the host file at `path` the way the kernel's exec would.

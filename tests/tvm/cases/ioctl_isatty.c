@@ -1,7 +1,10 @@
 /* isatty and the descriptor ioctls: FIONREAD, FIONBIO, FIOCLEX/FIONCLEX;
- * unknown requests are ENOTTY. */
+ * the inode attribute requests chattr uses reach a host file (on a
+ * filesystem with attributes: ext4 /tmp here); unknown requests are
+ * ENOTTY. */
 #include "tvmtest.h"
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 
@@ -19,6 +22,21 @@ int main(void)
     errno = 0;
     CHECK_EQ(isatty(fd), 0);
     CHECK_EQ(errno, ENOTTY);
+
+    char path[] = "/tmp/tvm-ioctl-XXXXXX";
+    int ffd = mkstemp(path);
+    CHECK(ffd >= 0);
+    int attrs = -1;
+    CHECK_OK(ioctl(ffd, FS_IOC_GETFLAGS, &attrs));
+    CHECK(attrs >= 0);
+    attrs |= FS_NODUMP_FL;
+    CHECK_OK(ioctl(ffd, FS_IOC_SETFLAGS, &attrs));
+    attrs = 0;
+    CHECK_OK(ioctl(ffd, FS_IOC_GETFLAGS, &attrs));
+    CHECK(attrs & FS_NODUMP_FL);
+    CHECK_ERR(ioctl(p[0], FS_IOC_GETFLAGS, &attrs), ENOTTY);
+    close(ffd);
+    CHECK_OK(unlink(path));
 
     write_all(p[1], "12345", 5);
     int n = -1;
