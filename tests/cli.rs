@@ -83,7 +83,12 @@ fn multicall_by_program_name() {
     let link = dir.join("tvm");
     let _ = std::fs::remove_file(&link);
     std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("forkless"), &link).unwrap();
-    Command::new(&link).arg("ps").assert().success().stdout(predicate::str::contains("R    tvm ps\n"));
+    // argv[0] stays as given, as for a native program.
+    Command::new(&link)
+        .arg("ps")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("R    {} ps\n", link.display())));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -139,4 +144,52 @@ fn sh_killed_by_a_signal_ends_forkless_by_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.signal(), Some(libc::SIGKILL), "{:?}", out.status);
+}
+
+/// Native toybox (same sources) with `args`: its stdout.
+fn native_toybox(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("FORKLESS_NATIVE_TOYBOX")).args(args).output().expect("native toybox");
+    assert!(out.status.success(), "native toybox {args:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn toybox_applets_run_as_programs_and_from_the_shell() {
+    let ls = native_toybox(&["ls", "-a", "/"]);
+    forkless().args(["ls", "-a", "/"]).assert().success().stdout(ls.clone());
+    forkless().args(["toybox", "ls", "-a", "/"]).assert().success().stdout(ls);
+    let ls_la = native_toybox(&["ls", "-la", "/"]);
+    let out = forkless().args(["ls", "-la", "/"]).assert().success().get_output().stdout.clone();
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), ls_la.lines().count());
+
+    let plain = native_toybox(&["ls", "/"]);
+    forkless().args(["sh", "-c", "ls /; echo 1234 | base64"]).assert().success().stdout(format!("{plain}MTIzNAo=\n"));
+    forkless()
+        .args(["sh", "-c", "seq 1 100000 | sort -rn | head -3"])
+        .assert()
+        .success()
+        .stdout("100000\n99999\n99998\n");
+    let entries = native_toybox(&["find", "/", "-maxdepth", "1"]).lines().count();
+    forkless().args(["sh", "-c", "find / -maxdepth 1 | wc -l"]).assert().success().stdout(format!("{entries}\n"));
+    // PATH search lands on the applet, not on the host's /usr/bin/ls.
+    forkless().args(["sh", "-c", "PATH=/usr/bin:/bin; ls -d /"]).assert().success().stdout("/\n");
+}
+
+#[test]
+fn multicall_follows_symlink_chains_and_keeps_argv0() {
+    let dir = std::env::temp_dir().join(format!("forkless-chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("forkless"), dir.join("mksh")).unwrap();
+    std::os::unix::fs::symlink("mksh", dir.join("myshell")).unwrap();
+    let myshell = dir.join("myshell");
+    Command::new(&myshell).args(["-c", "echo $0"]).assert().success().stdout(format!("{}\n", myshell.display()));
+    // From inside, exec of the same binary under a program's name runs that
+    // program too (check.t re-runs "$__progname").
+    Command::new(&myshell)
+        .args(["-c", "\"$0\" -c 'echo inner $0'"])
+        .assert()
+        .success()
+        .stdout(format!("inner {}\n", myshell.display()));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
