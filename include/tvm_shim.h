@@ -81,7 +81,7 @@
     X(utimes) X(lutimes) X(futimes) X(utime) X(flock) \
     X(readv) X(writev) X(preadv) X(pwritev) X(ioctl) \
     X(poll) X(ppoll) X(select) X(pselect) \
-    X(inotify_init) X(inotify_init1) X(inotify_add_watch) X(inotify_rm_watch) \
+    X(syscall) X(inotify_init) X(inotify_init1) X(inotify_add_watch) X(inotify_rm_watch) \
     X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) \
     X(connect) X(send) X(sendto) X(sendmsg) X(recv) X(recvfrom) \
     X(recvmsg) X(shutdown) X(getsockopt) X(setsockopt) X(getsockname) \
@@ -318,6 +318,9 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define ppoll tvm_ppoll
 #define select tvm_select
 #define pselect tvm_pselect
+
+/* <unistd.h>: raw system calls (src/abi/syscall.rs). */
+#define syscall tvm_syscall
 
 /* <sys/inotify.h> */
 #define inotify_init tvm_inotify_init

@@ -52,6 +52,7 @@ pub mod sys_statvfs;
 pub mod sys_time;
 pub mod sys_uio;
 pub mod sys_wait;
+pub mod syscall;
 pub mod time;
 pub mod tvm;
 pub mod unistd;

@@ -18,6 +18,7 @@
 int tvm_openat_mode(int dirfd, const char *path, int flags, unsigned mode);
 int tvm_fcntl_arg(int fd, int cmd, unsigned long arg);
 int tvm_ioctl_arg(int fd, unsigned long req, void *arg);
+long tvm_syscall_args(long nr, const long args[6]);
 int tvm_execve(const char *path, char *const argv[], char *const envp[]);
 int tvm_execvp(const char *file, char *const argv[]);
 char ***tvm_environ_location(void);
@@ -31,6 +32,7 @@ int tvm_openat64(int dirfd, const char *path, int flags, ...);
 int tvm_fcntl(int fd, int cmd, ...);
 int tvm_fcntl64(int fd, int cmd, ...);
 int tvm_ioctl(int fd, unsigned long req, ...);
+long tvm_syscall(long nr, ...);
 int tvm_execl(const char *path, const char *arg, ...);
 int tvm_execlp(const char *file, const char *arg, ...);
 int tvm_execle(const char *path, const char *arg, ...);
@@ -113,6 +115,21 @@ int tvm_ioctl(int fd, unsigned long req, ...)
     void *arg = va_arg(ap, void *);
     va_end(ap);
     return tvm_ioctl_arg(fd, req, arg);
+}
+
+/*
+ * syscall(2): like the C library, read six machine words whatever the
+ * number (a call with fewer arguments ignores the rest).
+ */
+long tvm_syscall(long nr, ...)
+{
+    va_list ap;
+    va_start(ap, nr);
+    long args[6];
+    for (int i = 0; i < 6; i++)
+        args[i] = va_arg(ap, long);
+    va_end(ap);
+    return tvm_syscall_args(nr, args);
 }
 
 /* Counts the arguments after `first` up to the terminating null pointer. */
