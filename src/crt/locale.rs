@@ -143,6 +143,28 @@ fn answer(st: &mut LocaleState, text: &[u8]) -> KResult<*mut c_char> {
     Ok(st.answer.as_mut_ptr().cast())
 }
 
+/// The locale name `requested` gives the category `label`: the
+/// environment's choice when empty, the category's part of a composite
+/// "LC_CTYPE=...;..." name when `composite`, "C" for "POSIX".
+fn category_name(requested: &[u8], label: &str, composite: bool) -> KResult<Vec<u8>> {
+    let name = if requested.is_empty() {
+        with_image(|img| from_environment(img, label))
+    } else if composite && requested.contains(&b';') {
+        let key = [label.as_bytes(), b"="].concat();
+        requested
+            .split(|&b| b == b';')
+            .find_map(|part| part.strip_prefix(key.as_slice()))
+            .ok_or(Errno::ENOENT)?
+            .to_vec()
+    } else {
+        requested.to_vec()
+    };
+    if name.len() >= NAME_MAX {
+        return Err(Errno::ENOENT);
+    }
+    Ok(if name == b"POSIX" { b"C".to_vec() } else { name })
+}
+
 /// setlocale(3). `locale` None queries.
 pub fn setlocale(st: &mut LocaleState, category: c_int, locale: Option<&CStr>) -> KResult<*mut c_char> {
     if !(0..SLOTS as c_int).contains(&category) {
@@ -163,24 +185,7 @@ pub fn setlocale(st: &mut LocaleState, category: c_int, locale: Option<&CStr>) -
         if category != libc::LC_ALL && category != *cat {
             continue;
         }
-        names[i] = if requested.is_empty() {
-            with_image(|img| from_environment(img, label))
-        } else if category == libc::LC_ALL && requested.contains(&b';') {
-            let key = [label.as_bytes(), b"="].concat();
-            requested
-                .split(|&b| b == b';')
-                .find_map(|part| part.strip_prefix(key.as_slice()))
-                .ok_or(Errno::ENOENT)?
-                .to_vec()
-        } else {
-            requested.to_vec()
-        };
-        if names[i] == b"POSIX" {
-            names[i] = b"C".to_vec();
-        }
-        if names[i].len() >= NAME_MAX {
-            return Err(Errno::ENOENT);
-        }
+        names[i] = category_name(requested, label, category == libc::LC_ALL)?;
     }
     let handle = intern(&names)?;
     for ((cat, _), n) in CATEGORIES.iter().zip(&names) {
@@ -253,25 +258,7 @@ pub fn newlocale(mask: c_int, name: &CStr, base: usize) -> KResult<usize> {
         if mask & (1 << cat) == 0 {
             continue;
         }
-        let mut n = if requested.is_empty() {
-            with_image(|img| from_environment(img, label))
-        } else if requested.contains(&b';') {
-            let key = [label.as_bytes(), b"="].concat();
-            requested
-                .split(|&b| b == b';')
-                .find_map(|part| part.strip_prefix(key.as_slice()))
-                .ok_or(Errno::ENOENT)?
-                .to_vec()
-        } else {
-            requested.to_vec()
-        };
-        if n == b"POSIX" {
-            n = b"C".to_vec();
-        }
-        if n.len() >= NAME_MAX {
-            return Err(Errno::ENOENT);
-        }
-        names[i] = n;
+        names[i] = category_name(requested, label, true)?;
     }
     intern(&names)
 }
