@@ -4,7 +4,7 @@
 use std::ffi::c_int;
 
 use super::{deliver_signals, guard};
-use crate::crt::hostobj::ifaddrs;
+use crate::crt::hostobj;
 use crate::kernel::Errno;
 
 /// getifaddrs(3): the host's list, copied into the arena.
@@ -21,7 +21,7 @@ pub unsafe extern "C" fn tvm_getifaddrs(res: *mut *mut libc::ifaddrs) -> c_int {
             return -1;
         }
         // SAFETY: the list getifaddrs just returned, freed right after.
-        let copy = unsafe { ifaddrs::copy_list(host) };
+        let copy = unsafe { hostobj::copy_list(host) };
         // SAFETY: as above.
         unsafe { libc::freeifaddrs(host) };
         match copy {
@@ -44,6 +44,6 @@ pub unsafe extern "C" fn tvm_getifaddrs(res: *mut *mut libc::ifaddrs) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn tvm_freeifaddrs(list: *mut libc::ifaddrs) {
     // SAFETY: a list tvm_getifaddrs returned to this image (or fork's copy).
-    guard("freeifaddrs", || unsafe { ifaddrs::free_list(list) });
+    guard("freeifaddrs", || unsafe { hostobj::free_list(list) });
     deliver_signals();
 }

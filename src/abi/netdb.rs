@@ -6,7 +6,7 @@
 use std::ffi::{c_char, c_int};
 
 use super::{deliver_signals, guard, stream_call_value};
-use crate::crt::hostobj::addrinfo;
+use crate::crt::hostobj;
 use crate::crt::netdb::{self, NetdbState};
 use crate::kernel::Errno;
 use crate::kernel::KResult;
@@ -34,7 +34,7 @@ pub unsafe extern "C" fn tvm_getaddrinfo(
         }
         // SAFETY: `host` is the list getaddrinfo just returned, freed once
         // right after the copy.
-        let copy = unsafe { addrinfo::copy_list(host) };
+        let copy = unsafe { hostobj::copy_list(host) };
         // SAFETY: as above.
         unsafe { libc::freeaddrinfo(host) };
         match copy {
@@ -55,7 +55,7 @@ pub unsafe extern "C" fn tvm_getaddrinfo(
 pub unsafe extern "C" fn tvm_freeaddrinfo(res: *mut libc::addrinfo) {
     // SAFETY: a list tvm_getaddrinfo returned to this image (or a copy of
     // it fork relocated).
-    guard("freeaddrinfo", || unsafe { addrinfo::free_list(res) });
+    guard("freeaddrinfo", || unsafe { hostobj::free_list(res) });
     deliver_signals();
 }
 

@@ -7,44 +7,25 @@
 //! it with the arena, and each task frees its own copy.
 //!
 //! Each node is one arena block: the `addrinfo`, then its address
-//! (`ai_addrlen` bytes), then its canonical name. [`free_list`] frees the
-//! blocks; a guest may also `free` a node itself, as with any arena block.
+//! (`ai_addrlen` bytes), then its canonical name. [`super::free_list`] frees
+//! the blocks; a guest may also `free` a node itself, as with any arena block.
 
 use std::ffi::CStr;
 use std::mem::size_of;
 use std::ptr;
 
-use crate::crt::{alloc, free, in_arena};
+use crate::crt::alloc;
 use crate::kernel::KResult;
 
-/// Copies the host list `host` into the arena. On failure nothing of the
-/// copy is left allocated.
-///
-/// # Safety
-/// `host` must be null or a list returned by the host `getaddrinfo`.
-pub unsafe fn copy_list(host: *const libc::addrinfo) -> KResult<*mut libc::addrinfo> {
-    let mut head: *mut libc::addrinfo = ptr::null_mut();
-    let mut tail: *mut *mut libc::addrinfo = &raw mut head;
-    let mut p = host;
-    while !p.is_null() {
-        // SAFETY: `p` is a node of the host list (per the caller).
-        let node = match unsafe { copy_node(&*p) } {
-            Ok(n) => n,
-            Err(e) => {
-                // SAFETY: `head` is the (null-terminated) copy built so far.
-                unsafe { free_list(head) };
-                return Err(e);
-            }
-        };
-        // SAFETY: `tail` points at the last `ai_next` of the copy (or at
-        // `head`); `node` is a complete node.
-        unsafe {
-            *tail = node;
-            tail = &raw mut (*node).ai_next;
-            p = (*p).ai_next;
-        }
+impl super::HostList for libc::addrinfo {
+    fn next(&mut self) -> &mut *mut Self {
+        &mut self.ai_next
     }
-    Ok(head)
+
+    unsafe fn copy_node(&self) -> KResult<*mut Self> {
+        // SAFETY: a node of a host getaddrinfo list (the trait's contract).
+        unsafe { copy_node(self) }
+    }
 }
 
 /// One node's copy, with a null `ai_next`.
@@ -86,24 +67,5 @@ unsafe fn copy_node(n: &libc::addrinfo) -> KResult<*mut libc::addrinfo> {
             ai_next: ptr::null_mut(),
         });
         Ok(node)
-    }
-}
-
-/// Frees a list made by [`copy_list`]. The walk stops at a node that is not
-/// in the calling image's arena (not one of ours: a host list, garbage),
-/// which is left alone.
-///
-/// # Safety
-/// `list` must be null or a list made by [`copy_list`] in the calling image
-/// (nodes a guest freed itself must not be reachable from it).
-pub unsafe fn free_list(list: *mut libc::addrinfo) {
-    let mut p = list;
-    while !p.is_null() && in_arena(p.cast(), size_of::<libc::addrinfo>()) {
-        // SAFETY: an arena node of the list: read its link, then free it.
-        unsafe {
-            let next = (*p).ai_next;
-            free(p.cast());
-            p = next;
-        }
     }
 }

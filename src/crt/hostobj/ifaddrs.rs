@@ -10,7 +10,7 @@ use std::ffi::CStr;
 use std::mem::size_of;
 use std::ptr;
 
-use crate::crt::{alloc, free, in_arena};
+use crate::crt::alloc;
 use crate::kernel::KResult;
 
 /// glibc's `ifa_data` on AF_PACKET entries: `struct rtnl_link_stats`,
@@ -39,33 +39,15 @@ fn aligned(n: usize) -> usize {
     n.next_multiple_of(size_of::<usize>())
 }
 
-/// Copies the host list `host` into the arena; on failure nothing of the
-/// copy is left allocated.
-///
-/// # Safety
-/// `host` must be null or a list returned by the host `getifaddrs`.
-pub unsafe fn copy_list(host: *const libc::ifaddrs) -> KResult<*mut libc::ifaddrs> {
-    let mut head: *mut libc::ifaddrs = ptr::null_mut();
-    let mut tail: *mut *mut libc::ifaddrs = &raw mut head;
-    let mut p = host;
-    while !p.is_null() {
-        // SAFETY: `p` is a node of the host list (per the caller).
-        let node = match unsafe { copy_node(&*p) } {
-            Ok(n) => n,
-            Err(e) => {
-                // SAFETY: `head` is the null-terminated copy so far.
-                unsafe { free_list(head) };
-                return Err(e);
-            }
-        };
-        // SAFETY: `tail` is the last link of the copy; `node` is complete.
-        unsafe {
-            *tail = node;
-            tail = &raw mut (*node).ifa_next;
-            p = (*p).ifa_next;
-        }
+impl super::HostList for libc::ifaddrs {
+    fn next(&mut self) -> &mut *mut Self {
+        &mut self.ifa_next
     }
-    Ok(head)
+
+    unsafe fn copy_node(&self) -> KResult<*mut Self> {
+        // SAFETY: a node of a host getifaddrs list (the trait's contract).
+        unsafe { copy_node(self) }
+    }
 }
 
 /// # Safety
@@ -121,22 +103,5 @@ unsafe fn copy_node(n: &libc::ifaddrs) -> KResult<*mut libc::ifaddrs> {
             ifa_data: if data_len > 0 { block.add(data_at).cast() } else { ptr::null_mut() },
         });
         Ok(node)
-    }
-}
-
-/// Frees a list made by [`copy_list`]; stops at a node outside the calling
-/// image's arena.
-///
-/// # Safety
-/// `list` must be null or a list made by [`copy_list`] in the calling image.
-pub unsafe fn free_list(list: *mut libc::ifaddrs) {
-    let mut p = list;
-    while !p.is_null() && in_arena(p.cast(), size_of::<libc::ifaddrs>()) {
-        // SAFETY: an arena node of the list: read its link, then free it.
-        unsafe {
-            let next = (*p).ifa_next;
-            free(p.cast());
-            p = next;
-        }
     }
 }
