@@ -28,6 +28,10 @@ use std::fmt::Write as _;
 
 use tree_sitter::{Node, Parser};
 
+/// The transform's version: a hash of this file, so cached units are
+/// transformed again exactly when the transform changed (build.rs).
+pub const VERSION: &str = env!("GUESTBUILD_TRANSFORM_VERSION");
+
 /// One per-task global the transformed unit defines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Global {
@@ -842,8 +846,8 @@ mod tests {
     /// Compiles the transformed unit plus `driver` (C code with main) and
     /// runs it; returns its stdout.
     fn build_and_run(u: &Unit, driver: &str) -> String {
-        let dir = std::env::temp_dir().join(format!("guestbuild-{}-{}", std::process::id(), rand_id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = harness::TestDir::new("guestbuild-globals").unwrap();
+        let dir = tmp.path();
         let c = dir.join("unit.c");
         let prelude = "struct tvm_global { void *(*addr)(void); unsigned long size; const char *name; };\n";
         std::fs::write(&c, format!("{prelude}{}\n{driver}\n", u.text)).unwrap();
@@ -851,13 +855,8 @@ mod tests {
         let out = Command::new("cc").args(["-Wall", "-Werror", "-o"]).arg(&exe).arg(&c).output().expect("cc runs");
         assert!(out.status.success(), "compile failed:\n{}\n{}", String::from_utf8_lossy(&out.stderr), u.text);
         let run = Command::new(&exe).output().expect("runs");
-        std::fs::remove_dir_all(&dir).unwrap();
         assert!(run.status.success(), "program failed: {}", String::from_utf8_lossy(&run.stderr));
         String::from_utf8(run.stdout).unwrap()
-    }
-
-    fn rand_id() -> u64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
     }
 
     fn names(u: &Unit) -> Vec<&str> {

@@ -14,7 +14,9 @@
 //! [`Build::compile`] produces one static library and a Rust table that
 //! registers every program with its units' globals and initializers.
 
+pub mod cache;
 pub mod globals;
+pub mod jobs;
 pub mod mksh;
 pub mod toybox;
 pub mod vendor;
@@ -112,11 +114,11 @@ impl Build {
         self.include_dir.join("tvm_shim.h")
     }
 
-    /// Writes the wrapper that renames `main` and includes `source`.
-    fn wrapper(&self, lib: &str, prog: &Program, source: &Path) -> io::Result<PathBuf> {
+    /// Writes the wrapper that renames `main` and includes `source`; `stem`
+    /// names the unit within its program.
+    fn wrapper(&self, lib: &str, prog: &Program, source: &Path, stem: &str) -> io::Result<PathBuf> {
         let dir = self.out_dir.join("guest-wrappers").join(lib).join(&prog.id);
         fs::create_dir_all(&dir)?;
-        let stem = source.file_stem().and_then(|s| s.to_str()).unwrap_or("unit");
         let path = dir.join(format!("{stem}.c"));
         let abs = fs::canonicalize(source)?;
         let text = format!(
@@ -179,60 +181,154 @@ impl Build {
     /// Each program is linked on its own (`ld -r`) and every symbol except
     /// its registration symbols is made local, so programs can define the
     /// same global names (every multicall binary of C programs needs this).
+    ///
+    /// Every step is redone only when one of its inputs changed
+    /// ([`cache`]); units compile side by side ([`jobs`]).
     pub fn compile(&self, lib: &str, table: &str, programs: &[Program]) -> io::Result<String> {
         let units_dir = self.out_dir.join("guest-units").join(lib);
-        let mut compiled = Vec::new();
-        let mut program_objects = Vec::new();
-        for p in programs {
+        let pre = self.cc().get_compiler();
+        let comp = self.cc_preprocessed().get_compiler();
+        let ident = compiler_identity(&pre)?;
+        let mut jobs = Vec::new();
+        for (pi, p) in programs.iter().enumerate() {
             let mut roots: Vec<PathBuf> = self.guest_roots.iter().filter_map(|r| fs::canonicalize(r).ok()).collect();
             roots.push(self.out_dir.join("guest-wrappers").join(lib).join(&p.id));
-            let dir = units_dir.join(&p.id);
-            fs::create_dir_all(&dir)?;
-            let mut objects = self.cc_preprocessed();
-            objects.out_dir(&dir);
-            let mut units = Vec::new();
-            // Units are named by file stem; two sources with one stem
-            // (toybox's lib/env.c and toys/posix/env.c) get distinct names.
-            let mut seen = std::collections::HashMap::<String, usize>::new();
             for s in &p.sources {
-                println!("cargo:rerun-if-changed={}", s.display());
                 if let Some(d) = s.parent().and_then(|d| fs::canonicalize(d).ok()) {
                     roots.push(d);
                 }
-                let wrapper = self.wrapper(lib, p, s)?;
-                let pre = self.cc().file(&wrapper).try_expand().map_err(|e| io::Error::other(e.to_string()))?;
-                let base = s.file_stem().and_then(|x| x.to_str()).unwrap_or("unit");
-                let n = seen.entry(base.to_string()).or_insert(0);
-                *n += 1;
-                let stem = if *n == 1 { base.to_string() } else { format!("{base}_{n}") };
-                let unit_id = id_from_stem(&format!("{lib}_{}_{stem}", p.id));
-                let is_guest = |f: &str| roots.iter().any(|r| Path::new(f).starts_with(r));
-                let unit = globals::transform(&String::from_utf8_lossy(&pre), &unit_id, &is_guest)
-                    .map_err(io::Error::other)?;
-                let out = dir.join(format!("{stem}.i"));
-                if fs::read_to_string(&out).ok().as_deref() != Some(unit.text.as_str()) {
-                    fs::write(&out, &unit.text)?;
-                }
-                objects.file(out);
-                units.push(CompiledUnit { id: unit_id, globals: unit.globals.len(), has_init: unit.has_init });
             }
-            let objs = objects.try_compile_intermediates().map_err(|e| io::Error::other(e.to_string()))?;
+            roots.sort();
+            roots.dedup();
+            let dir = units_dir.join(&p.id);
+            fs::create_dir_all(&dir)?;
+            for (s, stem) in p.sources.iter().zip(unit_stems(&p.sources)) {
+                rerun_if_changed(s, &self.out_dir);
+                let wrapper = self.wrapper(lib, p, s, &stem)?;
+                let unit_id = id_from_stem(&format!("{lib}_{}_{stem}", p.id));
+                jobs.push(UnitJob { program: pi, wrapper, dir: dir.clone(), stem, unit_id, roots: roots.clone() });
+            }
+        }
+        let built = jobs::map(&jobs, |j| self.unit(j, &pre, &comp, &ident))?;
+
+        let renames = function_like_renames(&fs::read_to_string(self.shim())?);
+        let mut program_objects = Vec::new();
+        let mut compiled = Vec::new();
+        for (pi, p) in programs.iter().enumerate() {
+            let units: Vec<CompiledUnit> =
+                jobs.iter().zip(&built).filter(|(j, _)| j.program == pi).map(|(_, (u, _))| u.clone()).collect();
+            let objects: Vec<PathBuf> =
+                jobs.iter().zip(&built).filter(|(j, _)| j.program == pi).map(|(_, (_, o))| o.clone()).collect();
             let linked = self.out_dir.join(format!("{lib}-{}.o", p.id));
-            let renames = function_like_renames(&fs::read_to_string(self.shim())?);
-            link_program(&linked, &objs, &exported_symbols(p, &units), &renames)?;
+            link_program(&linked, &objects, &exported_symbols(p, &units), &renames)?;
             program_objects.push(linked);
             compiled.push(units);
         }
-        println!("cargo:rerun-if-changed={}", self.shim().display());
+        rerun_if_changed(&self.shim(), &self.out_dir);
         let archive = self.out_dir.join(format!("lib{lib}.a"));
-        let _ = fs::remove_file(&archive);
-        let mut ar = self.cc().get_archiver();
-        ar.arg("crs").arg(&archive).args(&program_objects);
-        run(ar)?;
+        let ar = self.cc().get_archiver();
+        let key = format!("archive v1\n{ar:?}\n{program_objects:?}");
+        cache::step(cache::shared(), &archive.with_extension("rec"), &key, &[&archive], || {
+            let _ = fs::remove_file(&archive);
+            let mut ar = self.cc().get_archiver();
+            ar.arg("crs").arg(&archive).args(&program_objects);
+            run(ar)?;
+            Ok(cache::Done { inputs: program_objects.clone(), note: String::new() })
+        })?;
         println!("cargo:rustc-link-search=native={}", self.out_dir.display());
         println!("cargo:rustc-link-lib=static={lib}");
         Ok(registration_table(table, programs, &compiled))
     }
+
+    /// One guest unit: preprocess (recording the headers it includes),
+    /// transform its globals, compile. Returns the unit and its object.
+    fn unit(&self, j: &UnitJob, pre: &cc::Tool, comp: &cc::Tool, ident: &str) -> io::Result<(CompiledUnit, PathBuf)> {
+        let (depfile, text, object) = (
+            j.dir.join(format!("{}.d", j.stem)),
+            j.dir.join(format!("{}.i", j.stem)),
+            j.dir.join(format!("{}.o", j.stem)),
+        );
+        let key = format!(
+            "guest unit v1\ntransform {}\ncompiler {ident}\npreprocess {:?}\ncompile {:?}\nid {}\nroots {:?}\nwrapper {}",
+            globals::VERSION,
+            pre.to_command(),
+            comp.to_command(),
+            j.unit_id,
+            j.roots,
+            fs::read_to_string(&j.wrapper)?,
+        );
+        let (note, _) = cache::step(cache::shared(), &j.dir.join(format!("{}.rec", j.stem)), &key, &[&object], || {
+            let mut cmd = pre.to_command();
+            cmd.arg("-E").arg("-MD").arg("-MF").arg(&depfile).arg(&j.wrapper);
+            let preprocessed = output(cmd)?;
+            let is_guest = |f: &str| j.roots.iter().any(|r| Path::new(f).starts_with(r));
+            let unit = globals::transform(&String::from_utf8_lossy(&preprocessed), &j.unit_id, &is_guest)
+                .map_err(io::Error::other)?;
+            fs::write(&text, &unit.text)?;
+            let mut cmd = comp.to_command();
+            cmd.arg("-c").arg(&text).arg("-o").arg(&object);
+            run(cmd)?;
+            let inputs = cache::parse_depfile(&fs::read_to_string(&depfile)?);
+            Ok(cache::Done { inputs, note: format!("{} {}", unit.globals.len(), u8::from(unit.has_init)) })
+        })?;
+        let mut f = note.split(' ');
+        let globals = f.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        let has_init = f.next() == Some("1");
+        Ok((CompiledUnit { id: j.unit_id.clone(), globals, has_init }, object))
+    }
+}
+
+/// One unit to build: which program, its wrapper, where its files go.
+struct UnitJob {
+    program: usize,
+    wrapper: PathBuf,
+    dir: PathBuf,
+    stem: String,
+    unit_id: String,
+    roots: Vec<PathBuf>,
+}
+
+/// Unit names by file stem; two sources sharing one (toybox's lib/env.c
+/// and toys/posix/env.c) get distinct names (`env`, `env_2`).
+fn unit_stems(sources: &[PathBuf]) -> Vec<String> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    sources
+        .iter()
+        .map(|s| {
+            let base = s.file_stem().and_then(|x| x.to_str()).unwrap_or("unit").to_string();
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                format!("{base}_{n}")
+            }
+        })
+        .collect()
+}
+
+/// Asks cargo to rerun the build script when `path` changes, unless the
+/// build made it (unpacked guest sources under `OUT_DIR` change only
+/// through their pinned inputs, which are watched themselves; watching them
+/// too would rerun every build once more, as patching gives them new times).
+fn rerun_if_changed(path: &Path, out_dir: &Path) {
+    if !path.starts_with(out_dir) {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+}
+
+/// What identifies a compiler beyond its command line: its version text.
+fn compiler_identity(tool: &cc::Tool) -> io::Result<String> {
+    static KNOWN: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+    let path = tool.path().to_path_buf();
+    if let Some((_, v)) = KNOWN.lock().expect("identity lock").iter().find(|(p, _)| *p == path) {
+        return Ok(v.clone());
+    }
+    let mut cmd = std::process::Command::new(&path);
+    cmd.arg("--version");
+    let v = String::from_utf8_lossy(&output(cmd)?).into_owned();
+    KNOWN.lock().expect("identity lock").push((path, v.clone()));
+    Ok(v)
 }
 
 /// The symbols a program keeps global: its main and its units' tables.
@@ -249,12 +345,28 @@ fn exported_symbols(p: &Program, units: &[CompiledUnit]) -> Vec<String> {
     keep
 }
 
-fn run(mut cmd: std::process::Command) -> io::Result<()> {
-    let out = cmd.output().map_err(|e| io::Error::other(format!("cannot run {cmd:?}: {e}")))?;
+fn run(cmd: std::process::Command) -> io::Result<()> {
+    output(cmd).map(drop)
+}
+
+/// Runs `cmd` and returns its standard output; a failure carries the
+/// command and its standard error.
+fn output(mut cmd: std::process::Command) -> io::Result<Vec<u8>> {
+    let out = cmd.output().map_err(|e| io::Error::other(format!("cannot run {}: {e}", shown(&cmd))))?;
     if !out.status.success() {
-        return Err(io::Error::other(format!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr))));
+        return Err(io::Error::other(format!("{} failed:\n{}", shown(&cmd), String::from_utf8_lossy(&out.stderr))));
     }
-    Ok(())
+    Ok(out.stdout)
+}
+
+/// A command as a shell would show it: program and arguments, without the
+/// environment cc's tools carry.
+fn shown(cmd: &std::process::Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The shim's function-like renames (`#define stat(...) tvm_stat(...)`)
@@ -279,18 +391,25 @@ pub fn function_like_renames(shim: &str) -> Vec<(String, String)> {
 /// the host functions in `renames`, and makes every defined symbol but
 /// `keep` local.
 fn link_program(out: &Path, objects: &[PathBuf], keep: &[String], renames: &[(String, String)]) -> io::Result<()> {
-    let mut ld = std::process::Command::new(std::env::var("TVM_LD").unwrap_or_else(|_| "ld".into()));
-    ld.arg("-r").arg("-o").arg(out).args(objects);
-    run(ld)?;
-    let list = out.with_extension("keep");
-    fs::write(&list, keep.join("\n") + "\n")?;
-    let mut objcopy = std::process::Command::new(std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| "objcopy".into()));
-    objcopy.arg(format!("--keep-global-symbols={}", list.display()));
-    for (host, runtime) in renames {
-        objcopy.arg(format!("--redefine-sym={host}={runtime}"));
-    }
-    objcopy.arg(out);
-    run(objcopy)
+    let ld = std::env::var("TVM_LD").unwrap_or_else(|_| "ld".into());
+    let objcopy = std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| "objcopy".into());
+    let key = format!("link v1\n{ld} {objcopy}\n{objects:?}\n{keep:?}\n{renames:?}");
+    cache::step(cache::shared(), &out.with_extension("rec"), &key, &[out], || {
+        let mut cmd = std::process::Command::new(&ld);
+        cmd.arg("-r").arg("-o").arg(out).args(objects);
+        run(cmd)?;
+        let list = out.with_extension("keep");
+        fs::write(&list, keep.join("\n") + "\n")?;
+        let mut cmd = std::process::Command::new(&objcopy);
+        cmd.arg(format!("--keep-global-symbols={}", list.display()));
+        for (host, runtime) in renames {
+            cmd.arg(format!("--redefine-sym={host}={runtime}"));
+        }
+        cmd.arg(out);
+        run(cmd)?;
+        Ok(cache::Done { inputs: objects.to_vec(), note: String::new() })
+    })
+    .map(drop)
 }
 
 /// The Rust module that defines the registration types (the runtime's).
@@ -357,7 +476,8 @@ pub fn registration_table(table: &str, programs: &[Program], units: &[Vec<Compil
 }
 
 /// Builds `sources` as an ordinary native executable (no shim, no
-/// transform): the reference a guest is compared with.
+/// transform): the reference a guest is compared with. Units compile side
+/// by side and only when their inputs changed; objects live in `OUT.objs/`.
 pub fn build_native(
     out: &Path,
     sources: &[PathBuf],
@@ -366,23 +486,78 @@ pub fn build_native(
     flags: &[String],
     libs: &[String],
 ) -> io::Result<()> {
-    let compiler = cc::Build::new().opt_level(2).debug(false).get_compiler();
-    let mut cmd = compiler.to_command();
+    let tool = cc::Build::new().opt_level(2).debug(false).get_compiler();
+    let ident = compiler_identity(&tool)?;
+    let mut args: Vec<String> = Vec::new();
     for i in includes {
-        cmd.arg("-I").arg(i);
+        args.push(format!("-I{}", i.display()));
     }
     for (k, v) in defines {
-        cmd.arg(match v {
+        args.push(match v {
             Some(v) => format!("-D{k}={v}"),
             None => format!("-D{k}"),
         });
     }
-    cmd.args(flags).args(["-w", "-o"]).arg(out).args(sources);
-    cmd.args(libs.iter().map(|l| format!("-l{l}")));
-    if let Some(dir) = out.parent() {
-        fs::create_dir_all(dir)?;
+    args.extend(flags.iter().cloned());
+    args.push("-w".into());
+    let objs = out.with_extension("objs");
+    fs::create_dir_all(&objs)?;
+    let units: Vec<(PathBuf, String)> = sources.iter().cloned().zip(unit_stems(sources)).collect();
+    let objects = jobs::map(&units, |(src, stem)| {
+        let (object, depfile) = (objs.join(format!("{stem}.o")), objs.join(format!("{stem}.d")));
+        let key = format!("native unit v1\ncompiler {ident}\n{:?}\n{args:?}\n{}", tool.to_command(), src.display());
+        cache::step(cache::shared(), &objs.join(format!("{stem}.rec")), &key, &[&object], || {
+            let mut cmd = tool.to_command();
+            cmd.args(&args).arg("-MD").arg("-MF").arg(&depfile).arg("-c").arg(src).arg("-o").arg(&object);
+            run(cmd)?;
+            Ok(cache::Done { inputs: cache::parse_depfile(&fs::read_to_string(&depfile)?), note: String::new() })
+        })?;
+        Ok(object)
+    })?;
+    let key = format!("native link v1\n{:?}\n{objects:?}\n{libs:?}", tool.to_command());
+    cache::step(cache::shared(), &out.with_extension("rec"), &key, &[out], || {
+        let mut cmd = tool.to_command();
+        cmd.arg("-o").arg(out).args(&objects).args(libs.iter().map(|l| format!("-l{l}")));
+        run(cmd)?;
+        Ok(cache::Done { inputs: objects.clone(), note: String::new() })
+    })
+    .map(drop)
+}
+
+/// The first-party programs in `dir` (README, "Adding a program"):
+/// `NAME.c` is a program of one file, a directory `NAME/` one of all the
+/// `.c` files in it. A missing `dir` holds none. Names must be usable as
+/// command names and symbols: letters, digits, `_`.
+pub fn programs_in(dir: &Path) -> io::Result<Vec<Program>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut v = Vec::new();
+    for e in entries {
+        let path = e?.path();
+        let (name, sources) = if path.is_dir() {
+            (path.file_name(), c_files(&path)?)
+        } else if path.extension().is_some_and(|x| x == "c") {
+            (path.file_stem(), vec![path.clone()])
+        } else {
+            continue;
+        };
+        let name = name.and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(io::Error::other(format!(
+                "{}: a program's name must be letters, digits and _ (it becomes a command and a symbol)",
+                path.display()
+            )));
+        }
+        if sources.is_empty() {
+            continue;
+        }
+        v.push(Program::new(name, "program", sources));
     }
-    run(cmd)
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(v)
 }
 
 /// The `.c` files directly inside `dir`, sorted by name.
@@ -409,6 +584,23 @@ mod tests {
     }
 
     #[test]
+    fn programs_are_files_and_directories() {
+        let tmp = harness::TestDir::new("guestbuild-programs").unwrap();
+        let d = tmp.path();
+        assert!(programs_in(&d.join("missing")).unwrap().is_empty());
+        fs::write(d.join("hello.c"), "").unwrap();
+        fs::create_dir(d.join("multi")).unwrap();
+        fs::write(d.join("multi/a.c"), "").unwrap();
+        fs::write(d.join("multi/b.c"), "").unwrap();
+        fs::write(d.join("notes.txt"), "").unwrap();
+        let p = programs_in(d).unwrap();
+        assert_eq!(p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["hello", "multi"]);
+        assert_eq!(p[1].sources, [d.join("multi/a.c"), d.join("multi/b.c")]);
+        fs::write(d.join("bad-name.c"), "").unwrap();
+        assert!(programs_in(d).unwrap_err().to_string().contains("bad-name.c"));
+    }
+
+    #[test]
     fn ids_are_symbol_safe() {
         assert_eq!(id_from_stem("pipes-eof.v2"), "pipes_eof_v2");
     }
@@ -431,16 +623,15 @@ mod tests {
 
     #[test]
     fn wrapper_renames_main_and_includes_source() {
-        let dir = std::env::temp_dir().join(format!("guestbuild-test-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
+        let tmp = harness::TestDir::new("guestbuild-wrapper").unwrap();
+        let dir = tmp.path();
         let src = dir.join("hello.c");
         fs::write(&src, "int main(void) { return 0; }\n").unwrap();
-        let b = Build::new(&dir, &dir);
+        let b = Build::new(dir, dir);
         let p = Program::new("hello", "case", vec![src.clone()]);
-        let w = b.wrapper("lib", &p, &src).unwrap();
+        let w = b.wrapper("lib", &p, &src, "hello").unwrap();
         let text = fs::read_to_string(w).unwrap();
         assert!(text.contains("#define main tvm_main_hello"));
         assert!(text.contains(&fs::canonicalize(&src).unwrap().display().to_string()));
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -152,7 +152,10 @@ fn needroot_applets(src: &Path) -> io::Result<Vec<String>> {
 pub fn configure(src: &Path) -> io::Result<Config> {
     let stamp = src.join("generated/.forkless-configured");
     let needroot = needroot_applets(src)?;
-    if !stamp.exists() {
+    // The stamp holds the selection it was made with: changing ENABLE or
+    // DISABLE configures again.
+    let selection = format!("enable {ENABLE:?}\ndisable {DISABLE:?}\nneedroot {needroot:?}\n");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(selection.as_str()) {
         sh(src, "make defconfig >/dev/null")?;
         let cfg_path = src.join(".config");
         let mut cfg = fs::read_to_string(&cfg_path)?;
@@ -166,7 +169,7 @@ pub fn configure(src: &Path) -> io::Result<Config> {
         // kconfig resolves dependencies of what we changed.
         sh(src, "yes '' | kconfig/conf -o Config.in >/dev/null")?;
         sh(src, "NOBUILD=1 scripts/make.sh >/dev/null")?;
-        fs::write(&stamp, "")?;
+        fs::write(&stamp, &selection)?;
     }
     let build = fs::read_to_string(src.join("generated/build.sh"))?;
     let line = build
@@ -211,15 +214,5 @@ mod tests {
         let c = set(&c, "B", true);
         let c = set(&c, "C", true);
         assert_eq!(c, "# CONFIG_A is not set\nCONFIG_B=y\nCONFIG_C=y\n");
-    }
-}
-
-#[cfg(test)]
-mod probe {
-    #[test]
-    #[ignore = "manual: configures /tmp/tb2"]
-    fn configure_tmp() {
-        let c = super::configure(std::path::Path::new("/tmp/tb2")).unwrap();
-        eprintln!("{} sources, libs {:?}, needroot {:?}", c.sources.len(), c.libs, c.needroot);
     }
 }

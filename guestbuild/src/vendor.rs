@@ -126,6 +126,10 @@ impl Fetcher {
                     tried.push(format!("{channel}: {why}"));
                     false
                 }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    tried.push(format!("{channel}: not there"));
+                    false
+                }
                 Err(e) => {
                     tried.push(format!("{channel}: {e}"));
                     false
@@ -251,7 +255,13 @@ pub fn prepare(vendor: &Path, guest: &Guest, fetcher: &Fetcher, out: &Path) -> i
         Some(pin) => match fetcher.obtain(guest, pin) {
             Ok(p) => Some(p),
             Err(e) if pin.optional => {
-                warnings.push(format!("{e}\n(optional: building {} without Debian's patch series)", guest.name));
+                warnings.push(format!(
+                    "{}: building without {}, which is optional and which no channel serves (Debian's mirror \
+                     no longer does), so Debian's patch series is not applied. Channels: {}",
+                    guest.name,
+                    pin.file,
+                    e.tried.join("; ")
+                ));
                 None
             }
             Err(e) => return Err(io::Error::other(e)),
@@ -273,7 +283,8 @@ pub fn prepare(vendor: &Path, guest: &Guest, fetcher: &Fetcher, out: &Path) -> i
     let series_file = out.join(format!("{}-{}.debian-series", guest.name, guest.version));
     if dir.is_dir() && fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) {
         let debian_patches = fs::read_to_string(&series_file).unwrap_or_default().lines().map(String::from).collect();
-        return Ok(Prepared { dir, debian_patches, our_patches: ours, warnings });
+        // The warnings were given when this tree was made.
+        return Ok(Prepared { dir, debian_patches, our_patches: ours, warnings: Vec::new() });
     }
     let _ = fs::remove_file(&stamp_file);
     if dir.exists() {
@@ -332,11 +343,8 @@ fn run(mut cmd: Command) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn scratch(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("guestbuild-vendor-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
-        fs::create_dir_all(&d).unwrap();
-        d
+    fn scratch(tag: &str) -> harness::TestDir {
+        harness::TestDir::new(&format!("guestbuild-vendor-{tag}")).unwrap()
     }
 
     #[test]
@@ -364,7 +372,8 @@ mod tests {
 
     #[test]
     fn env_dir_file_is_verified_and_cached() {
-        let d = scratch("env");
+        let tmp = scratch("env");
+        let d = tmp.path();
         let env = d.join("env");
         fs::create_dir_all(&env).unwrap();
         fs::write(env.join("demo.tar"), b"abc").unwrap();
@@ -376,12 +385,12 @@ mod tests {
         // The cache now answers alone.
         fs::remove_file(env.join("demo.tar")).unwrap();
         assert!(f.obtain(&g, &g.source).is_ok());
-        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn mismatch_names_the_file_and_every_channel() {
-        let d = scratch("bad");
+        let tmp = scratch("bad");
+        let d = tmp.path();
         let env = d.join("env");
         fs::create_dir_all(&env).unwrap();
         fs::write(env.join("demo.tar"), b"not it").unwrap();
@@ -395,6 +404,5 @@ mod tests {
         assert!(text.contains("apt-get source forkless-no-such-package=0"), "{text}");
         assert!(text.contains("upstream: no release URL"), "{text}");
         assert!(!d.join("cache/demo.tar").exists());
-        fs::remove_dir_all(&d).unwrap();
     }
 }

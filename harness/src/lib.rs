@@ -1,8 +1,12 @@
 //! Drives `forkless` from the outside, the way a user would: on a
 //! pseudo-terminal (rexpect), later over ssh and through scenario files.
 
+mod testdir;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub use testdir::TestDir;
 
 pub use rexpect::error::Error;
 pub use rexpect::session::PtySession;
