@@ -1,7 +1,7 @@
 //! The `forkless` command line, from the outside.
 
 use assert_cmd::Command;
-use harness::Forkless;
+use harness::{Forkless, TestDir};
 use predicates::prelude::*;
 
 fn forkless() -> Command {
@@ -78,10 +78,8 @@ fn stdin_pipe_is_the_first_task_fd_0() {
 
 #[test]
 fn multicall_by_program_name() {
-    let dir = std::env::temp_dir().join(format!("forkless-multicall-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let link = dir.join("tvm");
-    let _ = std::fs::remove_file(&link);
+    let tmp = TestDir::new("multicall").unwrap();
+    let link = tmp.path().join("tvm");
     std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("forkless"), &link).unwrap();
     // argv[0] stays as given, as for a native program.
     Command::new(&link)
@@ -89,7 +87,6 @@ fn multicall_by_program_name() {
         .assert()
         .success()
         .stdout(predicate::str::contains(format!("R    {} ps\n", link.display())));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -125,12 +122,10 @@ fn sh_options_and_script_sources() {
         .code(9)
         .stdout("p1 p2\n");
     // A script file with arguments.
-    let dir = std::env::temp_dir().join(format!("forkless-sh-script-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("s.sh");
+    let tmp = TestDir::new("sh-script").unwrap();
+    let script = tmp.path().join("s.sh");
     std::fs::write(&script, "for a; do echo \"<$a>\"; done\nexit $#\n").unwrap();
     forkless().arg("sh").arg(&script).args(["x y", "z"]).assert().code(2).stdout("<x y>\n<z>\n");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -177,9 +172,8 @@ fn toybox_applets_run_as_programs_and_from_the_shell() {
 
 #[test]
 fn multicall_follows_symlink_chains_and_keeps_argv0() {
-    let dir = std::env::temp_dir().join(format!("forkless-chain-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = TestDir::new("chain").unwrap();
+    let dir = tmp.path();
     std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("forkless"), dir.join("mksh")).unwrap();
     std::os::unix::fs::symlink("mksh", dir.join("myshell")).unwrap();
     let myshell = dir.join("myshell");
@@ -191,5 +185,4 @@ fn multicall_follows_symlink_chains_and_keeps_argv0() {
         .assert()
         .success()
         .stdout(format!("inner {}\n", myshell.display()));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

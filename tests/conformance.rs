@@ -12,6 +12,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+use harness::TestDir;
+
 fn lines(path: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
@@ -34,7 +36,12 @@ fn explained(doc: &str) -> BTreeSet<String> {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance");
+    let dir = TestDir::new("conformance").expect("a directory for the run");
+    let work = dir.path();
+    // Both suites' files, and whatever their tests put in $TMPDIR or $HOME,
+    // stay in the run's own directory.
+    let home = work.join("home");
+    std::fs::create_dir_all(&home).expect("the run's directory is writable");
     let status = Command::new("bash")
         .arg(root.join("tests/conformance/run.sh"))
         .env("FORKLESS", env!("CARGO_BIN_EXE_forkless"))
@@ -42,7 +49,9 @@ fn main() {
         .env("NATIVE_TOYBOX", env!("FORKLESS_NATIVE_TOYBOX"))
         .env("MKSH_SRC", env!("FORKLESS_MKSH_SRC"))
         .env("TOYBOX_SRC", env!("FORKLESS_TOYBOX_SRC"))
-        .env("WORK", &work)
+        .env("WORK", work)
+        .env("TMPDIR", work.join("tmp"))
+        .env("HOME", &home)
         .status()
         .expect("bash runs tests/conformance/run.sh");
     assert!(status.success(), "tests/conformance/run.sh failed: {status}");

@@ -31,10 +31,13 @@ fn venv(root: &Path) -> PathBuf {
 fn pytest_suite() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = venv(root);
+    let tmp = harness::TestDir::new("pytest").expect("a directory for the suite");
     let status = Command::new(python)
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp"])
+        .arg(tmp.path().join("basetemp"))
         .arg(root.join("pytest"))
         .env("FORKLESS", env!("CARGO_BIN_EXE_forkless"))
+        .env("TMPDIR", tmp.path())
         .status()
         .expect("pytest runs");
     assert!(status.success(), "pytest suite failed");

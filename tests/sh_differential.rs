@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
+use harness::TestDir;
 use libtest_mimic::{Arguments, Failed, Trial};
 use wait_timeout::ChildExt;
 
@@ -28,16 +29,17 @@ fn describe(s: &ExitStatus) -> String {
     }
 }
 
-/// Runs `cmd` with a fresh $TMPDIR_TEST, stdin from /dev/null, and a fixed
-/// environment, so that only the shell differs between the two runs.
+/// Runs `cmd` with a fresh $TMPDIR_TEST (also $TMPDIR and $HOME), stdin
+/// from /dev/null, and a fixed environment, so that only the shell differs
+/// between the two runs.
 fn run(mut cmd: Command, tmp: &Path) -> Result<Outcome, String> {
-    let _ = std::fs::remove_dir_all(tmp);
     std::fs::create_dir_all(tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("LC_ALL", "C")
         .env("HOME", tmp)
+        .env("TMPDIR", tmp)
         .env("TMPDIR_TEST", tmp)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -65,21 +67,28 @@ fn run(mut cmd: Command, tmp: &Path) -> Result<Outcome, String> {
     };
     let stdout = out_reader.join().expect("reader thread");
     let stderr = err_reader.join().expect("reader thread");
-    let _ = std::fs::remove_dir_all(tmp);
     Ok(Outcome { stdout, stderr, status })
 }
 
 fn compare(script: &Path) -> Result<(), Failed> {
-    let rel = script.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(script);
     let stem = script.file_stem().and_then(|s| s.to_str()).unwrap_or("script");
-    let base = std::env::temp_dir().join(format!("forkless-sh-{}-{stem}", std::process::id()));
+    let dir = TestDir::new(&format!("sh-{stem}")).map_err(|e| format!("cannot make the test's directory: {e}"))?;
+    match differences(script, dir.path()) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(format!("{e}\n{}", dir.keep()).into()),
+    }
+}
 
+/// Runs `script` natively and under forkless (each in its own directory
+/// under `dir`) and says how the two differ.
+fn differences(script: &Path, dir: &Path) -> Result<(), String> {
+    let rel = script.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(script);
     let mut native = Command::new(env!("FORKLESS_NATIVE_MKSH"));
     native.arg0("sh").arg(rel);
-    let want = run(native, &base.join("native"))?;
+    let want = run(native, &dir.join("native"))?;
     let mut ours = Command::new(env!("CARGO_BIN_EXE_forkless"));
     ours.arg("sh").arg(rel);
-    let got = run(ours, &base.join("forkless"))?;
+    let got = run(ours, &dir.join("forkless"))?;
 
     let mut diffs = Vec::new();
     if got.status.into_raw() != want.status.into_raw() {
@@ -97,7 +106,7 @@ fn compare(script: &Path) -> Result<(), Failed> {
     if diffs.is_empty() {
         Ok(())
     } else {
-        Err(diffs.join("\n").into())
+        Err(diffs.join("\n"))
     }
 }
 

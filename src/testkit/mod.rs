@@ -14,7 +14,7 @@ mod outside;
 
 use std::ffi::CString;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
@@ -83,6 +83,9 @@ impl Test {
 pub struct Runner {
     exe: PathBuf,
     verbose: bool,
+    /// The test's own directory: its processes' TMPDIR and working
+    /// directory, made fresh before the test and removed after a pass.
+    dir: PathBuf,
 }
 
 impl Runner {
@@ -106,7 +109,7 @@ impl Runner {
     /// session (leading neither).
     pub fn command_in_callers_session(&self, program: &str, args: &[&str]) -> Command {
         let mut c = Command::new(&self.exe);
-        c.arg("--run-one").arg(program).arg("--").args(args);
+        c.arg("--run-one").arg(program).arg("--").args(args).env("TMPDIR", &self.dir).current_dir(&self.dir);
         c
     }
 
@@ -150,11 +153,35 @@ impl Runner {
     }
 }
 
-fn program_test(runner: &Runner, name: &str) -> Result<(), Failed> {
+fn program_test(runner: &Runner, name: &str) -> Result<(), String> {
     match runner.run(name, &[]) {
         Ok((Some(0), _)) => Ok(()),
-        Ok((code, out)) => Err(format!("{}\n{out}", describe(code)).into()),
-        Err(e) => Err(e.into()),
+        Ok((code, out)) => Err(format!("{}\n{out}", describe(code))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs one test in a fresh directory of its own under `root` (its TMPDIR
+/// and working directory). A pass removes the directory; a failure keeps
+/// it and says where.
+fn in_own_dir(
+    root: &Path,
+    base: &Runner,
+    name: &str,
+    test: impl FnOnce(&Runner) -> Result<(), String>,
+) -> Result<(), Failed> {
+    let dir = root.join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    let runner = Runner { exe: base.exe.clone(), verbose: base.verbose, dir: dir.clone() };
+    match test(&runner) {
+        Ok(()) => {
+            // A pass leaves nothing behind; files a test left that cannot
+            // be removed say so.
+            std::fs::remove_dir_all(&dir).map_err(|e| format!("passed, but cannot remove {}: {e}", dir.display()))?;
+            Ok(())
+        }
+        Err(e) => Err(format!("{e}\n(the test's files are kept in {})", dir.display()).into()),
     }
 }
 
@@ -228,19 +255,35 @@ pub fn main(programs: &'static [GuestProgram], shim_table: &[*const std::ffi::c_
     if cli.gdb {
         return debug(&exe, &tests);
     }
-    let runner = std::sync::Arc::new(Runner { exe, verbose: cli.verbose });
+    // Every test's files live under one fresh directory for the run.
+    let root = match tempfile::Builder::new().prefix("test_tvm.").tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("test_tvm: cannot make a directory for the tests under {}: {e}", std::env::temp_dir().display());
+            return ExitCode::from(2);
+        }
+    };
+    let runner = std::sync::Arc::new(Runner { exe, verbose: cli.verbose, dir: root.path().to_path_buf() });
     let trials = tests
         .into_iter()
         .map(|t| {
-            let r = runner.clone();
+            let (r, root) = (runner.clone(), root.path().to_path_buf());
             match t {
-                Test::Program(name) => Trial::test(name, move || program_test(&r, name)),
-                Test::Outside(name, f) => Trial::test(name, move || f(&r).map_err(Failed::from)),
+                Test::Program(name) => {
+                    Trial::test(name, move || in_own_dir(&root, &r, name, |r| program_test(r, name)))
+                }
+                Test::Outside(name, f) => Trial::test(name, move || in_own_dir(&root, &r, name, f)),
             }
         })
         .collect();
     let args = Arguments { test_threads: if cli.verbose { Some(1) } else { cli.test_threads }, ..Arguments::default() };
-    libtest_mimic::run(&args, trials).exit_code()
+    let conclusion = libtest_mimic::run(&args, trials);
+    if conclusion.has_failed() {
+        // The failed tests' directories stay for inspection.
+        let kept = root.keep();
+        eprintln!("test_tvm: files of the failed tests are under {}", kept.display());
+    }
+    conclusion.exit_code()
 }
 
 /// `-g`: re-run the single selected test under gdb.

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -232,12 +233,27 @@ static inline int capture_child(char *out, size_t cap, void (*body)(void *), voi
     return wait_status(pid);
 }
 
-/* A fresh directory for the test's files: "/tmp/tvmtest.XXXXXX" filled in. */
-static inline char *scratch_dir(char *tmpl)
+/* `$TMPDIR/name` in `buf` (capacity `cap`). test_tvm gives every test a
+ * fresh TMPDIR of its own, removed after a pass and kept after a failure;
+ * a test's files go nowhere else (docs/testing.md). */
+static inline char *tmp_path(char *buf, size_t cap, const char *name)
 {
-    strcpy(tmpl, "/tmp/tvmtest.XXXXXX");
-    CHECK(mkdtemp(tmpl) != NULL);
-    return tmpl;
+    const char *dir = getenv("TMPDIR");
+    if (dir == NULL || *dir == '\0')
+        dir = "/tmp";
+    int n = snprintf(buf, cap, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= cap)
+        FAIL("tmp_path: %s/%s does not fit in %zu bytes", dir, name, cap);
+    return buf;
+}
+
+/* A fresh directory for the test's files: "$TMPDIR/tvmtest.XXXXXX" filled
+ * in (capacity `cap`). */
+static inline char *scratch_dir(char *buf, size_t cap)
+{
+    tmp_path(buf, cap, "tvmtest.XXXXXX");
+    CHECK(mkdtemp(buf) != NULL);
+    return buf;
 }
 
 /* Whether descriptor `fd` is open. */

@@ -4,7 +4,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-access-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-access-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     int fd = openat(dfd, "f", O_CREAT | O_WRONLY, 0600);

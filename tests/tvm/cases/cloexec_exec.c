@@ -5,7 +5,8 @@
 
 int main(void)
 {
-    char path[] = "/tmp/tvm-cloexec-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-cloexec-XXXXXX");
     int a = mkstemp(path);
     CHECK(a >= 0);
     unlink(path);

@@ -4,7 +4,8 @@
 
 int main(void)
 {
-    char root[] = "/tmp/tvm-getcwd-XXXXXX";
+    char root[PATH_MAX];
+    tmp_path(root, sizeof root, "tvm-getcwd-XXXXXX");
     CHECK(mkdtemp(root) != NULL);
     char real[4096];
     CHECK(realpath(root, real) != NULL);

@@ -5,7 +5,8 @@
 
 int main(void)
 {
-    char root[] = "/tmp/tvm-cwd-XXXXXX";
+    char root[PATH_MAX];
+    tmp_path(root, sizeof root, "tvm-cwd-XXXXXX");
     CHECK(mkdtemp(root) != NULL);
     char real[4096];
     CHECK(realpath(root, real) != NULL);

@@ -9,7 +9,8 @@
 
 int main(void)
 {
-    char root[] = "/tmp/tvm-paths-XXXXXX";
+    char root[PATH_MAX];
+    tmp_path(root, sizeof root, "tvm-paths-XXXXXX");
     CHECK(mkdtemp(root) != NULL);
     CHECK_OK(chdir(root));
     umask(022);

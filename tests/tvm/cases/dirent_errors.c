@@ -12,8 +12,8 @@
 
 int main(void)
 {
-    char dir[64], path[128];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    scratch_dir(dir, sizeof dir);
 
     snprintf(path, sizeof path, "%s/missing", dir);
     errno = 0;

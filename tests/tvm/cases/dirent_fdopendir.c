@@ -17,8 +17,8 @@ static int count_entries(DIR *d)
 
 int main(void)
 {
-    char dir[64], path[128];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    scratch_dir(dir, sizeof dir);
     for (int i = 0; i < 5; i++) {
         snprintf(path, sizeof path, "%s/f%d", dir, i);
         close(open(path, O_CREAT | O_WRONLY, 0600));

@@ -30,8 +30,8 @@ static int cmp_int(const void *a, const void *b)
 
 int main(void)
 {
-    char dir[64], path[128];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    scratch_dir(dir, sizeof dir);
     CHECK_OK(chdir(dir));
     for (int i = 0; i < N; i++) {
         snprintf(path, sizeof path, "file-%05d", i);

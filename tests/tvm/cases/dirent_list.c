@@ -48,8 +48,8 @@ static void expect_all(DIR *d, struct want *w, int n)
 
 int main(void)
 {
-    char dir[64];
-    scratch_dir(dir);
+    char dir[PATH_MAX];
+    scratch_dir(dir, sizeof dir);
     CHECK_OK(chdir(dir));
     close(open("file", O_CREAT | O_WRONLY, 0600));
     CHECK_OK(mkdir("sub", 0700));

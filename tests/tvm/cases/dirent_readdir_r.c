@@ -7,8 +7,8 @@
 
 int main(void)
 {
-    char dir[64], path[128];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    scratch_dir(dir, sizeof dir);
     const char *names[] = { "alpha", "a-name-that-is-rather-longer-than-the-others", "c" };
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

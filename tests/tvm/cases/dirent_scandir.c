@@ -34,8 +34,8 @@ static void free_list(struct dirent **list, int n)
 
 int main(void)
 {
-    char dir[64], path[128];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    scratch_dir(dir, sizeof dir);
     const char *names[] = { "f10", "b", "f9", "a", "c", ".hidden" };
     int nnames = sizeof names / sizeof names[0];
     for (int i = 0; i < nnames; i++) {

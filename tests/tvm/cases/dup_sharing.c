@@ -5,7 +5,8 @@
 
 int main(void)
 {
-    char path[] = "/tmp/tvm-dup-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-dup-XXXXXX");
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     unlink(path);

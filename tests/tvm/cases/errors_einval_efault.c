@@ -16,7 +16,8 @@ int main(void)
     volatile int minus_one = -1, too_many = 5000;
     int p[2];
     CHECK_OK(pipe(p));
-    char path[] = "/tmp/tvm-einval-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-einval-XXXXXX");
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     unlink(path);
@@ -37,9 +38,9 @@ int main(void)
     CHECK_ERR(setenv("A=B", "x", 1), EINVAL);
     CHECK_ERR(setenv("", "x", 1), EINVAL);
     CHECK_ERR(unsetenv("A=B"), EINVAL);
-    char tpl[] = "/tmp/noXs";
+    char tpl[] = "noXs";
     CHECK_ERR(mkstemp(tpl), EINVAL);
-    CHECK_STR(tpl, "/tmp/noXs");
+    CHECK_STR(tpl, "noXs");
     sigset_t s;
     sigemptyset(&s);
     CHECK_ERR(sigprocmask(99, &s, NULL), EINVAL);
@@ -52,7 +53,7 @@ int main(void)
     CHECK_ERR(sigaction(65, NULL, &sa), EINVAL);
     CHECK_ERR(socket(AF_INET, SOCK_STREAM, 200), EPROTONOSUPPORT);
     CHECK_ERR(socket(AF_INET, SOCK_STREAM, 12345), EINVAL);
-    CHECK_ERR(access("/tmp", 0x100), EINVAL);
+    CHECK_ERR(access(".", 0x100), EINVAL);
 
     CHECK_ERR(read(p[0], null, 5), EFAULT);
     CHECK_ERR(pipe(null), EFAULT);

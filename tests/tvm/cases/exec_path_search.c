@@ -7,16 +7,17 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-path-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-path-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
-    char decoy[256];
+    char decoy[PATH_MAX + 64];
     snprintf(decoy, sizeof decoy, "%s/echo_args", dir);
     int fd = open(decoy, O_CREAT | O_WRONLY, 0755);
     CHECK(fd >= 0);
     write_all(fd, "\177ELF\2\1\1\0", 8);
     close(fd);
 
-    char path[512];
+    char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "/nonexistent:%s:/tvmtest", dir);
     CHECK_OK(setenv("PATH", path, 1));
 
@@ -50,7 +51,7 @@ int main(void)
     CHECK_EQ(posix_spawnp(&pid, "echo_args", NULL, NULL, argv, environ), ENOENT);
 
     /* An empty PATH element means the current directory. */
-    char runme[256];
+    char runme[PATH_MAX + 64];
     snprintf(runme, sizeof runme, "%s/runme", dir);
     fd = open(runme, O_CREAT | O_WRONLY, 0755);
     CHECK(fd >= 0);

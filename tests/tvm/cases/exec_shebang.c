@@ -14,7 +14,8 @@ static void script(const char *path, const char *text)
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-shebang-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-shebang-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     char s1[256], s2[256], text[512], out[1024], want[1024];
     snprintf(s1, sizeof s1, "%s/one", dir);

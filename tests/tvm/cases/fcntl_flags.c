@@ -5,7 +5,8 @@
 
 int main(void)
 {
-    char path[] = "/tmp/tvm-fcntl-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-fcntl-XXXXXX");
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     unlink(path);

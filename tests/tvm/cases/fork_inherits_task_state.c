@@ -17,7 +17,8 @@ static void handler(int s) { (void)s; }
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-forkstate-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-forkstate-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     umask(027);
@@ -28,7 +29,8 @@ int main(void)
     sigemptyset(&m);
     sigaddset(&m, SIGUSR1);
     sigprocmask(SIG_BLOCK, &m, NULL);
-    char path[] = "/tmp/tvm-forkfile-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-forkfile-XXXXXX");
     int fd = mkstemp(path);
     write_all(fd, "P", 1);
     int p[2];

@@ -7,7 +7,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-inotify-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-inotify-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     int f = open("watched", O_CREAT | O_WRONLY, 0644);

@@ -5,7 +5,8 @@
 
 int main(void)
 {
-    char path[] = "/tmp/tvm-offset-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-offset-XXXXXX");
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     write_all(fd, "A", 1);

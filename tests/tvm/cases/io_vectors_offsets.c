@@ -6,7 +6,8 @@
 
 int main(void)
 {
-    char path[] = "/tmp/tvm-io-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-io-XXXXXX");
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     unlink(path);

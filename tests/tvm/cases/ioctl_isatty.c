@@ -23,7 +23,8 @@ int main(void)
     CHECK_EQ(isatty(fd), 0);
     CHECK_EQ(errno, ENOTTY);
 
-    char path[] = "/tmp/tvm-ioctl-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-ioctl-XXXXXX");
     int ffd = mkstemp(path);
     CHECK(ffd >= 0);
     int attrs = -1;

@@ -88,9 +88,20 @@ int main(void)
     CHECK(tmpnam(name) == name);
     CHECK(strncmp(name, "/tmp/file", 9) == 0 && strlen(name) == 15);
     CHECK(access(name, F_OK) != 0);
-    char *t = tempnam("/tmp", "abcdefg");
-    CHECK(t != NULL && strncmp(t, "/tmp/abcde", 10) == 0);
+    /* tempnam prefers $TMPDIR (test_tvm sets it) to its argument, and
+     * takes the argument when TMPDIR is unset. */
+    char want[PATH_MAX];
+    tmp_path(want, sizeof want, "abcde");
+    char *t = tempnam("/nonexistent", "abcdefg");
+    CHECK(t != NULL && strncmp(t, want, strlen(want)) == 0 && strlen(t) == strlen(want) + 6);
     free(t);
+    char *saved = strdup(getenv("TMPDIR"));
+    CHECK_OK(unsetenv("TMPDIR"));
+    t = tempnam("/", "ab");
+    CHECK(t != NULL && strncmp(t, "/ab", 3) == 0 && strlen(t) == 9);
+    free(t);
+    CHECK_OK(setenv("TMPDIR", saved, 1));
+    free(saved);
 
     CHECK_STR(program_invocation_short_name, "libc_pwd_locale_misc");
     CHECK_STR(program_invocation_name, "libc_pwd_locale_misc");

@@ -90,7 +90,8 @@ int main(void)
     free(w);
 
     /* getline grows a buffer in the arena. */
-    char path[] = "/tmp/tvm-malloc-XXXXXX";
+    char path[PATH_MAX];
+    tmp_path(path, sizeof path, "tvm-malloc-XXXXXX");
     int fd = mkstemp(path);
     write_all(fd, "first line\nsecond\n", 18);
     close(fd);
@@ -120,7 +121,8 @@ int main(void)
     CHECK_EQ(size, 506);
     free(buf);
 
-    char dir[] = "/tmp/tvm-scandir-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-scandir-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     const char *names[] = { "b", "a", "c" };

@@ -6,7 +6,8 @@
 
 int main(void)
 {
-    char root[] = "/tmp/tvm-mktemp-XXXXXX";
+    char root[PATH_MAX];
+    tmp_path(root, sizeof root, "tvm-mktemp-XXXXXX");
     CHECK(mkdtemp(root) != NULL);
     CHECK(strstr(root, "XXXXXX") == NULL);
     char real[4096];

@@ -6,7 +6,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-open-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-open-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     int fd = creat("f", 0644);

@@ -31,7 +31,8 @@ int main(void)
     close(sv[0]);
     close(sv[1]);
 
-    char dir[] = "/tmp/tvm-unix-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-unix-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     umask(022);

@@ -6,7 +6,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-spawnfa-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-spawnfa-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     umask(027);

@@ -29,7 +29,8 @@ int main(void)
     CHECK_OK(by_address(TVMTEST_DIR "echo_args", &st));
     CHECK(S_ISREG(st.st_mode));
 
-    char dir[] = "/tmp/tvm-stat-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-stat-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     int fd = openat(dfd, "f", O_CREAT | O_WRONLY, 0644);

@@ -2,8 +2,8 @@
  * may still print); _exit flushes none; fflush(NULL) flushes all. */
 #include "tvmtest.h"
 
-static char dir[32];
-static char path_a[64], path_b[64];
+static char dir[PATH_MAX];
+static char path_a[PATH_MAX + 64], path_b[PATH_MAX + 64];
 
 static void late(void)
 {
@@ -35,7 +35,7 @@ static void slurp(const char *path, char *out, size_t cap)
 
 int main(void)
 {
-    scratch_dir(dir);
+    scratch_dir(dir, sizeof dir);
     snprintf(path_a, sizeof path_a, "%s/a", dir);
     snprintf(path_b, sizeof path_b, "%s/b", dir);
     char out[64], fa[64], fb[64];

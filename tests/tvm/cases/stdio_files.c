@@ -6,8 +6,8 @@
 
 int main(void)
 {
-    char dir[32], path[64], buf[64];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64], buf[64];
+    scratch_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/f", dir);
 
     FILE *f = fopen(path, "w+");

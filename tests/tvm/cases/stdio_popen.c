@@ -25,8 +25,8 @@ int main(void)
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 
     /* Write mode: the command reads what we write. */
-    char dir[32], path[64], cmd[128];
-    scratch_dir(dir);
+    char dir[PATH_MAX], path[PATH_MAX + 64], cmd[2 * PATH_MAX];
+    scratch_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/out", dir);
     snprintf(cmd, sizeof cmd, TVMTEST_DIR "cat_stdin >%s", path);
     f = popen(cmd, "w");

@@ -7,7 +7,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-syscall-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-syscall-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK_OK(chdir(dir));
     /* Push the task's numbers away from anything the host has open at

@@ -5,7 +5,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/tvm-umask-XXXXXX";
+    char dir[PATH_MAX];
+    tmp_path(dir, sizeof dir, "tvm-umask-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     mode_t first = umask(022);
     CHECK_EQ(umask(022), 022);
