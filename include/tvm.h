@@ -13,6 +13,34 @@
 typedef int (*tvm_main_t)(int argc, char **argv, char **envp);
 
 /**
+ * What the runtime holds on the host at one moment (`tvm_memory_stats`).
+ */
+typedef struct tvm_memory_stats_t {
+  /**
+   * Bytes the host allocator has handed out and not taken back: the
+   * runtime's own memory and the host C library's (not guest heaps,
+   * which live in their arenas).
+   */
+  uintptr_t heap_bytes;
+  /**
+   * Guest stacks and arenas mapped, including those kept for reuse.
+   */
+  uintptr_t mappings;
+  /**
+   * Their reserved size in bytes.
+   */
+  uintptr_t mapped_bytes;
+  /**
+   * Host threads that run or wait to run task images.
+   */
+  uintptr_t threads;
+  /**
+   * Tasks in the task table, zombies included.
+   */
+  uintptr_t tasks;
+} tvm_memory_stats_t;
+
+/**
  * Prepares the runtime in this host process. Called implicitly by
  * `tvm_run`; returns 0, or -1 with errno set.
  */
@@ -40,5 +68,15 @@ int tvm_register_program(const char *path, tvm_main_t main);
  * NUL-terminated strings.
  */
 int tvm_run(const char *path, int argc, const char *const *argv);
+
+/**
+ * Fills `*out` with the runtime's current memory statistics: exact counts,
+ * meant for watching an embedded runtime and for finding leaks. Returns 0,
+ * or -1 with errno EFAULT when `out` is null.
+ *
+ * # Safety
+ * `out` must be null or point to a writable `tvm_memory_stats_t`.
+ */
+int tvm_memory_stats(struct tvm_memory_stats_t *out);
 
 #endif  /* TVM_H */

@@ -57,3 +57,49 @@ pub unsafe extern "C" fn tvm_run(path: *const c_char, argc: c_int, argv: *const 
         boot::run_first(program, args).map(boot::exit_code)
     })
 }
+
+/// What the runtime holds on the host at one moment (`tvm_memory_stats`).
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Default)]
+pub struct tvm_memory_stats_t {
+    /// Bytes the host allocator has handed out and not taken back: the
+    /// runtime's own memory and the host C library's (not guest heaps,
+    /// which live in their arenas).
+    pub heap_bytes: usize,
+    /// Guest stacks and arenas mapped, including those kept for reuse.
+    pub mappings: usize,
+    /// Their reserved size in bytes.
+    pub mapped_bytes: usize,
+    /// Host threads that run or wait to run task images.
+    pub threads: usize,
+    /// Tasks in the task table, zombies included.
+    pub tasks: usize,
+}
+
+/// Fills `*out` with the runtime's current memory statistics: exact counts,
+/// meant for watching an embedded runtime and for finding leaks. Returns 0,
+/// or -1 with errno EFAULT when `out` is null.
+///
+/// # Safety
+/// `out` must be null or point to a writable `tvm_memory_stats_t`.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_memory_stats(out: *mut tvm_memory_stats_t) -> c_int {
+    super::sys("tvm_memory_stats", || {
+        if out.is_null() {
+            return Err(Errno::EFAULT);
+        }
+        let m = crate::mem::stats::snapshot();
+        let tasks = crate::kernel::task::table::lock().iter().count();
+        let stats = tvm_memory_stats_t {
+            heap_bytes: m.heap_bytes,
+            mappings: m.mappings,
+            mapped_bytes: m.mapped_bytes,
+            threads: m.threads,
+            tasks,
+        };
+        // SAFETY: non-null, and the caller passes a writable struct.
+        unsafe { out.write(stats) };
+        Ok(0)
+    })
+}

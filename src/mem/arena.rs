@@ -126,6 +126,7 @@ impl Arena {
         if p == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
+        super::stats::mapped(reserve);
         Ok(Arena { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0, committed: 0 })
     }
 
@@ -371,6 +372,7 @@ impl Drop for Arena {
         if let Err(m) = pool::ARENAS.give(m) {
             // SAFETY: the reservation is ours; its image has ended.
             unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
+            super::stats::unmapped(m.len);
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod arena;
 pub mod pool;
 pub mod reloc;
 pub mod stack;
+pub mod stats;
 pub mod tls;
 
 pub use arena::Arena;

@@ -64,6 +64,7 @@ impl GuestStack {
             unsafe { libc::munmap(p, len) };
             return Err(e);
         }
+        super::stats::mapped(len);
         Ok(GuestStack { base: NonNull::new(p.cast()).expect("mmap returned null"), len })
     }
 
@@ -105,6 +106,7 @@ impl Drop for GuestStack {
         if let Err(m) = pool::STACKS.give(m) {
             // SAFETY: the mapping is ours and unused.
             unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
+            super::stats::unmapped(m.len);
         }
     }
 }

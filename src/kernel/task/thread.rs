@@ -115,6 +115,11 @@ impl Worker {
 }
 
 fn spawn_host_thread(name: String, body: impl FnOnce() + Send + 'static) -> KResult<()> {
+    let count = crate::mem::stats::ThreadCount::start();
+    let body = move || {
+        let _count = count;
+        body()
+    };
     std::thread::Builder::new().name(name).stack_size(HOST_STACK_SIZE).spawn(body).map(drop).map_err(|_| Errno::EAGAIN)
 }
 
