@@ -19,11 +19,17 @@ fn main() {
     }
     cc::Build::new().files(&glue).warnings(true).extra_warnings(true).warnings_into_errors(true).compile("tvm_cglue");
 
+    // FORKLESS_GUESTS=0 builds the runtime with first-party programs only:
+    // no third-party guests, no test or benchmark programs (their tests
+    // then have nothing to run).
+    println!("cargo:rerun-if-env-changed=FORKLESS_GUESTS");
+    let all_guests = std::env::var("FORKLESS_GUESTS").map_or(true, |v| v != "0");
+
     // test_tvm's C programs: tests/tvm/cases (tests) and tests/tvm/helpers.
     let tests = root.join("tests/tvm");
     println!("cargo:rerun-if-changed={}", tests.display());
     let mut programs = Vec::new();
-    for (dir, tag) in [("cases", "case"), ("helpers", "helper")] {
+    for (dir, tag) in [("cases", "case"), ("helpers", "helper")].into_iter().filter(|_| all_guests) {
         let d = tests.join(dir);
         println!("cargo:rerun-if-changed={}", d.display());
         for f in c_files(&d).expect("tests/tvm subdirectory is readable") {
@@ -53,6 +59,7 @@ fn main() {
     let benches: Vec<Program> = c_files(&bench_dir)
         .expect("benches/c is readable")
         .into_iter()
+        .filter(|_| all_guests)
         .map(|f| {
             let stem = f.file_stem().and_then(|s| s.to_str()).expect("UTF-8 file name").to_string();
             Program::new(id_from_stem(&stem), "bench", vec![f])
@@ -63,7 +70,7 @@ fn main() {
         bench_build.compile("tvm_benchprogs", "BENCH_PROGRAMS", &benches).expect("bench programs compile");
     std::fs::write(out.join("bench_programs.rs"), bench_table).expect("OUT_DIR is writable");
 
-    let guests = build_guests(&root, &out);
+    let guests = build_guests(&root, &out, all_guests);
 
     // For the guard test, which inspects the guest objects.
     let mut archives = vec![out.join("libtvm_testprogs.a"), out.join("libtvm_benchprogs.a")];
@@ -72,12 +79,89 @@ fn main() {
     println!("cargo:rustc-env=TVM_GUEST_ARCHIVES={}", list.join(":"));
 }
 
+/// The guests `forkless` registers, written to `guest_programs.rs` as
+/// `GUEST_TABLES` and `GUEST_PATHS` (install paths): the third-party ones
+/// (vendor/manifest.toml; unless `all` is false) and the first-party
+/// programs of `programs/` (`programs`). Returns their libraries.
+fn build_guests(root: &Path, out: &Path, all: bool) -> Vec<PathBuf> {
+    let mut rs = String::new();
+    let mut tables = Vec::new();
+    let mut paths: Vec<(String, Vec<String>)> = Vec::new();
+    let mut archives = Vec::new();
+    if all {
+        archives = third_party(root, out, &mut rs, &mut tables, &mut paths);
+    } else {
+        for name in ["MKSH", "TOYBOX"] {
+            // What the tests would compare with does not exist in this build.
+            println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
+            println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
+        }
+    }
+    archives.push(first_party(root, out, &mut rs, &mut tables, &mut paths));
+
+    rs += &format!("pub static GUEST_TABLES: &[&[::tvm::programs::GuestProgram]] = &[{}];\n", tables.join(", "));
+    rs += "/// Where each guest is installed, as its own build would install it.\n";
+    rs += "pub static GUEST_PATHS: &[(&str, &[&str])] = &[\n";
+    for (id, ps) in &paths {
+        let list: Vec<String> = ps.iter().map(|p| format!("{p:?}")).collect();
+        rs += &format!("    ({id:?}, &[{}]),\n", list.join(", "));
+    }
+    rs += "];\n";
+    std::fs::write(out.join("guest_programs.rs"), rs).expect("OUT_DIR is writable");
+    archives
+}
+
+/// First-party programs (README, "Adding a program"): `programs/NAME.c`,
+/// or `programs/NAME/*.c` for one of several files, each registered at
+/// `/usr/bin/NAME` (and `/bin/NAME`). `FORKLESS_PROGRAMS_DIR` names another
+/// directory (a test builds one that way).
+fn first_party(
+    root: &Path,
+    out: &Path,
+    rs: &mut String,
+    tables: &mut Vec<String>,
+    paths: &mut Vec<(String, Vec<String>)>,
+) -> PathBuf {
+    println!("cargo:rerun-if-env-changed=FORKLESS_PROGRAMS_DIR");
+    let dir = std::env::var_os("FORKLESS_PROGRAMS_DIR").map_or_else(|| root.join("programs"), PathBuf::from);
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let programs = guestbuild::programs_in(&dir).unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display())));
+    let taken: std::collections::HashSet<String> =
+        paths.iter().flat_map(|(_, ps)| ps.iter()).flat_map(|p| std::iter::once(p.clone()).chain(twin(p))).collect();
+    let mut build = Build::new(root.join("include"), out).warnings_are_errors(true);
+    for p in &programs {
+        let path = format!("/usr/bin/{}", p.id);
+        if taken.contains(&path) {
+            fail(&format!("{}: a program named {} is already installed at {path}", dir.display(), p.id));
+        }
+        paths.push((p.id.clone(), vec![path]));
+        build = build.guest_root(p.sources[0].parent().expect("a source file has a directory"));
+    }
+    *rs += &build.compile("tvm_programs", "FIRST_PARTY_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    tables.push("FIRST_PARTY_PROGRAMS".into());
+    out.join("libtvm_programs.a")
+}
+
+/// `/bin/x` for `/usr/bin/x` and back (the runtime registers both).
+fn twin(path: &str) -> Option<String> {
+    [("/bin/", "/usr/bin/"), ("/sbin/", "/usr/sbin/")].iter().find_map(|(short, long)| {
+        path.strip_prefix(short)
+            .map(|n| format!("{long}{n}"))
+            .or_else(|| path.strip_prefix(long).map(|n| format!("{short}{n}")))
+    })
+}
+
 /// The third-party guests (vendor/manifest.toml): fetched, verified,
 /// patched, configured by their own scripts, compiled through the guest
 /// build (one library and table per guest), and built natively as the
-/// reference the tests compare with (`FORKLESS_NATIVE_<NAME>`). Writes
-/// `guest_programs.rs`: `GUEST_TABLES` and `GUEST_PATHS` (install paths).
-fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
+/// reference the tests compare with (`FORKLESS_NATIVE_<NAME>`).
+fn third_party(
+    root: &Path,
+    out: &Path,
+    rs: &mut String,
+    tables: &mut Vec<String>,
+    paths: &mut Vec<(String, Vec<String>)>,
+) -> Vec<PathBuf> {
     let vendor_dir = root.join("vendor");
     println!("cargo:rerun-if-changed={}", vendor_dir.join("manifest.toml").display());
     println!("cargo:rerun-if-changed={}", vendor_dir.join("patches").display());
@@ -97,8 +181,6 @@ fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
         }
         tree.dir
     };
-    let mut rs = String::new();
-    let mut paths: Vec<(String, Vec<String>)> = Vec::new();
 
     // mksh
     let mksh_dir = prepare("mksh");
@@ -115,7 +197,8 @@ fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
         build = build.flag(f);
     }
     let programs = [Program::new("mksh", "guest", cfg.sources.clone())];
-    rs += &build.compile("tvm_guest_mksh", "MKSH_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    *rs += &build.compile("tvm_guest_mksh", "MKSH_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    tables.push("MKSH_PROGRAMS".into());
     let native = out.join("native/mksh");
     let includes = [cfg.build_dir.clone(), mksh_dir.clone()];
     guestbuild::build_native(&native, &cfg.sources, &includes, &cfg.defines, &cfg.cflags, &[])
@@ -133,7 +216,8 @@ fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
         build = build.flag(f);
     }
     let programs = [Program::new("toybox", "guest", tcfg.sources.clone())];
-    rs += &build.compile("tvm_guest_toybox", "TOYBOX_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    *rs += &build.compile("tvm_guest_toybox", "TOYBOX_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    tables.push("TOYBOX_PROGRAMS".into());
     for l in &tcfg.libs {
         println!("cargo:rustc-link-lib={l}");
     }
@@ -144,15 +228,6 @@ fn build_guests(root: &Path, out: &Path) -> Vec<PathBuf> {
     println!("cargo:rustc-env=FORKLESS_TOYBOX_SRC={}", toybox_dir.display());
     paths.push(("toybox".into(), toybox_paths(&native)));
 
-    rs += "pub static GUEST_TABLES: &[&[::tvm::programs::GuestProgram]] = &[MKSH_PROGRAMS, TOYBOX_PROGRAMS];\n";
-    rs += "/// Where each guest is installed, as its own build would install it.\n";
-    rs += "pub static GUEST_PATHS: &[(&str, &[&str])] = &[\n";
-    for (id, ps) in &paths {
-        let list: Vec<String> = ps.iter().map(|p| format!("{p:?}")).collect();
-        rs += &format!("    ({id:?}, &[{}]),\n", list.join(", "));
-    }
-    rs += "];\n";
-    std::fs::write(out.join("guest_programs.rs"), rs).expect("OUT_DIR is writable");
     vec![out.join("libtvm_guest_mksh.a"), out.join("libtvm_guest_toybox.a")]
 }
 

@@ -3,7 +3,8 @@
 //! Guest C programs (a shell, an SSH server, command-line tools) run as
 //! tasks: virtual processes with their own pids, descriptor tables, working
 //! directories, environments and signal state, each on a runtime-created
-//! thread. See docs/ and ../shared/DESIGN.md for the architecture.
+//! thread. README.md gives the picture; docs/ holds the design decisions
+//! (docs/fork.md, docs/guest-build.md, docs/signals.md, ...).
 //!
 //! - `kernel`: tasks, descriptors, the filesystem view, blocking;
 //! - `abi`: the C functions guests call, one module per C header;

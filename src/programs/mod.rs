@@ -67,14 +67,16 @@ pub struct Program {
     /// Basename of the first path it was registered under.
     pub name: String,
     pub main: MainFn,
-    /// Its compiled units (empty for programs written in Rust).
-    pub units: &'static [GuestUnit],
+    /// Its compiled units, with their globals; None when it was registered
+    /// as a bare `main` (`register`, `tvm_register_program`), whose globals
+    /// the runtime does not know, so it cannot fork (docs/guest-build.md).
+    pub units: Option<&'static [GuestUnit]>,
 }
 
 impl Program {
     /// Every per-task global of the program.
     pub fn globals(&self) -> impl Iterator<Item = &'static GlobalDesc> {
-        self.units.iter().flat_map(GuestUnit::globals)
+        self.units.unwrap_or_default().iter().flat_map(GuestUnit::globals)
     }
 
     /// Runs the runtime initializers of the program's globals.
@@ -82,7 +84,7 @@ impl Program {
     /// # Safety
     /// Must run on the thread of a fresh image of this program, before main.
     pub unsafe fn run_initializers(&self) {
-        for init in self.units.iter().filter_map(|u| u.init) {
+        for init in self.units.unwrap_or_default().iter().filter_map(|u| u.init) {
             // SAFETY: per the caller; generated code that assigns globals.
             unsafe { init() };
         }
@@ -106,19 +108,22 @@ fn valid_path(path: &str) -> bool {
         && path[1..].split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-/// Registers `main` under `path` (absolute and normalized, else EINVAL).
-/// Registering the same program again is harmless; a different program at a
-/// taken path is EEXIST.
+/// Registers a bare `main` under `path` (absolute and normalized, else
+/// EINVAL). Registering the same program again is harmless; a different
+/// program at a taken path is EEXIST. Its globals are unknown, so its
+/// fork() fails (ENOSYS, with a message on stderr) instead of letting a
+/// child share them; a C program that forks goes through the guest build
+/// and `register_guest`.
 pub fn register(path: &str, main: MainFn) -> KResult<Arc<Program>> {
-    register_units(path, main, &[])
+    register_units(path, main, None)
 }
 
 /// Registers a compiled guest program (see `GuestProgram`) under `path`.
 pub fn register_guest(path: &str, p: &'static GuestProgram) -> KResult<Arc<Program>> {
-    register_units(path, p.main, p.units)
+    register_units(path, p.main, Some(p.units))
 }
 
-fn register_units(path: &str, main: MainFn, units: &'static [GuestUnit]) -> KResult<Arc<Program>> {
+fn register_units(path: &str, main: MainFn, units: Option<&'static [GuestUnit]>) -> KResult<Arc<Program>> {
     if !valid_path(path) {
         return Err(Errno::EINVAL);
     }

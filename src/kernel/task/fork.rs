@@ -38,6 +38,15 @@ use crate::mem::{self, Arena, GuestStack};
 /// copy of the frame).
 pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
     let errno = Errno::last_raw();
+    if let Some(name) = with_image(|img| img.program.units.is_none().then(|| img.program.name.clone())) {
+        // A child would share every global with its parent: refuse, loudly.
+        let msg = format!(
+            "forkless: fork: {name} was registered without its globals table, so a child cannot get its own \
+             copy of them; build it through the guest build (docs/guest-build.md)\n"
+        );
+        let _ = crate::kernel::fd::ops::write(parent, 2, msg.as_bytes());
+        return Err(Errno::ENOSYS);
+    }
     let worker = thread::worker()?;
     let built = with_image(|img| build_child(img, frame, worker.tp));
     let (image, cframe) = match built {
