@@ -186,3 +186,36 @@ fn multicall_follows_symlink_chains_and_keeps_argv0() {
         .success()
         .stdout(format!("inner {}\n", myshell.display()));
 }
+
+/// Signals the host process was started with ignored stay ignored in the
+/// first task, as across exec: a shell started under `nohup` or in the
+/// background of a script cannot trap them, natively or under forkless.
+#[test]
+fn ignored_signals_are_inherited_like_across_exec() {
+    use std::os::unix::process::CommandExt;
+    // SIGPIPE too: Rust's start-up ignores it, so the runtime reads how
+    // the process was started before that (kernel/signal/at_start.c).
+    let script = "trap 'echo got HUP' HUP; kill -HUP $$; trap 'echo got USR1' USR1; kill -USR1 $$; \
+                  yes 2>/dev/null | head -1 >/dev/null; echo \"yes: ${PIPESTATUS[0]}\"; echo done";
+    let run = |mut cmd: std::process::Command, ignore_pipe: bool| {
+        // SAFETY: signal is async-signal-safe; nothing else runs before exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::signal(libc::SIGHUP, libc::SIG_IGN);
+                libc::signal(libc::SIGPIPE, if ignore_pipe { libc::SIG_IGN } else { libc::SIG_DFL });
+                Ok(())
+            });
+        }
+        let out = cmd.arg("-c").arg(script).output().expect("runs");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    for (ignore_pipe, yes_status) in [(true, 1), (false, 141)] {
+        let mut native = std::process::Command::new(env!("FORKLESS_NATIVE_MKSH"));
+        native.arg0("sh");
+        let want = run(native, ignore_pipe);
+        assert_eq!(want, format!("got USR1\nyes: {yes_status}\ndone\n"));
+        let mut ours = std::process::Command::new(assert_cmd::cargo::cargo_bin("forkless"));
+        ours.arg("sh");
+        assert_eq!(run(ours, ignore_pipe), want, "SIGPIPE ignored: {ignore_pipe}");
+    }
+}

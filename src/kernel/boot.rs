@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::fd::{FdTable, OpenFile};
 use super::fs::{Dir, FsState};
-use super::signal::SignalState;
+use super::signal::{SigSet, SignalState};
 use super::task::exec::cmdline_of;
 use super::task::limits::Limits;
 use super::task::table::{self, Proc, ProcState, TaskTable};
@@ -27,6 +27,40 @@ use crate::programs::{self, Program};
 struct HostState {
     umask: libc::mode_t,
     fd_limit: usize,
+    /// Signals the host process was started with ignored, and its blocked
+    /// mask: what the first task inherits, as an exec'd program would.
+    ignored: SigSet,
+    mask: SigSet,
+}
+
+extern "C" {
+    /// Set before main by `signal/at_start.c`: Rust's start-up ignores
+    /// SIGPIPE, hiding how the process was started.
+    static tvm_sigpipe_ignored_at_start: libc::c_int;
+}
+
+/// The host's ignored signals and blocked mask, as inherited across exec.
+fn host_signals() -> (SigSet, SigSet) {
+    let mut ignored = SigSet::EMPTY;
+    for sig in (1..libc::SIGRTMIN()).filter(|&s| s != libc::SIGPIPE) {
+        // SAFETY: sigaction is plain data; all-zero is a valid value.
+        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        // SAFETY: a null new action only reads the disposition into `old`.
+        let ok = unsafe { libc::sigaction(sig, std::ptr::null(), &mut old) } == 0;
+        if ok && old.sa_sigaction == libc::SIG_IGN {
+            ignored.add(sig);
+        }
+    }
+    // SAFETY: written once by a constructor before main, only read since.
+    if unsafe { tvm_sigpipe_ignored_at_start } != 0 {
+        ignored.add(libc::SIGPIPE);
+    }
+    // SAFETY: sigset_t is plain data; all-zero is a valid value.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: a null new set only reads the calling thread's mask.
+    unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut set) };
+    // SAFETY: `set` is a live sigset_t.
+    (ignored, unsafe { SigSet::from_c(&set) })
 }
 
 static HOST: OnceLock<HostState> = OnceLock::new();
@@ -38,6 +72,7 @@ pub fn init() -> KResult<()> {
     }
     let mut err = None;
     HOST.get_or_init(|| {
+        let (ignored, mask) = host_signals();
         // SAFETY: setting a signal to SIG_IGN has no memory preconditions.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         // SAFETY: umask has no preconditions.
@@ -48,7 +83,7 @@ pub fn init() -> KResult<()> {
         if let Err(e) = create_init() {
             err = Some(e);
         }
-        HostState { umask, fd_limit }
+        HostState { umask, fd_limit, ignored, mask }
     });
     err.map_or(Ok(()), Err)
 }
@@ -147,7 +182,8 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         let outer = if host_pgrp == host_pid && host_sid == host_pid { None } else { Some(t.reserve_outer()?) };
         let pgid = if host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
         let sid = if host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
-        let task = Arc::new(Task::new(pid, files, fs, SignalState::default(), Limits::from_host(host.fd_limit))?);
+        let signals = SignalState::inherited(host.ignored, host.mask);
+        let task = Arc::new(Task::new(pid, files, fs, signals, Limits::from_host(host.fd_limit))?);
         t.insert(Proc {
             task: task.clone(),
             ppid: INIT_PID,

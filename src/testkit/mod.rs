@@ -79,6 +79,29 @@ impl Test {
     }
 }
 
+/// Makes `cmd`'s process start with every signal at its default action and
+/// none blocked, whatever the test runner was started with (a runner
+/// started in the background of a script has SIGINT and SIGQUIT ignored,
+/// under nohup SIGHUP, and ignored dispositions survive exec).
+pub fn default_signals(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: signal and sigprocmask are async-signal-safe; nothing else
+    // runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in 1..libc::SIGRTMIN() {
+                if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+                    libc::signal(sig, libc::SIG_DFL);
+                }
+            }
+            let mut none: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut none);
+            libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+            Ok(())
+        })
+    }
+}
+
 /// What a test needs to start test processes.
 pub struct Runner {
     exe: PathBuf,
@@ -110,6 +133,7 @@ impl Runner {
     pub fn command_in_callers_session(&self, program: &str, args: &[&str]) -> Command {
         let mut c = Command::new(&self.exe);
         c.arg("--run-one").arg(program).arg("--").args(args).env("TMPDIR", &self.dir).current_dir(&self.dir);
+        default_signals(&mut c);
         c
     }
 

@@ -199,6 +199,21 @@ pub fn valid(sig: c_int) -> bool {
 }
 
 impl SignalState {
+    /// What a program exec'd by the host process would start with: the
+    /// signals the host ignores stay ignored, the host's mask stays (signal(7)
+    /// on execve). Read before the runtime changes the host's own (it ignores
+    /// SIGPIPE), see `boot::init`.
+    pub fn inherited(ignored: SigSet, mask: SigSet) -> SignalState {
+        let mut s = SignalState::default();
+        for sig in 1..=MAX_SIG {
+            if ignored.contains(sig) && valid(sig) && sig != libc::SIGKILL && sig != libc::SIGSTOP {
+                let _ = s.set_action(sig, Action { handler: libc::SIG_IGN, flags: 0, mask: SigSet::EMPTY });
+            }
+        }
+        s.mask = mask.without_unblockable();
+        s
+    }
+
     pub fn action(&self, sig: c_int) -> KResult<Action> {
         if !valid(sig) {
             return Err(Errno::EINVAL);
