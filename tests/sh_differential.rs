@@ -34,7 +34,8 @@ fn describe(s: &ExitStatus) -> String {
 /// between the two runs.
 fn run(mut cmd: Command, tmp: &Path) -> Result<Outcome, String> {
     std::fs::create_dir_all(tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+    tvm::testkit::default_signals(&mut cmd)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("LC_ALL", "C")
@@ -70,7 +71,7 @@ fn run(mut cmd: Command, tmp: &Path) -> Result<Outcome, String> {
     Ok(Outcome { stdout, stderr, status })
 }
 
-fn compare(script: &Path) -> Result<(), Failed> {
+fn check(script: &Path) -> Result<(), Failed> {
     let stem = script.file_stem().and_then(|s| s.to_str()).unwrap_or("script");
     let dir = TestDir::new(&format!("sh-{stem}")).map_err(|e| format!("cannot make the test's directory: {e}"))?;
     match differences(script, dir.path()) {
@@ -79,17 +80,38 @@ fn compare(script: &Path) -> Result<(), Failed> {
     }
 }
 
-/// Runs `script` natively and under forkless (each in its own directory
-/// under `dir`) and says how the two differ.
+/// How many times native mksh runs a script at most, looking for the
+/// result forkless gave.
+const NATIVE_RUNS: usize = 3;
+
+/// Runs `script` under forkless and natively (each run in its own
+/// directory under `dir`) and says how they differ.
+///
+/// A few scripts race signals against a busy loop, and native mksh itself
+/// then varies under load: it was seen to lose a trapped HUP sent to
+/// itself and to hang waiting for a trap that never ran, with two
+/// CPU-bound loops on two cores. So forkless runs once and native mksh up
+/// to `NATIVE_RUNS` times: forkless passes when it gives what one native
+/// run gave. A forkless result no native run gives still fails.
 fn differences(script: &Path, dir: &Path) -> Result<(), String> {
     let rel = script.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(script);
-    let mut native = Command::new(env!("FORKLESS_NATIVE_MKSH"));
-    native.arg0("sh").arg(rel);
-    let want = run(native, &dir.join("native"))?;
     let mut ours = Command::new(env!("CARGO_BIN_EXE_forkless"));
     ours.arg("sh").arg(rel);
     let got = run(ours, &dir.join("forkless"))?;
+    let mut last = Err(String::new());
+    for i in 0..NATIVE_RUNS {
+        let mut native = Command::new(env!("FORKLESS_NATIVE_MKSH"));
+        native.arg0("sh").arg(rel);
+        last = run(native, &dir.join(format!("native{}", i + 1))).and_then(|want| compare(&got, &want));
+        if last.is_ok() {
+            return last;
+        }
+    }
+    last.map_err(|e| format!("{e}\n(native mksh ran {NATIVE_RUNS} times; none gave what forkless gave)"))
+}
 
+/// How forkless's outcome differs from native mksh's.
+fn compare(got: &Outcome, want: &Outcome) -> Result<(), String> {
     let mut diffs = Vec::new();
     if got.status.into_raw() != want.status.into_raw() {
         diffs.push(format!("status: forkless {}, native {}", describe(&got.status), describe(&want.status)));
@@ -127,7 +149,7 @@ fn main() {
         .into_iter()
         .map(|p| {
             let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or("script").to_string();
-            Trial::test(format!("sh::{name}"), move || compare(&p))
+            Trial::test(format!("sh::{name}"), move || check(&p))
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();

@@ -71,15 +71,21 @@ pub unsafe fn tmpnam(st: &mut TmpnamState, out: *mut c_char) -> KResult<*mut c_c
     Ok(dst)
 }
 
-/// tempnam(3): a new name in memory the guest frees.
-pub fn tempnam(st: &mut TmpnamState, dir: Option<&CStr>, prefix: Option<&CStr>) -> KResult<*mut c_char> {
+/// The first of `$TMPDIR` (the task's), `dir` and /tmp that names a
+/// directory.
+pub fn temp_dir(dir: Option<&[u8]>) -> KResult<Vec<u8>> {
     let tmpdir = with_image(|img| {
         let p = img.env.get(b"TMPDIR");
         // SAFETY: environment strings are NUL-terminated.
         (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
     });
-    let candidates = [tmpdir, dir.map(|d| d.to_bytes().to_vec()), Some(b"/tmp".to_vec())];
-    let chosen = candidates.into_iter().flatten().find(|d| !d.is_empty() && is_dir(d)).ok_or(Errno::ENOENT)?;
+    let candidates = [tmpdir, dir.map(<[u8]>::to_vec), Some(b"/tmp".to_vec())];
+    candidates.into_iter().flatten().find(|d| !d.is_empty() && is_dir(d)).ok_or(Errno::ENOENT)
+}
+
+/// tempnam(3): a new name in memory the guest frees.
+pub fn tempnam(st: &mut TmpnamState, dir: Option<&CStr>, prefix: Option<&CStr>) -> KResult<*mut c_char> {
+    let chosen = temp_dir(dir.map(CStr::to_bytes))?;
     let prefix = prefix.map_or(&b"file"[..], |p| &p.to_bytes()[..p.to_bytes().len().min(5)]);
     let name = unique(&chosen, prefix, &mut st.counter)?;
     let p = crate::crt::alloc(name.len() + 1)?;

@@ -154,6 +154,11 @@ ln -s "$FORKLESS" "$WORK/bin/forkless-mksh/mksh" || die1 "ln mksh"
 cp -p "$MKSH_SRC/check.pl" "$MKSH_SRC/check.t" "$WORK/mksh/" || die1 "copy check.pl/check.t"
 cp -pR "$TOYBOX_SRC/configure" "$TOYBOX_SRC/scripts" "$TOYBOX_SRC/tests" "$WORK/toybox/" ||
   die1 "copy toybox tests"
+# Run as root, rmdir.test's '-p abspath' makes and removes /test: outside
+# the run's directory, which no test may touch (docs/testing.md). It is
+# skipped in both runs, as test.sh skips it for other users.
+sed -i "s|^skipnot \[ \$UID -eq 0 \]\$|skipnot false  # forkless: writes /test|" "$WORK/toybox/tests/rmdir.test" &&
+  grep -q '^skipnot false  # forkless' "$WORK/toybox/tests/rmdir.test" || die1 "edit rmdir.test"
 if [ -f "$TOYBOX_SRC/generated/config.h" ]; then
   cp -p "$TOYBOX_SRC/generated/config.h" "$WORK/toybox/generated/" || die1 "copy config.h"
 else
@@ -175,7 +180,7 @@ run_mksh() { # PROG PATH TAG [TEST NAME...]
   note "== mksh $tag: check.pl -p $prog (PATH=$path)${1:+ ($# tests)}"
   t0=$(now)
   (cd "$WORK/mksh" && PATH=$path "$HOST_TIMEOUT" -k 10 "$MKSH_RUN_TIMEOUT" \
-    "$PERL" ./check.pl -s check.t -p "$prog" -v -T "$WORK/tmp" \
+    "$PERL" ./check.pl -s check.t -p "$prog" -v -T "$WORK/tmp" -e TMPDIR="$WORK/tmp" \
     -t "$MKSH_TEST_TIMEOUT" -C "$MKSH_CATS" "$@") </dev/null >"$log" 2>&1
   rc=$?
   ELAPSED[mksh-$tag]=$(secs "$t0" "$(now)") RC[mksh-$tag]=$rc

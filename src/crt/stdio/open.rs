@@ -164,15 +164,19 @@ pub unsafe fn freopen(path: Option<&CStr>, mode: &CStr, s: *mut Stream) -> KResu
     }
 }
 
-/// tmpfile(3): a new file in /tmp, already unlinked, open "w+".
+/// tmpfile(3): a new file, already unlinked, open "w+". It goes in
+/// `$TMPDIR` when that names a directory, else /tmp: glibc always uses
+/// /tmp, but an iOS app may write only below the directory its TMPDIR
+/// names, and a test's files belong in its own directory (docs/crt.md).
 pub fn tmpfile() -> KResult<*mut Stream> {
     let task = current();
-    let mut template = *b"/tmp/tmpfXXXXXX\0";
-    let len = template.len() - 1;
-    let fd = fsops::mkstemp(task, &mut template[..len], 0, 0)?;
-    // SAFETY: mkstemp left a NUL-terminated path in the template.
-    let path = unsafe { CStr::from_ptr(template.as_ptr().cast::<c_char>()) };
-    let _ = fsops::unlinkat(task, libc::AT_FDCWD, path, 0);
+    let mut template = crate::crt::tmpnam::temp_dir(None)?;
+    template.extend_from_slice(b"/tmpfXXXXXX");
+    let len = template.len();
+    let fd = fsops::mkstemp(task, &mut template, 0, 0)?;
+    template.truncate(len);
+    let path = std::ffi::CString::new(template).map_err(|_| Errno::EINVAL)?;
+    let _ = fsops::unlinkat(task, libc::AT_FDCWD, &path, 0);
     super::add(Stream::new(Backend::Fd(fd), F_READ | F_WRITE)).inspect_err(|_| {
         let _ = fdops::close(task, fd);
     })

@@ -3,6 +3,7 @@
  * freopen keeping the descriptor, setvbuf with the guest's buffer, fdopen,
  * tmpfile. */
 #include "tvmtest.h"
+#include <sys/inotify.h>
 
 int main(void)
 {
@@ -101,8 +102,17 @@ int main(void)
     CHECK_STR(buf, "now++");
     CHECK_EQ(fclose(f), 0);
 
+    /* tmpfile's file is made in $TMPDIR (this test's directory). */
+    char tmp[PATH_MAX];
+    int in = inotify_init1(IN_NONBLOCK);
+    CHECK(in >= 0);
+    CHECK(inotify_add_watch(in, tmp_path(tmp, sizeof tmp, "."), IN_CREATE) >= 0);
     f = tmpfile();
     CHECK(f != NULL);
+    char ev[sizeof(struct inotify_event) + NAME_MAX + 1] __attribute__((aligned(8)));
+    CHECK(read(in, ev, sizeof ev) > 0);
+    CHECK(strncmp(((struct inotify_event *)ev)->name, "tmpf", 4) == 0);
+    close(in);
     fputs("scratch", f);
     rewind(f);
     CHECK(fgets(buf, sizeof buf, f) != NULL);
