@@ -172,8 +172,16 @@ impl TaskTable {
     /// Turns a task into a zombie with wait status `status`: its children
     /// go to init, its parent gets SIGCHLD and is woken (or nobody waits and
     /// the task is reaped at once: init's children, and those of a parent
-    /// that ignores SIGCHLD or set SA_NOCLDWAIT). A process group this
-    /// leaves orphaned with a stopped member gets SIGHUP then SIGCONT.
+    /// that ignores SIGCHLD or set SA_NOCLDWAIT). A process group that this
+    /// exit makes orphaned, with a stopped member, gets SIGHUP then SIGCONT.
+    ///
+    /// "If the exit of the process causes a process group to become
+    /// orphaned, and if any member of the newly-orphaned process group is
+    /// stopped, then a SIGHUP signal followed by a SIGCONT signal shall be
+    /// sent to each process in the newly-orphaned process group" (_exit(2)).
+    /// Only two groups can become orphaned by one exit, as Linux reckons:
+    /// the task's own, when its parent was that group's link (another group
+    /// of the same session), and each child's, when the task was its link.
     pub fn exit(&mut self, pid: Pid, status: i32, own_usage: Usage) {
         self.deaths += 1;
         let seq = self.deaths;
@@ -185,13 +193,16 @@ impl TaskTable {
         proc.state = ProcState::Zombie(Zombie { status, usage, seq });
         proc.stopped = false;
         proc.report = None;
-        let (ppid, pgid) = (proc.ppid, proc.pgid);
+        let (ppid, pgid, sid) = (proc.ppid, proc.pgid, proc.sid);
 
-        let orphans: Vec<Pid> = self.children(pid).map(|c| c.task.pid).collect();
-        let mut groups: Vec<Pid> = vec![pgid];
-        for &child in &orphans {
-            if let Some(c) = self.procs.get(&child) {
-                groups.push(c.pgid);
+        let mut groups: Vec<Pid> = Vec::new();
+        if self.links_to(pid, ppid, pgid, sid) {
+            groups.push(pgid);
+        }
+        let orphans: Vec<(Pid, Pid, Pid)> = self.children(pid).map(|c| (c.task.pid, c.pgid, c.sid)).collect();
+        for &(child, cpgid, csid) in &orphans {
+            if cpgid != pgid && csid == sid {
+                groups.push(cpgid);
             }
             self.adopt_by_init(child);
         }
@@ -221,17 +232,30 @@ impl TaskTable {
         }
     }
 
-    /// Whether no member of group `pgid` has a parent in another group of
-    /// the same session (POSIX's orphaned process group).
+    /// Whether task `pid` (in group `pgid` and session `sid`) with parent
+    /// `ppid` keeps its group attached to the session: its parent is in
+    /// another group of the same session.
+    ///
+    /// The first task's real parent is outside, the host process's parent.
+    /// When forkless runs in a session it does not lead (from a shell), that
+    /// parent is in the outer session: in another group (a job-control
+    /// shell put forkless in its own), or in the outer group itself along
+    /// with processes the runtime cannot see, whose own parents link it, as
+    /// a script started from a terminal's shell is linked. Either way the
+    /// first task is a link while it stays in the outer session. A host
+    /// process that leads its session has no such parent.
+    fn links_to(&self, pid: Pid, ppid: Pid, pgid: Pid, sid: Pid) -> bool {
+        if self.first == Some(pid) {
+            return self.outer == Some(sid);
+        }
+        ppid != INIT_PID && self.procs.get(&ppid).is_some_and(|parent| parent.pgid != pgid && parent.sid == sid)
+    }
+
+    /// Whether no live member of group `pgid` has a parent in another group
+    /// of the same session (POSIX's orphaned process group).
     pub fn group_is_orphaned(&self, pgid: Pid) -> bool {
-        let mut members = self.procs.values().filter(|p| p.pgid == pgid && !matches!(p.state, ProcState::Zombie(_)));
-        members.all(|m| {
-            // The first task's real parent is the host process's parent,
-            // in the outer group and session.
-            if self.first == Some(m.task.pid) && self.outer.is_some_and(|o| m.sid == o) {
-                return self.outer == Some(pgid);
-            }
-            self.procs.get(&m.ppid).is_none_or(|parent| parent.pgid == pgid || parent.sid != m.sid)
+        !self.procs.values().any(|m| {
+            m.pgid == pgid && !matches!(m.state, ProcState::Zombie(_)) && self.links_to(m.task.pid, m.ppid, pgid, m.sid)
         })
     }
 
