@@ -14,6 +14,7 @@ pub mod fd;
 pub mod fs;
 pub mod signal;
 pub mod task;
+pub mod tty;
 pub mod wake;
 
 pub use nix::errno::Errno;
