@@ -42,7 +42,7 @@ fn main() {
     // stay in the run's own directory.
     let home = work.join("home");
     std::fs::create_dir_all(&home).expect("the run's directory is writable");
-    let status = Command::new("bash")
+    let status = tvm::testkit::default_signals(&mut Command::new("bash"))
         .arg(root.join("tests/conformance/run.sh"))
         .env("FORKLESS", env!("CARGO_BIN_EXE_forkless"))
         .env("NATIVE_MKSH", env!("FORKLESS_NATIVE_MKSH"))
