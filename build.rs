@@ -13,8 +13,12 @@ fn main() {
 
     // The C parts of the ABI: variadic entry points and host-stream glue
     // (runtime code: no shim).
-    let glue =
-        [root.join("src/abi/variadic.c"), root.join("src/abi/stdio_glue.c"), root.join("src/kernel/signal/at_start.c")];
+    let glue = [
+        root.join("src/abi/variadic.c"),
+        root.join("src/abi/stdio_glue.c"),
+        root.join("src/abi/pty_glue.c"),
+        root.join("src/kernel/signal/at_start.c"),
+    ];
     for g in &glue {
         println!("cargo:rerun-if-changed={}", g.display());
     }

@@ -48,6 +48,7 @@
 #include <ifaddrs.h>
 #include <locale.h>
 #include <poll.h>
+#include <pty.h>
 #include <pwd.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -61,6 +62,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <utime.h>
+#include <utmp.h>
 
 /* Functions whose tvm_ version has exactly the libc function's type. */
 #define TVM_SHIM_FUNCTIONS(X) \
@@ -137,7 +139,11 @@
     X(opendir) X(fdopendir) X(readdir) X(readdir_r) X(rewinddir) X(seekdir) \
     X(telldir) X(closedir) X(dirfd) \
     X(regcomp) X(regexec) X(regerror) X(regfree) X(getaddrinfo) X(freeaddrinfo) \
-    X(getifaddrs) X(freeifaddrs) X(iconv_open) X(iconv) X(iconv_close)
+    X(getifaddrs) X(freeifaddrs) X(iconv_open) X(iconv) X(iconv_close) \
+    X(tcgetattr) X(tcsetattr) X(tcflush) X(tcdrain) X(tcflow) X(tcsendbreak) \
+    X(tcgetpgrp) X(tcsetpgrp) X(tcgetsid) \
+    X(posix_openpt) X(getpt) X(grantpt) X(unlockpt) X(ptsname) X(ptsname_r) \
+    X(openpty) X(forkpty) X(login_tty)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -574,6 +580,29 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define endgrent tvm_endgrent
 #define ttyname tvm_ttyname
 #define ttyname_r tvm_ttyname_r
+
+/* <termios.h>: the runtime's terminals (cfmakeraw and the cf*speed calls
+ * only edit a struct termios, so they stay the host's). */
+#define tcgetattr tvm_tcgetattr
+#define tcsetattr tvm_tcsetattr
+#define tcflush tvm_tcflush
+#define tcdrain tvm_tcdrain
+#define tcflow tvm_tcflow
+#define tcsendbreak tvm_tcsendbreak
+#define tcgetpgrp tvm_tcgetpgrp
+#define tcsetpgrp tvm_tcsetpgrp
+#define tcgetsid tvm_tcgetsid
+
+/* <stdlib.h>, <pty.h>, <utmp.h>: pseudo-terminals. */
+#define posix_openpt tvm_posix_openpt
+#define getpt tvm_getpt
+#define grantpt tvm_grantpt
+#define unlockpt tvm_unlockpt
+#define ptsname tvm_ptsname
+#define ptsname_r tvm_ptsname_r
+#define openpty tvm_openpty
+#define forkpty tvm_forkpty
+#define login_tty tvm_login_tty
 #define getlogin tvm_getlogin
 #define tmpnam tvm_tmpnam
 #define tempnam tvm_tempnam

@@ -219,3 +219,37 @@ fn ignored_signals_are_inherited_like_across_exec() {
         assert_eq!(run(ours, ignore_pipe), want, "SIGPIPE ignored: {ignore_pipe}");
     }
 }
+
+/// SIGTSTP to a background job stops it when the shell's group is linked
+/// to its session, and is discarded when the group is orphaned (the shell
+/// leads a session of its own here): as native mksh under the same host
+/// conditions, decided from the host's process table.
+#[test]
+fn tstp_to_a_background_job_follows_the_hosts_orphaned_group() {
+    use std::os::unix::process::CommandExt;
+    let script =
+        "sleep 1 & pid=$!; kill -TSTP $pid; sleep 0.3; jobs; kill -CONT $pid 2>/dev/null; wait $pid; echo done";
+    let run = |mut cmd: std::process::Command, own_session: bool| {
+        if own_session {
+            // SAFETY: setsid is async-signal-safe; nothing else runs before exec.
+            unsafe {
+                cmd.pre_exec(|| nix::unistd::setsid().map(drop).map_err(std::io::Error::from));
+            }
+        }
+        let out = cmd.arg("-c").arg(script).output().expect("runs");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    for own_session in [true, false] {
+        let mut native = std::process::Command::new(env!("FORKLESS_NATIVE_MKSH"));
+        native.arg0("sh");
+        let want = run(native, own_session);
+        let mut ours = std::process::Command::new(assert_cmd::cargo::cargo_bin("forkless"));
+        ours.arg("sh");
+        assert_eq!(run(ours, own_session), want, "own session: {own_session}");
+        // Without a session of its own, the group is what the test
+        // runner's is: linked or not, forkless must agree with native.
+        if own_session {
+            assert!(want.contains("Running"), "an orphaned group discards SIGTSTP: {want:?}");
+        }
+    }
+}

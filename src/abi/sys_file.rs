@@ -13,6 +13,6 @@ pub extern "C" fn tvm_flock(fd: c_int, op: c_int) -> c_int {
     sys_restart("flock", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer arguments only.
-        crate::kernel::host(unsafe { libc::flock(f.host_fd(), op) })
+        crate::kernel::host(unsafe { libc::flock(f.host_fd()?, op) })
     })
 }

@@ -103,7 +103,7 @@ pub extern "C" fn tvm_fchmod(fd: c_int, mode: libc::mode_t) -> c_int {
     sys("fchmod", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer arguments only.
-        crate::kernel::host(unsafe { libc::fchmod(f.host_fd(), mode) })
+        crate::kernel::host(unsafe { libc::fchmod(f.host_fd()?, mode) })
     })
 }
 

@@ -27,7 +27,7 @@ pub unsafe extern "C" fn tvm_fstatvfs(fd: c_int, st: *mut libc::statvfs) -> c_in
             return Err(crate::kernel::Errno::EFAULT);
         }
         // SAFETY: `st` is the caller's non-null struct.
-        host(unsafe { libc::fstatvfs(f.host_fd(), st) })
+        host(unsafe { libc::fstatvfs(f.host_fd()?, st) })
     })
 }
 
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn tvm_fstatfs(fd: c_int, st: *mut libc::statfs) -> c_int 
             return Err(crate::kernel::Errno::EFAULT);
         }
         // SAFETY: `st` is the caller's non-null struct.
-        host(unsafe { libc::fstatfs(f.host_fd(), st) })
+        host(unsafe { libc::fstatfs(f.host_fd()?, st) })
     })
 }
 

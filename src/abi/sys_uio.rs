@@ -44,7 +44,7 @@ pub unsafe extern "C" fn tvm_preadv(fd: c_int, iov: *const libc::iovec, n: c_int
         let v = unsafe { iovecs(iov, n) }?;
         let f = ops::file(me(), fd)?;
         // SAFETY: the iovecs describe the caller's buffers.
-        crate::kernel::host(unsafe { libc::preadv(f.host_fd(), v.as_ptr(), v.len() as c_int, off) })
+        crate::kernel::host(unsafe { libc::preadv(f.host_fd()?, v.as_ptr(), v.len() as c_int, off) })
     })
 }
 
@@ -56,6 +56,6 @@ pub unsafe extern "C" fn tvm_pwritev(fd: c_int, iov: *const libc::iovec, n: c_in
         let v = unsafe { iovecs(iov, n) }?;
         let f = ops::file(me(), fd)?;
         // SAFETY: the iovecs describe the caller's buffers.
-        crate::kernel::host(unsafe { libc::pwritev(f.host_fd(), v.as_ptr(), v.len() as c_int, off) })
+        crate::kernel::host(unsafe { libc::pwritev(f.host_fd()?, v.as_ptr(), v.len() as c_int, off) })
     })
 }

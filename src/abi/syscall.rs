@@ -55,7 +55,7 @@ fn copy_file_range(a: &[c_long]) -> KResult<c_long> {
     }
     // SAFETY: host descriptors of live task files; the offset pointers and
     // length are the caller's, as copy_file_range takes them.
-    host(unsafe { libc::syscall(libc::SYS_copy_file_range, fin.host_fd(), a[1], fout.host_fd(), a[3], a[4], a[5]) }
+    host(unsafe { libc::syscall(libc::SYS_copy_file_range, fin.host_fd()?, a[1], fout.host_fd()?, a[3], a[4], a[5]) }
         as i64)
     .map(|v| v as c_long)
 }

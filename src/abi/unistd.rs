@@ -311,7 +311,7 @@ pub extern "C" fn tvm_fchown(fd: c_int, uid: libc::uid_t, gid: libc::gid_t) -> c
     sys("fchown", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer arguments only.
-        crate::kernel::host(unsafe { libc::fchown(f.host_fd(), uid, gid) })
+        crate::kernel::host(unsafe { libc::fchown(f.host_fd()?, uid, gid) })
     })
 }
 
@@ -328,7 +328,7 @@ pub extern "C" fn tvm_ftruncate(fd: c_int, len: libc::off_t) -> c_int {
     sys("ftruncate", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer arguments only.
-        crate::kernel::host(unsafe { libc::ftruncate(f.host_fd(), len) })
+        crate::kernel::host(unsafe { libc::ftruncate(f.host_fd()?, len) })
     })
 }
 
@@ -338,7 +338,7 @@ pub extern "C" fn tvm_fsync(fd: c_int) -> c_int {
     sys("fsync", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer argument only.
-        crate::kernel::host(unsafe { libc::fsync(f.host_fd()) })
+        crate::kernel::host(unsafe { libc::fsync(f.host_fd()?) })
     })
 }
 
@@ -348,7 +348,7 @@ pub extern "C" fn tvm_fdatasync(fd: c_int) -> c_int {
     sys("fdatasync", || {
         let f = ops::file(me(), fd)?;
         // SAFETY: integer argument only.
-        crate::kernel::host(unsafe { libc::fdatasync(f.host_fd()) })
+        crate::kernel::host(unsafe { libc::fdatasync(f.host_fd()?) })
     })
 }
 

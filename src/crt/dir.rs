@@ -161,16 +161,12 @@ impl Dir {
 
     /// Refills the buffer with one `getdents64`; false at the end.
     fn fill(&mut self) -> KResult<bool> {
-        let host_fd = fdops::file(current(), self.fd)?.host_fd();
         let (buf, cap) = (self.buf(), self.cap);
         // SAFETY: `buf` has `cap` writable bytes (checked to lie in the
-        // arena); getdents64 writes at most that many.
-        let n = unsafe { libc::syscall(libc::SYS_getdents64, host_fd, buf, cap) };
-        if n < 0 {
-            return Err(Errno::last());
-        }
+        // arena), not otherwise borrowed while the slice lives.
+        let n = fdops::getdents(current(), self.fd, unsafe { std::slice::from_raw_parts_mut(buf, cap) })?;
         self.pos = 0;
-        self.size = usize::try_from(n).map_err(|_| Errno::EIO)?.min(cap);
+        self.size = n.min(cap);
         Ok(n > 0)
     }
 

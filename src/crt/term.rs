@@ -17,16 +17,39 @@ extern "C" {
 pub struct TermState {
     tty: [u8; NAME_LEN],
     login: [u8; NAME_LEN],
+    pts: [u8; NAME_LEN],
 }
 
-/// ttyname_r(3) on a task descriptor.
+impl TermState {
+    /// Keeps `name` in the task's ptsname buffer and returns it.
+    pub fn keep_ptsname(&mut self, name: &str) -> KResult<*mut c_char> {
+        if name.len() >= NAME_LEN {
+            return Err(Errno::ERANGE);
+        }
+        self.pts[..name.len()].copy_from_slice(name.as_bytes());
+        self.pts[name.len()] = 0;
+        Ok(self.pts.as_mut_ptr().cast())
+    }
+}
+
+/// ttyname_r(3) on a task descriptor: a terminal of the runtime's by its
+/// /dev/pts path; a host terminal by the host's answer.
 pub fn ttyname_r(fd: c_int, buf: &mut [u8]) -> KResult<()> {
     let f = fdops::file(current(), fd)?;
     if !fdops::isatty(current(), fd)? {
         return Err(Errno::ENOTTY);
     }
+    if let Some(dev) = f.as_device() {
+        let path = dev.path();
+        if path.len() >= buf.len() {
+            return Err(Errno::ERANGE);
+        }
+        buf[..path.len()].copy_from_slice(path.as_bytes());
+        buf[path.len()] = 0;
+        return Ok(());
+    }
     // SAFETY: `buf` is a live writable slice of the length given.
-    match unsafe { libc::ttyname_r(f.host_fd(), buf.as_mut_ptr().cast(), buf.len()) } {
+    match unsafe { libc::ttyname_r(f.host_fd()?, buf.as_mut_ptr().cast(), buf.len()) } {
         0 => Ok(()),
         e => Err(Errno::from_raw(e)),
     }

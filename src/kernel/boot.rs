@@ -19,6 +19,7 @@ use super::task::table::{self, Proc, ProcState, TaskTable};
 use super::task::thread::{self, ProgramStart};
 use super::task::wait::status;
 use super::task::{Task, Usage, INIT_PID};
+use super::tty::bridge;
 use super::{Errno, KResult};
 use crate::programs::{self, Program};
 
@@ -80,6 +81,8 @@ pub fn init() -> KResult<()> {
         crate::kernel::signal::host::install();
         let fd_limit = raise_fd_limit();
         programs::register_builtins();
+        super::dev::memory::register_all();
+        super::tty::register_devices();
         if let Err(e) = create_init() {
             err = Some(e);
         }
@@ -126,6 +129,7 @@ fn create_init() -> KResult<()> {
         children_usage: Usage::default(),
         stopped: false,
         report: None,
+        ctty: None,
     });
     Ok(())
 }
@@ -154,9 +158,20 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     }
     init()?;
     let host = HOST.get().ok_or(Errno::EAGAIN)?;
+    // On a host terminal, the first task gets one of the runtime's own,
+    // bridged to it (`tty::bridge`).
+    let bridge = if bridge::host_is_terminal(0) { Some(bridge::Bridge::start(0, 1)?) } else { None };
     let mut files = FdTable::new(host.fd_limit);
+    let slave = match &bridge {
+        Some(b) => Some(OpenFile::device(Box::new(b.pty().open_slave()?), libc::O_RDWR)),
+        None => None,
+    };
     for fd in 0..3 {
-        if let Ok(f) = OpenFile::adopt(fd) {
+        let file = match &slave {
+            Some(s) if same_terminal(fd, 0) => Ok(s.clone()),
+            _ => OpenFile::adopt(fd),
+        };
+        if let Ok(f) = file {
             files.install_at(fd, f, false)?;
         }
     }
@@ -179,9 +194,13 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         // not lead is an outer group/session with a reserved id.
         // SAFETY: getpid, getpgrp and getsid(0) have no preconditions.
         let (host_pid, host_pgrp, host_sid) = unsafe { (libc::getpid(), libc::getpgrp(), libc::getsid(0)) };
-        let outer = if host_pgrp == host_pid && host_sid == host_pid { None } else { Some(t.reserve_outer()?) };
-        let pgid = if host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
-        let sid = if host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
+        // On a bridged terminal it leads a session of its own, as a login
+        // shell does.
+        let leads = bridge.is_some();
+        let outer =
+            if leads || (host_pgrp == host_pid && host_sid == host_pid) { None } else { Some(t.reserve_outer()?) };
+        let pgid = if leads || host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
+        let sid = if leads || host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
         let signals = SignalState::inherited(host.ignored, host.mask);
         let task = Arc::new(Task::new(pid, files, fs, signals, Limits::from_host(host.fd_limit))?);
         t.insert(Proc {
@@ -195,13 +214,34 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
             children_usage: Usage::default(),
             stopped: false,
             report: None,
+            ctty: None,
         });
-        t.set_first(pid);
+        t.set_first(pid, pgid);
+        if let Some(b) = &bridge {
+            crate::kernel::tty::ctty::set(&mut t, pid, pid, b.pty());
+        }
         task
     };
     thread::spawn_program(task, ProgramStart { program, argv, envp: host_environment() }, None)?;
-    let mut t = table::lock();
-    Ok(TaskTable::wait_first(&mut t))
+    let status = {
+        let mut t = table::lock();
+        TaskTable::wait_first(&mut t)
+    };
+    if let Some(b) = bridge {
+        b.finish();
+    }
+    Ok(status)
+}
+
+/// Whether host descriptors `a` and `b` are the same terminal.
+fn same_terminal(a: libc::c_int, b: libc::c_int) -> bool {
+    let rdev = |fd| {
+        // SAFETY: stat is plain data; fstat fills the live local.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        (bridge::host_is_terminal(fd) && unsafe { libc::fstat(fd, &mut st) } == 0).then_some(st.st_rdev)
+    };
+    rdev(a).is_some() && rdev(a) == rdev(b)
 }
 
 /// Ends the host process the way the first task ended: with its exit code,

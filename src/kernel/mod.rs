@@ -10,11 +10,13 @@
 
 pub mod block;
 pub mod boot;
+pub mod dev;
 pub mod fd;
 pub mod fs;
 pub mod signal;
 pub mod task;
 pub mod tty;
+pub mod waitq;
 pub mod wake;
 
 pub use nix::errno::Errno;

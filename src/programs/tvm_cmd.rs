@@ -38,7 +38,12 @@ fn lsof() -> String {
         let files: Vec<_> = t.files.lock().iter().map(|(fd, s)| (fd, s.clone())).collect();
         for (fd, slot) in files {
             let f = &slot.file;
-            let name = fd_path(f.host_fd()).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default();
+            let name = match f.as_device() {
+                Some(dev) => dev.path(),
+                None => {
+                    f.host_fd().and_then(fd_path).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default()
+                }
+            };
             let acc = match f.status_flags().unwrap_or(0) & libc::O_ACCMODE {
                 libc::O_RDONLY => "r",
                 libc::O_WRONLY => "w",

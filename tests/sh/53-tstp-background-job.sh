@@ -8,6 +8,6 @@ while [ $n -lt 200 ]; do
   sleep 0.01; n=$((n + 1))
 done
 jobs
-kill -CONT $pid
+kill -CONT $pid 2>/dev/null
 wait $pid
 echo "finished: $?"

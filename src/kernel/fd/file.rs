@@ -1,4 +1,5 @@
-//! An open file description backed by a host descriptor.
+//! An open file description: a host descriptor, or a virtual device the
+//! runtime implements (`kernel::dev`: terminals, /dev/null, ...).
 //!
 //! Blocking is the runtime's job, not the host's: a description the runtime
 //! created (or could reopen privately) has its host descriptor in
@@ -16,10 +17,11 @@
 
 use std::ffi::c_int;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 
 use crate::kernel::block::{self, Deadline};
+use crate::kernel::dev::DeviceFile;
 use crate::kernel::task::Task;
 use crate::kernel::{host, Errno, KResult};
 
@@ -86,11 +88,24 @@ enum Io {
 /// An open file description.
 #[derive(Debug)]
 pub struct OpenFile {
-    fd: OwnedFd,
-    kind: Kind,
-    io: Io,
+    backend: Backend,
     /// The guest's O_NONBLOCK status flag.
     nonblock: AtomicBool,
+}
+
+#[derive(Debug)]
+enum Backend {
+    Host {
+        fd: OwnedFd,
+        kind: Kind,
+        io: Io,
+    },
+    /// A device description: its own state, and the status flags open(2)
+    /// and F_SETFL gave it (the host keeps no description for it).
+    Device {
+        dev: Box<dyn DeviceFile>,
+        flags: AtomicI32,
+    },
 }
 
 fn fstat_raw(fd: RawFd) -> KResult<libc::stat> {
@@ -129,7 +144,25 @@ impl OpenFile {
         } else {
             Io::Direct
         };
-        Ok(Arc::new(OpenFile { fd, kind, io, nonblock: AtomicBool::new(flags & libc::O_NONBLOCK != 0) }))
+        let nonblock = AtomicBool::new(flags & libc::O_NONBLOCK != 0);
+        Ok(Arc::new(OpenFile { backend: Backend::Host { fd, kind, io }, nonblock }))
+    }
+
+    /// Wraps a device description opened with `flags`.
+    pub fn device(dev: Box<dyn DeviceFile>, flags: c_int) -> Arc<OpenFile> {
+        let keep = libc::O_ACCMODE | libc::O_APPEND | libc::O_NOCTTY | libc::O_SYNC | libc::O_DSYNC;
+        Arc::new(OpenFile {
+            backend: Backend::Device { dev, flags: AtomicI32::new(flags & keep) },
+            nonblock: AtomicBool::new(flags & libc::O_NONBLOCK != 0),
+        })
+    }
+
+    /// The device behind this description, if it is one.
+    pub fn as_device(&self) -> Option<&dyn DeviceFile> {
+        match &self.backend {
+            Backend::Device { dev, .. } => Some(dev.as_ref()),
+            Backend::Host { .. } => None,
+        }
     }
 
     /// Wraps a descriptor the host process inherited (its stdio), without
@@ -148,15 +181,36 @@ impl OpenFile {
                 None => (dup_host(fd)?, Io::Shared),
             },
         };
-        Ok(Arc::new(OpenFile { fd, kind, io, nonblock }))
+        Ok(Arc::new(OpenFile { backend: Backend::Host { fd, kind, io }, nonblock }))
     }
 
-    pub fn host_fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
+    /// The host descriptor behind a host description; a device has none,
+    /// and a host call on it fails with `on_device`.
+    pub fn host_fd_or(&self, on_device: Errno) -> KResult<RawFd> {
+        match &self.backend {
+            Backend::Host { fd, .. } => Ok(fd.as_raw_fd()),
+            Backend::Device { .. } => Err(on_device),
+        }
+    }
+
+    /// [`Self::host_fd_or`] for calls Linux answers with EINVAL on a
+    /// character device that does not support them (fsync, ftruncate, ...).
+    pub fn host_fd(&self) -> KResult<RawFd> {
+        self.host_fd_or(Errno::EINVAL)
+    }
+
+    fn io(&self) -> Io {
+        match &self.backend {
+            Backend::Host { io, .. } => *io,
+            Backend::Device { .. } => Io::Direct,
+        }
     }
 
     pub fn kind(&self) -> Kind {
-        self.kind
+        match &self.backend {
+            Backend::Host { kind, .. } => *kind,
+            Backend::Device { .. } => Kind::CharDevice,
+        }
     }
 
     pub fn is_nonblocking(&self) -> bool {
@@ -182,8 +236,9 @@ impl OpenFile {
         nonblock: bool,
         mut op: impl FnMut() -> KResult<T>,
     ) -> KResult<T> {
+        let io = self.io();
         loop {
-            if self.io == Io::Shared && block::poll_now(self.host_fd(), events) == 0 {
+            if io == Io::Shared && block::poll_now(self.host_fd()?, events) == 0 {
                 if nonblock {
                     return Err(Errno::EAGAIN);
                 }
@@ -191,7 +246,7 @@ impl OpenFile {
                 continue;
             }
             match op() {
-                Err(Errno::EAGAIN) if !nonblock && self.io != Io::Direct => self.wait(task, events)?,
+                Err(Errno::EAGAIN) if !nonblock && io != Io::Direct => self.wait(task, events)?,
                 Err(Errno::EINTR) => task.check_interrupt()?,
                 r => return r,
             }
@@ -200,15 +255,30 @@ impl OpenFile {
 
     /// Waits until the host descriptor reports `events` (or an error/hang-up).
     pub fn wait(&self, task: &Task, events: i16) -> KResult<()> {
-        let mut p = [libc::pollfd { fd: self.host_fd(), events, revents: 0 }];
+        let mut p = [libc::pollfd { fd: self.host_fd()?, events, revents: 0 }];
         block::wait_fds(task, &mut p, Deadline::Never).map(drop)
     }
 
+    /// The access mode of a device description (the host checks its own).
+    fn device_access(&self) -> Option<c_int> {
+        match &self.backend {
+            Backend::Device { flags, .. } => Some(flags.load(Ordering::Relaxed) & libc::O_ACCMODE),
+            Backend::Host { .. } => None,
+        }
+    }
+
     pub fn read(&self, task: &Task, buf: &mut [u8]) -> KResult<usize> {
-        let fd = self.host_fd();
+        if let Some(dev) = self.as_device() {
+            if self.device_access() == Some(libc::O_WRONLY) {
+                return Err(Errno::EBADF);
+            }
+            return dev.read(task, buf, self.is_nonblocking());
+        }
+        let fd = self.host_fd()?;
+        let socket = self.io() == Io::SharedSocket;
         self.blocking(task, libc::POLLIN, || {
             // SAFETY: `buf` is a live, writable slice of the given length.
-            let n = if self.io == Io::SharedSocket {
+            let n = if socket {
                 unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) }
             } else {
                 unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }
@@ -221,11 +291,18 @@ impl OpenFile {
     /// occurs after some progress, or a signal interrupts the wait; returns
     /// what was written, as write(2) does.
     pub fn write(&self, task: &Task, buf: &[u8]) -> KResult<usize> {
-        let fd = self.host_fd();
+        if let Some(dev) = self.as_device() {
+            if self.device_access() == Some(libc::O_RDONLY) {
+                return Err(Errno::EBADF);
+            }
+            return dev.write(task, buf, self.is_nonblocking());
+        }
+        let fd = self.host_fd()?;
+        let socket = self.io() == Io::SharedSocket;
         self.write_all_with(task, buf.len(), |done| {
             let rest = &buf[done..];
             // SAFETY: `rest` is a live slice of the given length.
-            let n = if self.io == Io::SharedSocket {
+            let n = if socket {
                 unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_DONTWAIT) }
             } else {
                 unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) }
@@ -248,7 +325,7 @@ impl OpenFile {
         nonblock: bool,
         mut op: impl FnMut(usize) -> KResult<usize>,
     ) -> KResult<usize> {
-        if total == 0 || self.io == Io::Direct {
+        if total == 0 || self.io() == Io::Direct {
             return self.blocking_as(task, libc::POLLOUT, nonblock, || op(0));
         }
         let mut done = 0;
@@ -266,28 +343,44 @@ impl OpenFile {
     }
 
     pub fn fstat(&self) -> KResult<libc::stat> {
-        fstat_raw(self.host_fd())
+        match &self.backend {
+            Backend::Host { fd, .. } => fstat_raw(fd.as_raw_fd()),
+            Backend::Device { dev, .. } => Ok(dev.stat()),
+        }
     }
 
-    /// F_GETFL: the host's flags with the guest's own O_NONBLOCK.
+    /// F_GETFL: the host's flags (a device's own) with the guest's own
+    /// O_NONBLOCK.
     pub fn status_flags(&self) -> KResult<c_int> {
-        // SAFETY: F_GETFL on our own descriptor.
-        let fl = host(unsafe { libc::fcntl(self.host_fd(), libc::F_GETFL) })?;
+        let fl = match &self.backend {
+            // SAFETY: F_GETFL on our own descriptor.
+            Backend::Host { fd, .. } => host(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) })?,
+            Backend::Device { flags, .. } => flags.load(Ordering::Relaxed),
+        };
         let nb = if self.is_nonblocking() { libc::O_NONBLOCK } else { 0 };
         Ok((fl & !libc::O_NONBLOCK) | nb)
     }
 
-    /// F_SETFL: O_APPEND, O_DIRECT and O_NOATIME go to the host description;
-    /// O_NONBLOCK stays with the guest. O_ASYNC is not passed on: it would
-    /// aim SIGIO at the host process.
+    /// F_SETFL: O_APPEND, O_DIRECT and O_NOATIME go to the host description
+    /// (a device keeps O_APPEND); O_NONBLOCK stays with the guest. O_ASYNC
+    /// is not passed on: it would aim SIGIO at the host process.
     pub fn set_status_flags(&self, flags: c_int) -> KResult<()> {
-        let to_host = libc::O_APPEND | libc::O_DIRECT | libc::O_NOATIME;
-        // SAFETY: F_GETFL on our own descriptor.
-        let cur = host(unsafe { libc::fcntl(self.host_fd(), libc::F_GETFL) })?;
-        let new = (cur & !to_host) | (flags & to_host);
-        if new != cur {
-            // SAFETY: F_SETFL on our own descriptor with an integer argument.
-            host(unsafe { libc::fcntl(self.host_fd(), libc::F_SETFL, new) })?;
+        match &self.backend {
+            Backend::Host { fd, .. } => {
+                let fd = fd.as_raw_fd();
+                let to_host = libc::O_APPEND | libc::O_DIRECT | libc::O_NOATIME;
+                // SAFETY: F_GETFL on our own descriptor.
+                let cur = host(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+                let new = (cur & !to_host) | (flags & to_host);
+                if new != cur {
+                    // SAFETY: F_SETFL on our own descriptor with an integer argument.
+                    host(unsafe { libc::fcntl(fd, libc::F_SETFL, new) })?;
+                }
+            }
+            Backend::Device { flags: f, .. } => {
+                let cur = f.load(Ordering::Relaxed);
+                f.store((cur & !libc::O_APPEND) | (flags & libc::O_APPEND), Ordering::Relaxed);
+            }
         }
         self.set_nonblocking(flags & libc::O_NONBLOCK != 0);
         Ok(())

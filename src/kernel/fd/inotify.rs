@@ -29,12 +29,12 @@ pub fn add_watch(task: &Task, fd: c_int, path: &CStr, mask: u32) -> KResult<c_in
     let f = file(task, fd)?;
     let (_at, p) = fs::host_path(task, path)?;
     // SAFETY: a NUL-terminated path; `_at` keeps its directory open.
-    host(unsafe { libc::inotify_add_watch(f.host_fd(), p.as_ptr(), mask) })
+    host(unsafe { libc::inotify_add_watch(f.host_fd()?, p.as_ptr(), mask) })
 }
 
 /// inotify_rm_watch(2).
 pub fn rm_watch(task: &Task, fd: c_int, wd: c_int) -> KResult<c_int> {
     let f = file(task, fd)?;
     // SAFETY: integer arguments only.
-    host(unsafe { libc::inotify_rm_watch(f.host_fd(), wd) })
+    host(unsafe { libc::inotify_rm_watch(f.host_fd()?, wd) })
 }

@@ -80,12 +80,12 @@ pub unsafe fn fcntl(task: &Task, fd: c_int, cmd: c_int, arg: c_ulong) -> KResult
         libc::F_OFD_GETLK | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => {
             let f = file(task, fd)?;
             // SAFETY: the caller passes a struct flock pointer for these commands.
-            host(unsafe { libc::fcntl(f.host_fd(), cmd, arg as *mut libc::flock) })
+            host(unsafe { libc::fcntl(f.host_fd()?, cmd, arg as *mut libc::flock) })
         }
         libc::F_GETPIPE_SZ | libc::F_SETPIPE_SZ | libc::F_ADD_SEALS | libc::F_GET_SEALS => {
             let f = file(task, fd)?;
             // SAFETY: these commands take an integer argument.
-            host(unsafe { libc::fcntl(f.host_fd(), cmd, arg as c_int) })
+            host(unsafe { libc::fcntl(f.host_fd()?, cmd, arg as c_int) })
         }
         _ => {
             file(task, fd)?;
@@ -114,7 +114,7 @@ unsafe fn record_lock(task: &Task, fd: c_int, cmd: c_int, lk: *mut libc::flock) 
     // SAFETY: `lk` is the caller's non-null struct flock.
     unsafe {
         (*lk).l_pid = 0;
-        let r = host(libc::fcntl(f.host_fd(), ofd_cmd, lk));
+        let r = host(libc::fcntl(f.host_fd()?, ofd_cmd, lk));
         if cmd == libc::F_GETLK && (*lk).l_type != libc::F_UNLCK as libc::c_short {
             (*lk).l_pid = -1;
         }
@@ -153,6 +153,12 @@ pub unsafe fn ioctl(task: &Task, fd: c_int, req: c_ulong, arg: *mut c_void) -> K
             f.set_nonblocking(unsafe { *arg.cast::<c_int>() } != 0);
             Ok(0)
         }
+        _ if file(task, fd)?.as_device().is_some() => {
+            let f = file(task, fd)?;
+            let dev = f.as_device().ok_or(Errno::EBADF)?;
+            // SAFETY: the request's argument, as the caller passed it.
+            unsafe { dev.ioctl(task, req, arg) }
+        }
         libc::FIONREAD
         | libc::TCGETS
         | libc::TCSETS
@@ -173,7 +179,7 @@ pub unsafe fn ioctl(task: &Task, fd: c_int, req: c_ulong, arg: *mut c_void) -> K
             let f = file(task, fd)?;
             // SAFETY: the request's argument is passed through unchanged; the
             // host checks it like any other ioctl caller's.
-            host(unsafe { libc::ioctl(f.host_fd(), req as _, arg) })
+            host(unsafe { libc::ioctl(f.host_fd()?, req as _, arg) })
         }
         _ => {
             file(task, fd)?;
@@ -182,13 +188,16 @@ pub unsafe fn ioctl(task: &Task, fd: c_int, req: c_ulong, arg: *mut c_void) -> K
     }
 }
 
-/// isatty(3).
+/// isatty(3): a terminal of the runtime's, or a host terminal.
 pub fn isatty(task: &Task, fd: c_int) -> KResult<bool> {
     let f = file(task, fd)?;
+    if let Some(dev) = f.as_device() {
+        return if dev.terminal().is_some() { Ok(true) } else { Err(Errno::ENOTTY) };
+    }
     // SAFETY: termios is plain data and tcgetattr only writes to it.
     let mut t: libc::termios = unsafe { std::mem::zeroed() };
     // SAFETY: `t` is a live local.
-    host(unsafe { libc::tcgetattr(f.host_fd(), &mut t) }).map(|_| true)
+    host(unsafe { libc::tcgetattr(f.host_fd()?, &mut t) }).map(|_| true)
 }
 
 pub fn read(task: &Task, fd: c_int, buf: &mut [u8]) -> KResult<usize> {
@@ -211,7 +220,7 @@ pub fn write(task: &Task, fd: c_int, buf: &[u8]) -> KResult<usize> {
 
 pub fn pread(task: &Task, fd: c_int, buf: &mut [u8], off: libc::off_t) -> KResult<usize> {
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ESPIPE)?;
     // SAFETY: `buf` is a live writable slice.
     f.blocking(task, libc::POLLIN, || {
         host(unsafe { libc::pread(h, buf.as_mut_ptr().cast(), buf.len(), off) }).map(|n| n as usize)
@@ -220,7 +229,7 @@ pub fn pread(task: &Task, fd: c_int, buf: &mut [u8], off: libc::off_t) -> KResul
 
 pub fn pwrite(task: &Task, fd: c_int, buf: &[u8], off: libc::off_t) -> KResult<usize> {
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ESPIPE)?;
     // SAFETY: `buf` is a live slice.
     f.blocking(task, libc::POLLOUT, || {
         host(unsafe { libc::pwrite(h, buf.as_ptr().cast(), buf.len(), off) }).map(|n| n as usize)
@@ -238,9 +247,16 @@ fn check_iov(iov: &[libc::iovec]) -> KResult<usize> {
 }
 
 pub fn readv(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
-    check_iov(iov)?;
+    let total = check_iov(iov)?;
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    if f.as_device().is_some() {
+        // One read, scattered: a terminal returns one line per read.
+        let mut buf = vec![0u8; total];
+        let n = f.read(task, &mut buf)?;
+        scatter(iov, &buf[..n]);
+        return Ok(n);
+    }
+    let h = f.host_fd()?;
     // SAFETY: the iovecs describe the caller's buffers; the host validates them.
     f.blocking(task, libc::POLLIN, || {
         host(unsafe { libc::readv(h, iov.as_ptr(), iov.len() as c_int) }).map(|n| n as usize)
@@ -250,7 +266,12 @@ pub fn readv(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
 pub fn writev(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
     let total = check_iov(iov)?;
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    if f.as_device().is_some() {
+        let r = f.write(task, &gather(iov, total));
+        sigpipe_on(task, &r);
+        return r;
+    }
+    let h = f.host_fd()?;
     let r = f.write_all_with(task, total, |done| {
         let rest = skip_iov(iov, done);
         // SAFETY: `rest` describes suffixes of the caller's buffers.
@@ -258,6 +279,29 @@ pub fn writev(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
     });
     sigpipe_on(task, &r);
     r
+}
+
+/// The bytes the iovecs describe, in order.
+fn gather(iov: &[libc::iovec], total: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(total);
+    for v in iov.iter().filter(|v| v.iov_len > 0) {
+        // SAFETY: each iovec describes a readable buffer of the caller's.
+        out.extend_from_slice(unsafe { std::slice::from_raw_parts(v.iov_base.cast::<u8>(), v.iov_len) });
+    }
+    out
+}
+
+/// Copies `data` into the iovecs' buffers, in order.
+fn scatter(iov: &[libc::iovec], mut data: &[u8]) {
+    for v in iov {
+        let n = v.iov_len.min(data.len());
+        if n > 0 {
+            // SAFETY: each iovec describes a writable buffer of the caller's
+            // of at least `n` bytes.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), v.iov_base.cast::<u8>(), n) };
+        }
+        data = &data[n..];
+    }
 }
 
 /// The iovecs that remain after the first `skip` bytes.
@@ -280,8 +324,26 @@ pub fn skip_iov(iov: &[libc::iovec], mut skip: usize) -> Vec<libc::iovec> {
 
 pub fn lseek(task: &Task, fd: c_int, off: libc::off_t, whence: c_int) -> KResult<libc::off_t> {
     let f = file(task, fd)?;
+    if let Some(dev) = f.as_device() {
+        return dev.seek(off, whence);
+    }
     // SAFETY: integer arguments only.
-    host(unsafe { libc::lseek(f.host_fd(), off, whence) })
+    host(unsafe { libc::lseek(f.host_fd()?, off, whence) })
+}
+
+/// getdents64(2): directory records into `buf`, 0 at the end.
+pub fn getdents(task: &Task, fd: c_int, buf: &mut [u8]) -> KResult<usize> {
+    let f = file(task, fd)?;
+    if let Some(dev) = f.as_device() {
+        return dev.getdents(buf);
+    }
+    // SAFETY: `buf` is a live writable slice; getdents64 writes at most
+    // its length.
+    let n = unsafe { libc::syscall(libc::SYS_getdents64, f.host_fd()?, buf.as_mut_ptr(), buf.len()) };
+    if n < 0 {
+        return Err(Errno::last());
+    }
+    usize::try_from(n).map_err(|_| Errno::EIO)
 }
 
 pub fn fstat(task: &Task, fd: c_int) -> KResult<libc::stat> {

@@ -1,49 +1,86 @@
 //! poll(2) and select(2) over task descriptors.
 //!
-//! Each task descriptor maps to its description's host descriptor; one host
-//! poll waits on all of them plus the task's wake-up handle. A descriptor
-//! that is not open reports POLLNVAL in poll and fails select with EBADF.
+//! Host-backed descriptors map to their host descriptors; one host poll
+//! waits on all of them plus the task's wake-up handle. Virtual devices
+//! answer for themselves: the task registers on each one's wait queue, so
+//! a change there wakes the host poll too, and every wake-up re-asks them.
+//! A descriptor that is not open reports POLLNVAL in poll and fails select
+//! with EBADF.
 
 use std::sync::Arc;
 
 use super::OpenFile;
 use crate::kernel::block::{self, Deadline, Woke};
 use crate::kernel::task::Task;
+use crate::kernel::waitq::Registration;
 use crate::kernel::{Errno, KResult};
+
+/// What one poll entry refers to.
+enum Target {
+    /// Negative fd: ignored, as poll(2) says.
+    None,
+    Invalid,
+    /// Index into the host pollfd array.
+    Host(usize),
+    Device(Arc<OpenFile>),
+}
 
 /// poll(2): fills each entry's `revents`; returns how many have events.
 pub fn poll(task: &Task, fds: &mut [libc::pollfd], deadline: Deadline) -> KResult<usize> {
     let mut host: Vec<libc::pollfd> = Vec::with_capacity(fds.len());
     let mut keep: Vec<Arc<OpenFile>> = Vec::with_capacity(fds.len());
-    let mut invalid = vec![false; fds.len()];
+    let mut targets = Vec::with_capacity(fds.len());
     {
         let t = task.files.lock();
-        for (i, p) in fds.iter().enumerate() {
-            let mut hp = libc::pollfd { fd: -1, events: p.events, revents: 0 };
-            if p.fd >= 0 {
-                match t.get(p.fd) {
-                    Ok(f) => {
-                        hp.fd = f.host_fd();
-                        keep.push(f);
-                    }
-                    Err(_) => invalid[i] = true,
-                }
+        for p in fds.iter() {
+            if p.fd < 0 {
+                targets.push(Target::None);
+                continue;
             }
-            host.push(hp);
+            match t.get(p.fd) {
+                Ok(f) if f.as_device().is_some() => targets.push(Target::Device(f)),
+                Ok(f) => {
+                    let h = f.host_fd()?;
+                    targets.push(Target::Host(host.len()));
+                    host.push(libc::pollfd { fd: h, events: p.events, revents: 0 });
+                    keep.push(f);
+                }
+                Err(_) => targets.push(Target::Invalid),
+            }
         }
     }
-    let any_invalid = invalid.iter().any(|&b| b);
-    let deadline = if any_invalid { Deadline::after(Some(Default::default())) } else { deadline };
-    while block::wait_fds(task, &mut host, deadline)? == Woke::Nudged {}
-    let mut n = 0;
-    for ((p, hp), bad) in fds.iter_mut().zip(&host).zip(&invalid) {
-        p.revents = if *bad { libc::POLLNVAL } else { hp.revents };
-        if p.revents != 0 {
-            n += 1;
+    let devices: Vec<&Arc<OpenFile>> =
+        targets.iter().filter_map(|t| if let Target::Device(f) = t { Some(f) } else { None }).collect();
+    // Registered for the whole call: no change between a check and the
+    // sleep is missed.
+    let _regs: Vec<Registration<'_>> =
+        devices.iter().filter_map(|f| f.as_device()).map(|d| d.queue().register(&task.wake)).collect();
+    let ask = |fds: &mut [libc::pollfd], host: &[libc::pollfd]| -> usize {
+        let mut n = 0;
+        for (p, t) in fds.iter_mut().zip(&targets) {
+            p.revents = match t {
+                Target::None => 0,
+                Target::Invalid => libc::POLLNVAL,
+                Target::Host(i) => host[*i].revents,
+                Target::Device(f) => f.as_device().map_or(0, |d| d.poll(p.events)),
+            };
+            if p.revents != 0 {
+                n += 1;
+            }
+        }
+        n
+    };
+    loop {
+        let now = ask(fds, &host);
+        let wait = if now > 0 { Deadline::after(Some(Default::default())) } else { deadline };
+        match block::wait_fds(task, &mut host, wait)? {
+            Woke::Nudged if now == 0 => continue,
+            _ => {
+                drop(keep);
+                return Ok(ask(fds, &host));
+            }
         }
     }
-    drop(keep);
-    Ok(n)
 }
 
 /// The three descriptor sets of select(2), as bit words (an `fd_set`).

@@ -134,7 +134,7 @@ pub unsafe fn bind(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: lib
     // SAFETY: per this function's contract.
     let a = unsafe { Addr::new(task, addr, len) }?;
     // SAFETY: the address is the caller's or our rewritten copy, `len` long.
-    host(unsafe { libc::bind(f.host_fd(), a.ptr(), a.len()) })?;
+    host(unsafe { libc::bind(f.host_fd_or(Errno::ENOTSOCK)?, a.ptr(), a.len()) })?;
     if let Some(p) = &a.unix_path {
         let mode = 0o777 & !task.fs.lock().umask;
         // SAFETY: `p` is a NUL-terminated path.
@@ -153,11 +153,11 @@ pub unsafe fn connect(task: &Task, fd: c_int, addr: *const libc::sockaddr, len: 
     let a = unsafe { Addr::new(task, addr, len) }?;
     loop {
         // SAFETY: the address is the caller's or our rewritten copy.
-        match host(unsafe { libc::connect(f.host_fd(), a.ptr(), a.len()) }) {
+        match host(unsafe { libc::connect(f.host_fd_or(Errno::ENOTSOCK)?, a.ptr(), a.len()) }) {
             Ok(_) => return Ok(()),
             Err(Errno::EINPROGRESS) if !f.is_nonblocking() => {
                 f.wait(task, libc::POLLOUT)?;
-                let err = getsockopt_int(f.host_fd(), libc::SOL_SOCKET, libc::SO_ERROR)?;
+                let err = getsockopt_int(f.host_fd_or(Errno::ENOTSOCK)?, libc::SOL_SOCKET, libc::SO_ERROR)?;
                 return if err == 0 { Ok(()) } else { Err(Errno::from_raw(err)) };
             }
             // An AF_UNIX listener's backlog is full. Its socket polls
@@ -183,7 +183,7 @@ fn getsockopt_int(fd: c_int, level: c_int, name: c_int) -> KResult<c_int> {
 pub fn listen(task: &Task, fd: c_int, backlog: c_int) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: integer arguments only.
-    host(unsafe { libc::listen(f.host_fd(), backlog) }).map(drop)
+    host(unsafe { libc::listen(f.host_fd_or(Errno::ENOTSOCK)?, backlog) }).map(drop)
 }
 
 /// accept4(2).
@@ -201,7 +201,7 @@ pub unsafe fn accept(
         return Err(Errno::EINVAL);
     }
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ENOTSOCK)?;
     let nfd = f.blocking(task, libc::POLLIN, || {
         // SAFETY: addr/len are the caller's (possibly null) out-parameters.
         host(unsafe { libc::accept4(h, addr, len, libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC) })
@@ -226,7 +226,7 @@ pub unsafe fn sendto(
     let f = file(task, fd)?;
     // SAFETY: per this function's contract.
     let a = unsafe { Addr::new(task, addr, len) }?;
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ENOTSOCK)?;
     let quiet = flags & libc::MSG_NOSIGNAL != 0;
     let flags = flags | libc::MSG_NOSIGNAL;
     let nonblock_call = flags & libc::MSG_DONTWAIT != 0;
@@ -265,7 +265,7 @@ pub unsafe fn recvfrom(
     len: *mut libc::socklen_t,
 ) -> KResult<usize> {
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ENOTSOCK)?;
     let waitall = flags & libc::MSG_WAITALL != 0 && flags & libc::MSG_DONTWAIT == 0 && !f.is_nonblocking();
     let call_nb = flags & libc::MSG_DONTWAIT != 0;
     let mut done = 0;
@@ -338,19 +338,24 @@ pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KRes
         control = copy_control(m.msg_control, m.msg_controllen as _);
         m.msg_control = control.as_mut_ptr().cast();
         let table = task.files.lock();
-        let mut bad = false;
+        let mut bad = None;
         // SAFETY: `m` now points at our copy of the caller's control data.
         unsafe {
             for_each_rights(&m, |slot| match table.get(*slot) {
-                Ok(file) => {
-                    *slot = file.host_fd();
-                    passed.push(file);
-                }
-                Err(_) => bad = true,
+                // A virtual device has no host descriptor to pass
+                // (docs/devices.md).
+                Ok(file) => match file.host_fd_or(Errno::EOPNOTSUPP) {
+                    Ok(h) => {
+                        *slot = h;
+                        passed.push(file);
+                    }
+                    Err(e) => bad = Some(e),
+                },
+                Err(_) => bad = Some(Errno::EBADF),
             })
         };
-        if bad {
-            return Err(Errno::EBADF);
+        if let Some(e) = bad {
+            return Err(e);
         }
     }
     let iov = if m.msg_iov.is_null() {
@@ -360,7 +365,7 @@ pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KRes
         unsafe { std::slice::from_raw_parts(m.msg_iov, m.msg_iovlen as _) }
     };
     let total: usize = iov.iter().map(|v| v.iov_len).sum();
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ENOTSOCK)?;
     let quiet = flags & libc::MSG_NOSIGNAL != 0;
     let flags = flags | libc::MSG_NOSIGNAL;
     let r = send_loop(task, &f, total, flags & libc::MSG_DONTWAIT != 0, |done| {
@@ -387,7 +392,7 @@ pub fn sendmsg(task: &Task, fd: c_int, msg: &libc::msghdr, flags: c_int) -> KRes
 /// recvmsg(2): received host descriptors become new task descriptors.
 pub fn recvmsg(task: &Task, fd: c_int, msg: &mut libc::msghdr, flags: c_int) -> KResult<usize> {
     let f = file(task, fd)?;
-    let h = f.host_fd();
+    let h = f.host_fd_or(Errno::ENOTSOCK)?;
     let guest_cloexec = flags & libc::MSG_CMSG_CLOEXEC != 0;
     let host_flags = flags | libc::MSG_CMSG_CLOEXEC | libc::MSG_DONTWAIT;
     let n = recv_blocking(task, &f, flags & libc::MSG_DONTWAIT != 0, || {
@@ -421,7 +426,7 @@ pub fn recvmsg(task: &Task, fd: c_int, msg: &mut libc::msghdr, flags: c_int) -> 
 pub fn shutdown(task: &Task, fd: c_int, how: c_int) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: integer arguments only.
-    host(unsafe { libc::shutdown(f.host_fd(), how) }).map(drop)
+    host(unsafe { libc::shutdown(f.host_fd_or(Errno::ENOTSOCK)?, how) }).map(drop)
 }
 
 /// getsockopt(2).
@@ -438,7 +443,7 @@ pub unsafe fn getsockopt(
 ) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: val/len are the caller's out-parameters; the host checks them.
-    host(unsafe { libc::getsockopt(f.host_fd(), level, name, val, len) }).map(drop)
+    host(unsafe { libc::getsockopt(f.host_fd_or(Errno::ENOTSOCK)?, level, name, val, len) }).map(drop)
 }
 
 /// setsockopt(2).
@@ -455,7 +460,7 @@ pub unsafe fn setsockopt(
 ) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: val is the caller's buffer of `len` bytes; the host checks it.
-    host(unsafe { libc::setsockopt(f.host_fd(), level, name, val, len) }).map(drop)
+    host(unsafe { libc::setsockopt(f.host_fd_or(Errno::ENOTSOCK)?, level, name, val, len) }).map(drop)
 }
 
 /// getsockname(2).
@@ -465,7 +470,7 @@ pub unsafe fn setsockopt(
 pub unsafe fn getsockname(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: addr/len are the caller's out-parameters.
-    host(unsafe { libc::getsockname(f.host_fd(), addr, len) }).map(drop)
+    host(unsafe { libc::getsockname(f.host_fd_or(Errno::ENOTSOCK)?, addr, len) }).map(drop)
 }
 
 /// getpeername(2).
@@ -475,5 +480,5 @@ pub unsafe fn getsockname(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len
 pub unsafe fn getpeername(task: &Task, fd: c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> KResult<()> {
     let f = file(task, fd)?;
     // SAFETY: addr/len are the caller's out-parameters.
-    host(unsafe { libc::getpeername(f.host_fd(), addr, len) }).map(drop)
+    host(unsafe { libc::getpeername(f.host_fd_or(Errno::ENOTSOCK)?, addr, len) }).map(drop)
 }

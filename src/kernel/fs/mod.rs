@@ -33,6 +33,16 @@ pub struct FsState {
 #[derive(Debug)]
 pub struct Dir {
     fd: OwnedFd,
+    /// It is /dev or below, where relative paths may name virtual nodes.
+    in_dev: bool,
+}
+
+impl Dir {
+    fn new(fd: OwnedFd) -> Dir {
+        let mut d = Dir { fd, in_dev: false };
+        d.in_dev = d.path().is_ok_and(|p| p == b"/dev" || p.starts_with(b"/dev/"));
+        d
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -56,15 +66,15 @@ impl Dir {
         // SAFETY: `p` is a live NUL-terminated string.
         let fd = host(unsafe { libc::openat(at, p.as_ptr(), DIR_FLAGS) })?;
         // SAFETY: `fd` is a fresh descriptor.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir::new(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
 
     /// The directory an open description refers to (fchdir).
     pub fn of_file(file: &OpenFile) -> KResult<Dir> {
         // SAFETY: "." is a static NUL-terminated string.
-        let fd = host(unsafe { libc::openat(file.host_fd(), c".".as_ptr(), DIR_FLAGS) })?;
+        let fd = host(unsafe { libc::openat(file.host_fd_or(Errno::ENOTDIR)?, c".".as_ptr(), DIR_FLAGS) })?;
         // SAFETY: `fd` is a fresh descriptor.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir::new(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
 
     pub fn raw(&self) -> RawFd {
@@ -171,7 +181,7 @@ impl At {
             Ok(At { raw: cwd.raw(), _keep: Some(AtKeep::Dir(cwd)) })
         } else {
             let f = task.files.lock().get(dirfd)?;
-            Ok(At { raw: f.host_fd(), _keep: Some(AtKeep::File(f)) })
+            Ok(At { raw: f.host_fd_or(Errno::ENOTDIR)?, _keep: Some(AtKeep::File(f)) })
         }
     }
 
@@ -213,6 +223,42 @@ pub fn absolute_for_host(task: &Task, path: &[u8]) -> KResult<Vec<u8>> {
     }
     p.extend_from_slice(path);
     Ok(p)
+}
+
+/// The normalized absolute path `path` (relative to `dirfd`) names when
+/// that is /dev or below, where the runtime's virtual nodes are (`dev`);
+/// None for any other path, found without a system call in the common
+/// case.
+pub fn dev_path(task: &Task, dirfd: c_int, path: &CStr) -> Option<String> {
+    let bytes = path.to_bytes();
+    let abs = if bytes.first() == Some(&b'/') {
+        if !bytes.starts_with(b"/dev") {
+            return None;
+        }
+        lexical_absolute(task, bytes).ok()?
+    } else if dirfd == libc::AT_FDCWD {
+        let cwd = task.fs.lock().cwd.clone();
+        if !cwd.in_dev {
+            return None;
+        }
+        let mut p = cwd.path().ok()?;
+        p.push(b'/');
+        p.extend_from_slice(bytes);
+        lexical_absolute(task, &p).ok()?
+    } else {
+        let file = task.files.lock().get(dirfd).ok()?;
+        let mut p = match file.as_device() {
+            Some(dev) => dev.path().into_bytes(),
+            None => fd_path(file.host_fd().ok()?).ok()?,
+        };
+        if !(p == b"/dev" || p.starts_with(b"/dev/")) {
+            return None;
+        }
+        p.push(b'/');
+        p.extend_from_slice(bytes);
+        lexical_absolute(task, &p).ok()?
+    };
+    (abs == "/dev" || abs.starts_with("/dev/")).then_some(abs)
 }
 
 /// Normalizes `path` lexically against the task's cwd: an absolute path

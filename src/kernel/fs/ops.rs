@@ -7,6 +7,7 @@ use std::os::fd::{FromRawFd, OwnedFd};
 
 use super::overlay;
 use super::{fd_path, host_path, At};
+use crate::kernel::dev;
 use crate::kernel::fd::OpenFile;
 use crate::kernel::task::Task;
 use crate::kernel::{host, Errno, KResult};
@@ -15,10 +16,21 @@ fn umask_of(task: &Task) -> libc::mode_t {
     task.fs.lock().umask
 }
 
+/// A virtual node under /dev that `path` names (`kernel::dev`).
+fn dev_node(task: &Task, dirfd: c_int, path: &CStr) -> Option<(String, dev::Node)> {
+    let p = super::dev_path(task, dirfd, path)?;
+    dev::lookup(&p).map(|n| (p, n))
+}
+
 /// openat(2): returns the new task descriptor.
 pub fn openat(task: &Task, dirfd: c_int, path: &CStr, flags: c_int, mode: libc::mode_t) -> KResult<c_int> {
-    let at = At::resolve(task, dirfd, path)?;
-    let file = open_file(at.raw(), path, flags, mode, umask_of(task))?;
+    let file = match dev_node(task, dirfd, path) {
+        Some((p, node)) => dev::open(task, &p, node, flags)?,
+        None => {
+            let at = At::resolve(task, dirfd, path)?;
+            open_file(at.raw(), path, flags, mode, umask_of(task))?
+        }
+    };
     task.files.lock().install(file, flags & libc::O_CLOEXEC != 0, 0).map_err(|_| Errno::EMFILE)
 }
 
@@ -92,10 +104,16 @@ pub fn symlinkat(task: &Task, target: &CStr, dirfd: c_int, linkpath: &CStr) -> K
 }
 
 pub fn readlinkat(task: &Task, dirfd: c_int, path: &CStr, buf: &mut [u8]) -> KResult<usize> {
-    let at = if path.is_empty() { At::dir(task, dirfd)? } else { At::resolve(task, dirfd, path)? };
     if buf.is_empty() {
         return Err(Errno::EINVAL);
     }
+    if let Some((_, node)) = dev_node(task, dirfd, path) {
+        let target = dev::readlink_node(&node)?;
+        let n = target.len().min(buf.len());
+        buf[..n].copy_from_slice(&target.as_bytes()[..n]);
+        return Ok(n);
+    }
+    let at = if path.is_empty() { At::dir(task, dirfd)? } else { At::resolve(task, dirfd, path)? };
     // SAFETY: `buf` is a live writable slice.
     host(unsafe { libc::readlinkat(at.raw(), path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) }).map(|n| n as usize)
 }
@@ -126,6 +144,9 @@ pub fn fchownat(
 /// fstatat(2). Registered programs that have no host file appear as
 /// executable regular files (see `overlay`).
 pub fn fstatat(task: &Task, dirfd: c_int, path: &CStr, flags: c_int) -> KResult<libc::stat> {
+    if let Some((p, node)) = dev_node(task, dirfd, path) {
+        return dev::stat_node(task, &p, &node, flags & libc::AT_SYMLINK_NOFOLLOW == 0);
+    }
     let at = if flags & libc::AT_EMPTY_PATH != 0 && path.is_empty() {
         At::dir(task, dirfd)?
     } else {
@@ -145,6 +166,13 @@ pub fn fstatat(task: &Task, dirfd: c_int, path: &CStr, flags: c_int) -> KResult<
 pub fn faccessat(task: &Task, dirfd: c_int, path: &CStr, mode: c_int, flags: c_int) -> KResult<()> {
     if mode & !(libc::R_OK | libc::W_OK | libc::X_OK) != 0 {
         return Err(Errno::EINVAL);
+    }
+    if let Some((p, node)) = dev_node(task, dirfd, path) {
+        let st = dev::stat_node(task, &p, &node, true)?;
+        // Everyone may read and write a device node here (the runtime's
+        // user owns the terminals); only directories may be searched.
+        let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
+        return if mode & libc::X_OK != 0 && !dir { Err(Errno::EACCES) } else { Ok(()) };
     }
     let at = At::resolve(task, dirfd, path)?;
     // SAFETY: NUL-terminated path, integer arguments.

@@ -24,7 +24,7 @@ pub fn stat(task: &Task, dirfd: c_int, path: &CStr) -> Option<libc::stat> {
         super::lexical_absolute(task, bytes).ok()?
     } else {
         let file = task.files.lock().get(dirfd).ok()?;
-        let mut dir = super::fd_path(file.host_fd()).ok()?;
+        let mut dir = super::fd_path(file.host_fd().ok()?).ok()?;
         dir.push(b'/');
         dir.extend_from_slice(bytes);
         super::lexical_absolute(task, &dir).ok()?

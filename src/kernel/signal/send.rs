@@ -131,3 +131,12 @@ pub fn send_to(pid: Pid, sig: c_int) {
         send(&mut t, &target, sig, SigInfo::kernel(sig));
     }
 }
+
+/// Sends a signal the runtime generates (a terminal's INTR, a hangup) to
+/// every member of process group `pgid`.
+pub fn send_group(t: &mut TaskTable, pgid: Pid, sig: c_int) {
+    let members: Vec<Arc<Task>> = t.iter().filter(|p| p.pgid == pgid).map(|p| p.task.clone()).collect();
+    for m in &members {
+        send(t, m, sig, SigInfo::kernel(sig));
+    }
+}

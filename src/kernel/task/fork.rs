@@ -63,7 +63,7 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
     let made = (|| {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
-        let (pgid, sid, cmdline) = (me.pgid, me.sid, me.cmdline.clone());
+        let (pgid, sid, cmdline, ctty) = (me.pgid, me.sid, me.cmdline.clone(), me.ctty.clone());
         let pid = t.alloc_pid()?;
         let task = Arc::new(Task::new(pid, files, fs, signals, limits)?);
         t.insert(Proc {
@@ -77,6 +77,7 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
             children_usage: Usage::default(),
             stopped: false,
             report: None,
+            ctty,
         });
         Ok(task)
     })();

@@ -25,6 +25,7 @@ pub mod exit;
 pub mod fork;
 pub mod image;
 pub mod limits;
+pub mod outside;
 pub mod session;
 pub mod spawn;
 pub mod table;
@@ -33,6 +34,7 @@ pub mod wait;
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -53,8 +55,9 @@ pub const INIT_PID: Pid = 1;
 #[derive(Debug)]
 pub struct Task {
     pub pid: Pid,
-    /// Marked whenever something this task may be waiting for changes.
-    pub wake: Waker,
+    /// Marked whenever something this task may be waiting for changes;
+    /// shared with the wait queues the task waits on (`kernel::waitq`).
+    pub wake: Arc<Waker>,
     pub files: Mutex<FdTable>,
     pub fs: Mutex<FsState>,
     pub signals: Mutex<SignalState>,
@@ -111,7 +114,7 @@ impl Task {
     pub fn new(pid: Pid, files: FdTable, fs: FsState, signals: SignalState, limits: Limits) -> KResult<Task> {
         Ok(Task {
             pid,
-            wake: Waker::new().map_err(|_| Errno::EAGAIN)?,
+            wake: Arc::new(Waker::new().map_err(|_| Errno::EAGAIN)?),
             files: Mutex::new(files),
             fs: Mutex::new(fs),
             signals: Mutex::new(signals),

@@ -21,6 +21,8 @@ pub fn setsid(task: &Task) -> KResult<Pid> {
     let me = t.get_mut(task.pid).ok_or(Errno::ESRCH)?;
     me.sid = task.pid;
     me.pgid = task.pid;
+    // A new session starts without a controlling terminal.
+    me.ctty = None;
     Ok(task.pid)
 }
 

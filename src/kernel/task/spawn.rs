@@ -117,10 +117,10 @@ pub fn spawn(
     let task = {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
-        let (mut pgid, mut sid) = (me.pgid, me.sid);
+        let (mut pgid, mut sid, mut ctty) = (me.pgid, me.sid, me.ctty.clone());
         let pid = t.alloc_pid()?;
         if attrs.flags & libc::POSIX_SPAWN_SETSID as c_int != 0 {
-            (pgid, sid) = (pid, pid);
+            (pgid, sid, ctty) = (pid, pid, None);
         } else if attrs.flags & libc::POSIX_SPAWN_SETPGROUP != 0 {
             if attrs.pgroup < 0 {
                 return Err(Errno::EINVAL);
@@ -145,6 +145,7 @@ pub fn spawn(
             children_usage: Usage::default(),
             stopped: false,
             report: None,
+            ctty,
         });
         task
     };

@@ -39,6 +39,8 @@ pub struct Proc {
     pub stopped: bool,
     /// A stop or continue its parent has not collected with wait yet.
     pub report: Option<Report>,
+    /// Its controlling terminal (inherited by fork, given up by setsid).
+    pub ctty: Option<Arc<crate::kernel::tty::pty::Pty>>,
 }
 
 /// A job-control state change waiting for the parent's wait.
@@ -77,6 +79,9 @@ pub struct TaskTable {
     /// the host process leads neither (see `boot::run_first`): reserved, so
     /// no task gets it as its pid.
     outer: Option<Pid>,
+    /// The id standing for the host process's own process group (the
+    /// outer group, or the first task's pid when the host leads its group).
+    host_group: Option<Pid>,
 }
 
 static TABLE: Mutex<TaskTable> = Mutex::new(TaskTable {
@@ -86,6 +91,7 @@ static TABLE: Mutex<TaskTable> = Mutex::new(TaskTable {
     first: None,
     first_status: None,
     outer: None,
+    host_group: None,
 });
 static FIRST_EXITED: Condvar = Condvar::new();
 
@@ -164,9 +170,11 @@ impl TaskTable {
         self.first.is_some()
     }
 
-    /// Marks the host process's main task.
-    pub fn set_first(&mut self, pid: Pid) {
+    /// Marks the host process's main task, standing in process group
+    /// `host_group` for the host's own.
+    pub fn set_first(&mut self, pid: Pid, host_group: Pid) {
         self.first = Some(pid);
+        self.host_group = Some(host_group);
     }
 
     /// Turns a task into a zombie with wait status `status`: its children
@@ -194,6 +202,9 @@ impl TaskTable {
         proc.stopped = false;
         proc.report = None;
         let (ppid, pgid, sid) = (proc.ppid, proc.pgid, proc.sid);
+        if sid == pid {
+            crate::kernel::tty::ctty::leader_exits(self, pid);
+        }
 
         let mut groups: Vec<Pid> = Vec::new();
         if self.links_to(pid, ppid, pgid, sid) {
@@ -238,15 +249,14 @@ impl TaskTable {
     ///
     /// The first task's real parent is outside, the host process's parent.
     /// When forkless runs in a session it does not lead (from a shell), that
-    /// parent is in the outer session: in another group (a job-control
-    /// shell put forkless in its own), or in the outer group itself along
-    /// with processes the runtime cannot see, whose own parents link it, as
-    /// a script started from a terminal's shell is linked. Either way the
-    /// first task is a link while it stays in the outer session. A host
-    /// process that leads its session has no such parent.
+    /// parent is in the outer session. While the first task is in a group
+    /// of its own making, that parent links it; while it is in the host
+    /// process's own group (`host_group`), the group is linked exactly when
+    /// the host's is (`outside`). A host process that leads its session has
+    /// no such parent.
     fn links_to(&self, pid: Pid, ppid: Pid, pgid: Pid, sid: Pid) -> bool {
         if self.first == Some(pid) {
-            return self.outer == Some(sid);
+            return self.outer == Some(sid) && (self.host_group != Some(pgid) || super::outside::host_group_linked());
         }
         ppid != INIT_PID && self.procs.get(&ppid).is_some_and(|parent| parent.pgid != pgid && parent.sid == sid)
     }

@@ -1,0 +1,95 @@
+//! The nodes under /dev, by path.
+//!
+//! Registered devices (`/dev/null`, `/dev/tty`, `/dev/ptmx`, an embedding
+//! app's own), the live terminals of `/dev/pts`, and the links to a task's
+//! own descriptors (`/dev/fd/N`, `/dev/stdin`, ...). Everything here is
+//! looked up by normalized absolute path.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+use parking_lot::RwLock;
+
+use super::{Device, DirEntry};
+use crate::kernel::{Errno, KResult};
+
+/// What a path under /dev is.
+#[derive(Clone)]
+pub enum Node {
+    Device(Arc<dyn Device>),
+    /// A virtual directory (`/dev`, `/dev/pts`).
+    Dir(&'static str),
+    /// A symbolic link to `target` whose use reopens task descriptor
+    /// `fd` (`/dev/stdin` is `/proc/self/fd/0`).
+    FdLink {
+        target: String,
+        fd: libc::c_int,
+    },
+    /// `/dev/fd`, a link to `/proc/self/fd`.
+    FdDir,
+}
+
+static DEVICES: LazyLock<RwLock<BTreeMap<String, Arc<dyn Device>>>> = LazyLock::new(Default::default);
+
+/// Registers `dev` at `path`, a name directly under /dev (EINVAL for any
+/// other path, EEXIST when taken).
+pub fn register(path: &str, dev: Arc<dyn Device>) -> KResult<()> {
+    let name = path.strip_prefix("/dev/").ok_or(Errno::EINVAL)?;
+    if name.is_empty() || name.contains('/') || RESERVED.contains(&name) {
+        return Err(Errno::EINVAL);
+    }
+    let mut d = DEVICES.write();
+    if d.contains_key(name) {
+        return Err(Errno::EEXIST);
+    }
+    d.insert(name.to_string(), dev);
+    Ok(())
+}
+
+/// Names under /dev that the runtime itself answers.
+const RESERVED: &[&str] = &["pts", "fd", "stdin", "stdout", "stderr"];
+
+/// The node at normalized absolute `path`, if /dev has one there.
+pub fn lookup(path: &str) -> Option<Node> {
+    if path == "/dev" {
+        return Some(Node::Dir("/dev"));
+    }
+    let rest = path.strip_prefix("/dev/")?;
+    match rest {
+        "pts" => return Some(Node::Dir("/dev/pts")),
+        "fd" => return Some(Node::FdDir),
+        "stdin" | "stdout" | "stderr" => {
+            let fd = ["stdin", "stdout", "stderr"].iter().position(|n| *n == rest).unwrap_or(0) as libc::c_int;
+            return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd });
+        }
+        _ => {}
+    }
+    if let Some(n) = rest.strip_prefix("fd/") {
+        let fd = n.parse::<libc::c_int>().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit()))?;
+        return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd });
+    }
+    if let Some(n) = rest.strip_prefix("pts/") {
+        return crate::kernel::tty::pty::slave_node(n).map(Node::Device);
+    }
+    DEVICES.read().get(rest).cloned().map(Node::Device)
+}
+
+/// The entries of virtual directory `dir`.
+pub fn entries(dir: &str) -> Vec<DirEntry> {
+    let mut v = Vec::new();
+    match dir {
+        "/dev" => {
+            for (name, dev) in DEVICES.read().iter() {
+                v.push(DirEntry { name: name.clone(), ino: dev.stat().st_ino, kind: libc::DT_CHR });
+            }
+            v.push(DirEntry { name: "pts".into(), ino: 2, kind: libc::DT_DIR });
+            for (i, name) in ["fd", "stdin", "stdout", "stderr"].iter().enumerate() {
+                v.push(DirEntry { name: (*name).into(), ino: 10 + i as u64, kind: libc::DT_LNK });
+            }
+        }
+        "/dev/pts" => v.extend(crate::kernel::tty::pty::entries()),
+        _ => {}
+    }
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}

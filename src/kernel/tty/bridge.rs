@@ -1,0 +1,241 @@
+//! A host terminal standing in front of one of the runtime's ptys.
+//!
+//! When forkless itself runs on a terminal, its first task must have a
+//! terminal of the runtime's (tasks never touch a host pty), as a shell
+//! under ssh or in a terminal emulator has: the host terminal goes to raw
+//! mode, a thread copies what is typed into the pty's master and what the
+//! pty shows back out, and the host's window size follows the pty
+//! (SIGWINCH). The pty's line discipline then does echo, editing and the
+//! keyboard's signals, so job control and Ctrl-C work inside.
+//!
+//! The host terminal's settings are put back on every way out: when the
+//! first task ends, when forkless is killed by SIGTERM, SIGHUP, SIGINT or
+//! SIGQUIT, and on a panic. (SIGKILL leaves no chance; `stty sane` then.)
+//! If the host terminal goes away (read returns 0 or fails), the pty is
+//! hung up: the session leader gets SIGHUP, as under a real terminal.
+
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+
+use super::pty::{End, Pty};
+use crate::kernel::wake::Waker;
+use crate::kernel::{Errno, KResult};
+
+/// The host terminal's settings before raw mode, for putting back from a
+/// signal handler (where only plain statics may be read).
+static SAVED: OnceLock<libc::termios> = OnceLock::new();
+static SAVED_FD: AtomicI32 = AtomicI32::new(-1);
+/// Set once the settings are back (so a second restore does nothing).
+static RESTORED: AtomicBool = AtomicBool::new(false);
+/// Written by the SIGWINCH handler, read by the bridge thread.
+static WINCH_WRITE: AtomicI32 = AtomicI32::new(-1);
+
+/// A running bridge.
+pub struct Bridge {
+    pty: Arc<Pty>,
+    stop: Arc<AtomicBool>,
+    waker: Arc<Waker>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Whether host descriptor `fd` is a terminal.
+pub fn host_is_terminal(fd: RawFd) -> bool {
+    // SAFETY: isatty takes an integer only.
+    unsafe { libc::isatty(fd) == 1 }
+}
+
+/// Puts the host terminal's settings back (idempotent, async-signal-safe).
+pub fn restore_host() {
+    let fd = SAVED_FD.load(Ordering::SeqCst);
+    if fd < 0 || RESTORED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    if let Some(t) = SAVED.get() {
+        // SAFETY: tcsetattr with a live termios; async-signal-safe.
+        unsafe { libc::tcsetattr(fd, libc::TCSADRAIN, t) };
+    }
+}
+
+extern "C" fn on_fatal(sig: libc::c_int) {
+    restore_host();
+    // SAFETY: resetting to the default action and re-raising are
+    // async-signal-safe; the process then ends by `sig` as it would have.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+}
+
+extern "C" fn on_winch(_sig: libc::c_int) {
+    let fd = WINCH_WRITE.load(Ordering::Relaxed);
+    if fd >= 0 {
+        // SAFETY: write of one byte from a static; async-signal-safe. A full
+        // pipe already says "resized".
+        unsafe { libc::write(fd, b"w".as_ptr().cast(), 1) };
+    }
+}
+
+fn install(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
+    // SAFETY: sigaction is plain data; the handler only makes
+    // async-signal-safe calls.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = handler as usize;
+        sa.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}
+
+fn host_winsize(fd: RawFd) -> Option<libc::winsize> {
+    let mut ws = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: TIOCGWINSZ writes one winsize into the live local.
+    (unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0).then_some(ws)
+}
+
+impl Bridge {
+    /// Puts host terminal `input` into raw mode and connects it (and
+    /// `output`) to a new pty; returns the bridge and the pty, whose slave
+    /// is unlocked.
+    pub fn start(input: RawFd, output: RawFd) -> KResult<Bridge> {
+        // SAFETY: termios is plain data; all-zero is valid.
+        let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: `saved` is a live local.
+        crate::kernel::host(unsafe { libc::tcgetattr(input, &mut saved) })?;
+        let _ = SAVED.set(saved);
+        SAVED_FD.store(input, Ordering::SeqCst);
+        for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
+            install(sig, on_fatal);
+        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_host();
+            previous(info);
+        }));
+        let mut raw = saved;
+        // SAFETY: cfmakeraw edits the live local.
+        unsafe { libc::cfmakeraw(&mut raw) };
+        // SAFETY: `raw` is a live termios.
+        crate::kernel::host(unsafe { libc::tcsetattr(input, libc::TCSADRAIN, &raw) })?;
+
+        let master = End::new_master()?;
+        let pty = master.pty.clone();
+        pty.lock().locked = false;
+        if let Some(ws) = host_winsize(input) {
+            pty.set_winsize(ws);
+        }
+        let (winch_read, winch_write) =
+            nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)
+                .map_err(|e| Errno::from_raw(e as i32))?;
+        WINCH_WRITE.store(std::os::fd::IntoRawFd::into_raw_fd(winch_write), Ordering::SeqCst);
+        install(libc::SIGWINCH, on_winch);
+
+        let waker = Arc::new(Waker::new().map_err(|_| Errno::EAGAIN)?);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (w, s) = (waker.clone(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name("tvm-terminal".into())
+            .spawn(move || run(master, input, output, winch_read, w, s))
+            .map_err(|_| Errno::EAGAIN)?;
+        Ok(Bridge { pty, stop, waker, thread: Mutex::new(Some(thread)) })
+    }
+
+    pub fn pty(&self) -> &Arc<Pty> {
+        &self.pty
+    }
+
+    /// Shows what the pty still has to show, then puts the host terminal
+    /// back.
+    pub fn finish(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.waker.wake();
+        if let Some(t) = self.thread.lock().ok().and_then(|mut t| t.take()) {
+            let _ = t.join();
+        }
+        restore_host();
+    }
+}
+
+/// Writes all of `data` to host descriptor `fd`.
+fn write_all(fd: RawFd, mut data: &[u8]) {
+    while !data.is_empty() {
+        // SAFETY: a live slice of its length.
+        let n = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
+        if n > 0 {
+            data = &data[n as usize..];
+        } else if n < 0 && Errno::last() == Errno::EINTR {
+            continue;
+        } else {
+            return;
+        }
+    }
+}
+
+/// The bridge thread: host input into the master, the master's output to
+/// the host, window changes to the pty.
+fn run(
+    master: End,
+    input: RawFd,
+    output: RawFd,
+    winch: std::os::fd::OwnedFd,
+    waker: Arc<Waker>,
+    stop: Arc<AtomicBool>,
+) {
+    use std::os::fd::AsRawFd;
+    let pty = master.pty.clone();
+    let _reg = pty.queue().register(&waker);
+    let mut master = Some(master);
+    let mut pending: Vec<u8> = Vec::new();
+    let mut input_open = true;
+    loop {
+        let out = pty.output(1 << 16);
+        if !out.is_empty() {
+            write_all(output, &out);
+            continue;
+        }
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        if !pending.is_empty() {
+            let n = pty.input(&pending);
+            pending.drain(..n);
+        }
+        let want_input = input_open && pending.is_empty();
+        let mut fds = [
+            libc::pollfd { fd: if want_input { input } else { -1 }, events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: waker.fd(), events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: winch.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+        ];
+        // SAFETY: three live pollfds.
+        if unsafe { libc::poll(fds.as_mut_ptr(), 3, -1) } < 0 {
+            continue;
+        }
+        if fds[1].revents != 0 {
+            waker.clear();
+        }
+        if fds[2].revents != 0 {
+            let mut b = [0u8; 64];
+            // SAFETY: a live buffer; the pipe is non-blocking.
+            while unsafe { libc::read(winch.as_raw_fd(), b.as_mut_ptr().cast(), b.len()) } > 0 {}
+            if let Some(ws) = host_winsize(input) {
+                pty.set_winsize(ws);
+            }
+        }
+        if fds[0].revents != 0 {
+            let mut buf = [0u8; 4096];
+            // SAFETY: a live buffer of its length.
+            let n = unsafe { libc::read(input, buf.as_mut_ptr().cast(), buf.len()) };
+            if n > 0 {
+                let got = &buf[..n as usize];
+                let taken = pty.input(got);
+                pending.extend_from_slice(&got[taken..]);
+            } else if n == 0 || Errno::last() != Errno::EINTR && Errno::last() != Errno::EAGAIN {
+                // The host terminal is gone: hang the pty up.
+                input_open = false;
+                master.take();
+            }
+        }
+    }
+}
