@@ -56,6 +56,25 @@ fn main() {
         "extern \"C\" {{\n    /// Every tvm_ function the shim renames to (linking fails if one is missing).\n    static tvm_shim_table: [*const ::std::ffi::c_void; {}];\n}}",
         shim_table.1
     );
+    // The terminal and device cases also run natively, on the host's ptys
+    // and devices: both must pass (test_tvm's `*_native` tests).
+    let mut native_cases =
+        String::from("/// Cases also built natively: (name, path).\npub static NATIVE_CASES: &[(&str, &str)] = &[\n");
+    for p in programs.iter().filter(|p| p.tag == "case" && (p.id.starts_with("tty_") || p.id.starts_with("dev_"))) {
+        let exe = out.join("native-cases").join(&p.id);
+        guestbuild::build_native(
+            &exe,
+            &p.sources,
+            std::slice::from_ref(&tests),
+            &[("_GNU_SOURCE".into(), None)],
+            &[],
+            &["util".into()],
+        )
+        .unwrap_or_else(|e| fail(&e));
+        let _ = writeln!(native_cases, "    ({:?}, {:?}),", p.id, exe.display().to_string());
+    }
+    native_cases.push_str("];\n");
+    table.push_str(&native_cases);
     std::fs::write(out.join("test_programs.rs"), table).expect("OUT_DIR is writable");
 
     // The C programs benchmarks run under tvm (and natively).

@@ -65,16 +65,19 @@ struct Cli {
     rest: Vec<String>,
 }
 
-/// A test: a C program that must exit 0, or a Rust check run in the runner.
+/// A test: a C program that must exit 0 (under tvm, or built natively and
+/// run as a host process), or a Rust check run in the runner.
 enum Test {
     Program(&'static str),
+    Native(String, &'static str),
     Outside(&'static str, fn(&Runner) -> Result<(), String>),
 }
 
 impl Test {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         match self {
             Test::Program(n) | Test::Outside(n, _) => n,
+            Test::Native(n, _) => n,
         }
     }
 }
@@ -246,11 +249,35 @@ fn run_one(programs: &'static [GuestProgram], name: &str, args: &[String]) -> Ex
     }
 }
 
-fn all_tests(programs: &'static [GuestProgram]) -> Vec<Test> {
+fn all_tests(programs: &'static [GuestProgram], native: &'static [(&'static str, &'static str)]) -> Vec<Test> {
     let mut tests: Vec<Test> = programs.iter().filter(|p| p.tag == "case").map(|p| Test::Program(p.id)).collect();
+    tests.extend(native.iter().map(|(n, path)| Test::Native(format!("{n}_native"), path)));
     tests.extend(outside::TESTS.iter().map(|(n, f)| Test::Outside(n, *f)));
-    tests.sort_by_key(|t| t.name());
+    tests.sort_by(|a, b| a.name().cmp(b.name()));
     tests
+}
+
+/// A case built natively, run as a host process in the test's directory,
+/// leading its own session like the tvm run (`Runner::command`).
+fn native_test(r: &Runner, path: &str) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let mut c = Command::new(path);
+    c.env("TMPDIR", &r.dir).current_dir(&r.dir).stdin(Stdio::null());
+    default_signals(&mut c);
+    // SAFETY: setsid is async-signal-safe; nothing else runs before exec.
+    unsafe {
+        c.pre_exec(|| nix::unistd::setsid().map(drop).map_err(std::io::Error::from));
+    }
+    let out = c.output().map_err(|e| format!("cannot run {path}: {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "native run: {:?}\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    ))
 }
 
 fn selected(name: &str, keywords: &[String]) -> bool {
@@ -259,7 +286,11 @@ fn selected(name: &str, keywords: &[String]) -> bool {
 }
 
 /// The entry point of the `test_tvm` binary.
-pub fn main(programs: &'static [GuestProgram], shim_table: &[*const std::ffi::c_void]) -> ExitCode {
+pub fn main(
+    programs: &'static [GuestProgram],
+    native: &'static [(&'static str, &'static str)],
+    shim_table: &[*const std::ffi::c_void],
+) -> ExitCode {
     let cli = Cli::parse();
     if let Some(name) = &cli.run_one {
         return run_one(programs, name, &cli.rest);
@@ -267,7 +298,7 @@ pub fn main(programs: &'static [GuestProgram], shim_table: &[*const std::ffi::c_
     outside::set_shim_table(shim_table.iter().filter(|p| p.is_null()).count(), shim_table.len());
     let mut keywords = cli.keyword.clone();
     keywords.extend(cli.rest.iter().cloned());
-    let tests: Vec<Test> = all_tests(programs).into_iter().filter(|t| selected(t.name(), &keywords)).collect();
+    let tests: Vec<Test> = all_tests(programs, native).into_iter().filter(|t| selected(t.name(), &keywords)).collect();
 
     if cli.list {
         for t in &tests {
@@ -295,6 +326,10 @@ pub fn main(programs: &'static [GuestProgram], shim_table: &[*const std::ffi::c_
             match t {
                 Test::Program(name) => {
                     Trial::test(name, move || in_own_dir(&root, &r, name, |r| program_test(r, name)))
+                }
+                Test::Native(name, path) => {
+                    let n = name.clone();
+                    Trial::test(name, move || in_own_dir(&root, &r, &n, |r| native_test(r, path)))
                 }
                 Test::Outside(name, f) => Trial::test(name, move || in_own_dir(&root, &r, name, f)),
             }

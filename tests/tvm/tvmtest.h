@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,6 +255,40 @@ static inline char *scratch_dir(char *buf, size_t cap)
     tmp_path(buf, cap, "tvmtest.XXXXXX");
     CHECK(mkdtemp(buf) != NULL);
     return buf;
+}
+
+/* A new pseudo-terminal pair: the master and its slave, both O_NOCTTY
+ * (neither becomes a controlling terminal). */
+static inline void open_pty(int *master, int *slave)
+{
+    *master = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(*master >= 0);
+    CHECK_OK(grantpt(*master));
+    CHECK_OK(unlockpt(*master));
+    char name[64];
+    CHECK_EQ(ptsname_r(*master, name, sizeof name), 0);
+    *slave = open(name, O_RDWR | O_NOCTTY);
+    CHECK(*slave >= 0);
+}
+
+/* Reads what `fd` has within `ms` milliseconds of quiet: returns the
+ * length, NUL-terminated in `buf`. */
+static inline size_t read_for(int fd, char *buf, size_t cap, int ms)
+{
+    size_t len = 0;
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, ms) <= 0 || !(p.revents & POLLIN))
+            break;
+        ssize_t n = read(fd, buf + len, cap - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        if (len == cap - 1)
+            break;
+    }
+    buf[len] = '\0';
+    return len;
 }
 
 /* Whether descriptor `fd` is open. */

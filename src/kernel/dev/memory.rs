@@ -75,7 +75,7 @@ impl DeviceFile for Memory {
 
     fn write(&self, _task: &Task, buf: &[u8], _nonblock: bool) -> KResult<usize> {
         match self {
-            Memory::Full if !buf.is_empty() => Err(Errno::ENOSPC),
+            Memory::Full => Err(Errno::ENOSPC),
             _ => Ok(buf.len()),
         }
     }

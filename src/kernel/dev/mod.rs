@@ -139,6 +139,7 @@ pub fn open(task: &Task, path: &str, node: Node, flags: c_int) -> KResult<std::s
         Ok(OpenFile::device(Box::new(dir::VirtualDir::new(path, entries)), flags))
     };
     match node {
+        Node::Absent => Err(Errno::ENOENT),
         Node::Dir(d) => dir(registry::entries(d)),
         Node::FdDir => dir(fd_entries(task)),
         _ if flags & libc::O_DIRECTORY != 0 => Err(Errno::ENOTDIR),
@@ -159,6 +160,7 @@ fn fd_entries(task: &Task) -> Vec<DirEntry> {
 /// stat(2) of a node; `follow` is false for lstat (a link is then itself).
 pub fn stat_node(task: &Task, path: &str, node: &Node, follow: bool) -> KResult<libc::stat> {
     match node {
+        Node::Absent => Err(Errno::ENOENT),
         Node::Device(dev) => Ok(dev.stat()),
         Node::Dir(_) => Ok(dir::stat(path)),
         Node::FdDir if follow => Ok(dir::stat(path)),
@@ -177,6 +179,7 @@ pub fn readlink_node(node: &Node) -> KResult<String> {
     match node {
         Node::FdLink { target, .. } => Ok(target.clone()),
         Node::FdDir => Ok("/proc/self/fd".into()),
+        Node::Absent => Err(Errno::ENOENT),
         _ => Err(Errno::EINVAL),
     }
 }

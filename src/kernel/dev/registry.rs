@@ -27,6 +27,9 @@ pub enum Node {
     },
     /// `/dev/fd`, a link to `/proc/self/fd`.
     FdDir,
+    /// A path in a directory the runtime owns whole (`/dev/pts/7` with no
+    /// such pty): it does not exist, whatever the host has there.
+    Absent,
 }
 
 static DEVICES: LazyLock<RwLock<BTreeMap<String, Arc<dyn Device>>>> = LazyLock::new(Default::default);
@@ -69,7 +72,7 @@ pub fn lookup(path: &str) -> Option<Node> {
         return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd });
     }
     if let Some(n) = rest.strip_prefix("pts/") {
-        return crate::kernel::tty::pty::slave_node(n).map(Node::Device);
+        return Some(crate::kernel::tty::pty::slave_node(n).map_or(Node::Absent, Node::Device));
     }
     DEVICES.read().get(rest).cloned().map(Node::Device)
 }

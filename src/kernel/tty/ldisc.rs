@@ -69,6 +69,10 @@ pub struct Ldisc {
     pub stopped: bool,
     /// What the terminal shows: echoes and processed output.
     pub out: VecDeque<u8>,
+    /// Where this batch of input's echoes start in `out`: a signal
+    /// character discards the echoes of its own batch, as n_tty clears
+    /// its echo buffer (output already shown stays shown).
+    batch_start: usize,
 }
 
 /// Character classes as the kernel's ctype has them (Latin-1 letters are
@@ -99,6 +103,7 @@ impl Ldisc {
             canon_column: 0,
             stopped: false,
             out: VecDeque::new(),
+            batch_start: 0,
         }
     }
 
@@ -317,6 +322,7 @@ impl Ldisc {
     /// work.
     pub fn receive(&mut self, bytes: &[u8]) -> Received {
         let mut r = Received::default();
+        self.batch_start = self.out.len();
         for &c in bytes {
             if self.input.len() >= INPUT_MAX {
                 if !(self.canonical() && self.canon_end == 0) {
@@ -410,7 +416,7 @@ impl Ldisc {
                 if self.is(c, idx) {
                     signals.push(sig);
                     if !self.l(libc::NOFLSH) {
-                        self.out.clear();
+                        self.out.truncate(self.batch_start.min(self.out.len()));
                         self.flush_input();
                     }
                     if self.i(libc::IXON) {
