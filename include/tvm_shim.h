@@ -26,6 +26,7 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -143,7 +144,7 @@
     X(tcgetattr) X(tcsetattr) X(tcflush) X(tcdrain) X(tcflow) X(tcsendbreak) \
     X(tcgetpgrp) X(tcsetpgrp) X(tcgetsid) \
     X(posix_openpt) X(getpt) X(grantpt) X(unlockpt) X(ptsname) X(ptsname_r) \
-    X(openpty) X(forkpty) X(login_tty)
+    X(openpty) X(forkpty) X(login_tty) X(mmap)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -151,7 +152,7 @@
     X(fstatvfs64) X(statfs64) X(fstatfs64) X(getrlimit64) X(setrlimit64) \
     X(prlimit64) X(fopen64) X(freopen64) X(fseeko64) X(ftello64) \
     X(tmpfile64) X(fgetpos64) X(fsetpos64) \
-    X(readdir64) X(readdir64_r) X(scandir64)
+    X(readdir64) X(readdir64_r) X(scandir64) X(mmap64)
 
 /* Naming a deprecated function (readdir_r) in __typeof__ warns; the tvm_
  * declaration does not inherit the attribute. */
@@ -603,6 +604,10 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define openpty tvm_openpty
 #define forkpty tvm_forkpty
 #define login_tty tvm_login_tty
+
+/* <sys/mman.h>: mapping a descriptor maps the task's file. */
+#define mmap tvm_mmap
+#define mmap64 tvm_mmap64
 #define getlogin tvm_getlogin
 #define tmpnam tvm_tmpnam
 #define tempnam tvm_tempnam

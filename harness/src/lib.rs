@@ -1,6 +1,9 @@
 //! Drives `forkless` from the outside, the way a user would: on a
-//! pseudo-terminal (rexpect), later over ssh and through scenario files.
+//! pseudo-terminal (rexpect, and `Terminal` for scenario files), later
+//! over ssh.
 
+pub mod scenario;
+pub mod terminal;
 mod testdir;
 
 use std::path::{Path, PathBuf};

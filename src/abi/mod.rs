@@ -45,6 +45,7 @@ pub mod string;
 pub mod sys_file;
 pub mod sys_inotify;
 pub mod sys_ioctl;
+pub mod sys_mman;
 pub mod sys_resource;
 pub mod sys_select;
 pub mod sys_socket;

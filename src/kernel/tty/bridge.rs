@@ -9,10 +9,11 @@
 //! keyboard's signals, so job control and Ctrl-C work inside.
 //!
 //! The host terminal's settings are put back on every way out: when the
-//! first task ends, when forkless is killed by SIGTERM, SIGHUP, SIGINT or
-//! SIGQUIT, and on a panic. (SIGKILL leaves no chance; `stty sane` then.)
-//! If the host terminal goes away (read returns 0 or fails), the pty is
-//! hung up: the session leader gets SIGHUP, as under a real terminal.
+//! first task ends, when forkless is killed by SIGTERM, SIGINT or SIGQUIT,
+//! and on a panic. (SIGKILL leaves no chance; `stty sane` then.) If the
+//! host terminal goes away (SIGHUP, or a read that returns 0 or fails),
+//! the pty is hung up: the session leader gets SIGHUP, as under a real
+//! terminal, and forkless ends when the first task does.
 
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -29,8 +30,9 @@ static SAVED: OnceLock<libc::termios> = OnceLock::new();
 static SAVED_FD: AtomicI32 = AtomicI32::new(-1);
 /// Set once the settings are back (so a second restore does nothing).
 static RESTORED: AtomicBool = AtomicBool::new(false);
-/// Written by the SIGWINCH handler, read by the bridge thread.
-static WINCH_WRITE: AtomicI32 = AtomicI32::new(-1);
+/// Written by the SIGWINCH and SIGHUP handlers (`w`, `h`), read by the
+/// bridge thread.
+static EVENTS_WRITE: AtomicI32 = AtomicI32::new(-1);
 
 /// A running bridge.
 pub struct Bridge {
@@ -68,12 +70,13 @@ extern "C" fn on_fatal(sig: libc::c_int) {
     }
 }
 
-extern "C" fn on_winch(_sig: libc::c_int) {
-    let fd = WINCH_WRITE.load(Ordering::Relaxed);
+extern "C" fn on_event(sig: libc::c_int) {
+    let fd = EVENTS_WRITE.load(Ordering::Relaxed);
     if fd >= 0 {
+        let what: &[u8; 1] = if sig == libc::SIGHUP { b"h" } else { b"w" };
         // SAFETY: write of one byte from a static; async-signal-safe. A full
-        // pipe already says "resized".
-        unsafe { libc::write(fd, b"w".as_ptr().cast(), 1) };
+        // pipe has a wake-up waiting already.
+        unsafe { libc::write(fd, what.as_ptr().cast(), 1) };
     }
 }
 
@@ -106,7 +109,7 @@ impl Bridge {
         crate::kernel::host(unsafe { libc::tcgetattr(input, &mut saved) })?;
         let _ = SAVED.set(saved);
         SAVED_FD.store(input, Ordering::SeqCst);
-        for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
+        for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGQUIT] {
             install(sig, on_fatal);
         }
         let previous = std::panic::take_hook();
@@ -126,18 +129,19 @@ impl Bridge {
         if let Some(ws) = host_winsize(input) {
             pty.set_winsize(ws);
         }
-        let (winch_read, winch_write) =
+        let (events_read, events_write) =
             nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)
                 .map_err(|e| Errno::from_raw(e as i32))?;
-        WINCH_WRITE.store(std::os::fd::IntoRawFd::into_raw_fd(winch_write), Ordering::SeqCst);
-        install(libc::SIGWINCH, on_winch);
+        EVENTS_WRITE.store(std::os::fd::IntoRawFd::into_raw_fd(events_write), Ordering::SeqCst);
+        install(libc::SIGWINCH, on_event);
+        install(libc::SIGHUP, on_event);
 
         let waker = Arc::new(Waker::new().map_err(|_| Errno::EAGAIN)?);
         let stop = Arc::new(AtomicBool::new(false));
         let (w, s) = (waker.clone(), stop.clone());
         let thread = std::thread::Builder::new()
             .name("tvm-terminal".into())
-            .spawn(move || run(master, input, output, winch_read, w, s))
+            .spawn(move || run(master, input, output, events_read, w, s))
             .map_err(|_| Errno::EAGAIN)?;
         Ok(Bridge { pty, stop, waker, thread: Mutex::new(Some(thread)) })
     }
@@ -179,7 +183,7 @@ fn run(
     master: End,
     input: RawFd,
     output: RawFd,
-    winch: std::os::fd::OwnedFd,
+    events: std::os::fd::OwnedFd,
     waker: Arc<Waker>,
     stop: Arc<AtomicBool>,
 ) {
@@ -206,7 +210,7 @@ fn run(
         let mut fds = [
             libc::pollfd { fd: if want_input { input } else { -1 }, events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: waker.fd(), events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: winch.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: events.as_raw_fd(), events: libc::POLLIN, revents: 0 },
         ];
         // SAFETY: three live pollfds.
         if unsafe { libc::poll(fds.as_mut_ptr(), 3, -1) } < 0 {
@@ -217,8 +221,18 @@ fn run(
         }
         if fds[2].revents != 0 {
             let mut b = [0u8; 64];
-            // SAFETY: a live buffer; the pipe is non-blocking.
-            while unsafe { libc::read(winch.as_raw_fd(), b.as_mut_ptr().cast(), b.len()) } > 0 {}
+            loop {
+                // SAFETY: a live buffer; the pipe is non-blocking.
+                let n = unsafe { libc::read(events.as_raw_fd(), b.as_mut_ptr().cast(), b.len()) };
+                if n <= 0 {
+                    break;
+                }
+                if b[..n as usize].contains(&b'h') {
+                    // The host terminal hung up: so does the pty.
+                    input_open = false;
+                    master.take();
+                }
+            }
             if let Some(ws) = host_winsize(input) {
                 pty.set_winsize(ws);
             }

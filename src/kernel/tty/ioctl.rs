@@ -2,8 +2,7 @@
 //! tty_ioctl.c and pty.c).
 //!
 //! Settings, window size and the controlling-terminal requests act on the
-//! slave's terminal from either end (TCGETS/TCSETS on the master see the
-//! master's own raw settings, as on Linux); the pty requests (TIOCGPTN,
+//! slave's terminal from either end, as on Linux; the pty requests (TIOCGPTN,
 //! TIOCSPTLCK, TIOCGPTLCK, TIOCGPTPEER) are the master's. A request the
 //! terminal does not know is ENOTTY.
 
@@ -11,7 +10,7 @@ use std::ffi::{c_int, c_ulong, c_void};
 
 use super::ctty;
 use super::pty::{End, Side};
-use super::termios::{sync_speeds, KernelTermios};
+use super::termios::KernelTermios;
 use crate::kernel::task::Task;
 use crate::kernel::{Errno, KResult};
 
@@ -55,35 +54,28 @@ unsafe fn put<T>(arg: *mut c_void, v: T) -> KResult<c_int> {
     Ok(0)
 }
 
-/// Applies new settings to `end`'s side: `flush` discards queued input
-/// (TCSAFLUSH); a background caller is stopped first (SIGTTOU).
+/// Applies new settings to the terminal: `flush` discards queued input
+/// (TCSAFLUSH); a background caller of the slave is stopped first
+/// (SIGTTOU). Through the master, as on Linux, the settings are the
+/// slave's (the master side has no line discipline of its own).
 pub fn set_termios(end: &End, task: &Task, t: libc::termios, flush: bool) -> KResult<()> {
-    match end.side {
-        Side::Slave => {
-            ctty::check_change(task, &end.pty)?;
-            let mut s = end.pty.lock();
-            s.ldisc.set_termios(t);
-            if flush {
-                s.ldisc.flush_input();
-            }
-        }
-        Side::Master => {
-            let mut t = t;
-            sync_speeds(&mut t);
-            end.pty.lock().master_termios = t;
+    if end.side == Side::Slave {
+        ctty::check_change(task, &end.pty)?;
+    }
+    {
+        let mut s = end.pty.lock();
+        s.ldisc.set_termios(t);
+        if flush {
+            s.ldisc.flush_input();
         }
     }
     end.pty.queue().wake_all();
     Ok(())
 }
 
-/// The settings of `end`'s side.
+/// The terminal's settings (the slave's, through either end).
 pub fn get_termios(end: &End) -> libc::termios {
-    let s = end.pty.lock();
-    match end.side {
-        Side::Slave => s.ldisc.termios,
-        Side::Master => s.master_termios,
-    }
+    end.pty.lock().ldisc.termios
 }
 
 /// TCFLSH: which queue is input depends on the side (the master's input

@@ -28,7 +28,6 @@ use std::sync::{Arc, LazyLock, Weak};
 use parking_lot::{Mutex, MutexGuard};
 
 use super::ldisc::Ldisc;
-use super::termios;
 use crate::kernel::block::Deadline;
 use crate::kernel::dev::{node_stat, user, Device, DeviceFile, DirEntry};
 use crate::kernel::task::{Pid, Task};
@@ -62,8 +61,6 @@ pub struct Pty {
 pub struct State {
     /// The slave's settings, input queue and output for the master.
     pub ldisc: Ldisc,
-    /// The master's own settings (raw; only TCGETS/TCSETS on it see them).
-    pub master_termios: libc::termios,
     pub winsize: libc::winsize,
     masters: usize,
     slaves: usize,
@@ -102,15 +99,10 @@ impl Pty {
         let mut table = PTYS.lock();
         table.retain(|_, w| w.strong_count() > 0);
         let index = (0..PTY_MAX).find(|i| !table.contains_key(i)).ok_or(Errno::ENOSPC)?;
-        let mut master_termios = termios::slave_default();
-        master_termios.c_iflag = 0;
-        master_termios.c_oflag = 0;
-        master_termios.c_lflag = 0;
         let pty = Arc::new(Pty {
             index,
             state: Mutex::new(State {
                 ldisc: Ldisc::default(),
-                master_termios,
                 winsize: libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 },
                 masters: 1,
                 slaves: 0,

@@ -110,6 +110,13 @@ int main(void)
     CHECK_EQ(gw.ws_col, 77);
     CHECK_OK(ioctl(m, TIOCGWINSZ, &gw));
     CHECK_EQ(gw.ws_col, 77);
+    /* Through the master, the settings are the slave's. */
+    CHECK_OK(tcgetattr(m, &got));
+    CHECK_EQ(got.c_lflag & (ICANON | ECHO), 0);
+    got.c_lflag |= ECHO;
+    CHECK_OK(tcsetattr(m, TCSANOW, &got));
+    CHECK_OK(tcgetattr(s, &got));
+    CHECK(got.c_lflag & ECHO);
     int ptn = -1;
     CHECK_OK(ioctl(m, TIOCGPTN, &ptn));
     CHECK_EQ(ptn, atoi(name + 9));
