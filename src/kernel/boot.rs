@@ -159,12 +159,23 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     init()?;
     let host = HOST.get().ok_or(Errno::EAGAIN)?;
     // On a host terminal, the first task gets one of the runtime's own,
-    // bridged to it (`tty::bridge`).
-    let bridge = if bridge::host_is_terminal(0) { Some(bridge::Bridge::start(0, 1)?) } else { None };
+    // bridged to it (`tty::bridge`): as its standard input, output and
+    // error when those are the terminal, else only as its controlling
+    // terminal.
+    let host_tty = if bridge::host_is_terminal(0) { None } else { bridge::host_controlling_terminal() };
+    let bridge = match &host_tty {
+        None if bridge::host_is_terminal(0) => Some(bridge::Bridge::start(0, 1, bridge::Mode::Stdin)?),
+        None => None,
+        Some(fd) => {
+            use std::os::fd::AsRawFd;
+            Some(bridge::Bridge::start(fd.as_raw_fd(), fd.as_raw_fd(), bridge::Mode::Controlling)?)
+        }
+    };
+    let leads_terminal = bridge.is_some() && host_tty.is_none();
     let mut files = FdTable::new(host.fd_limit);
     let slave = match &bridge {
-        Some(b) => Some(OpenFile::device(Box::new(b.pty().open_slave()?), libc::O_RDWR)),
-        None => None,
+        Some(b) if leads_terminal => Some(OpenFile::device(Box::new(b.pty().open_slave()?), libc::O_RDWR)),
+        _ => None,
     };
     for fd in 0..3 {
         let file = match &slave {
@@ -196,7 +207,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         let (host_pid, host_pgrp, host_sid) = unsafe { (libc::getpid(), libc::getpgrp(), libc::getsid(0)) };
         // On a bridged terminal it leads a session of its own, as a login
         // shell does.
-        let leads = bridge.is_some();
+        let leads = leads_terminal;
         let outer =
             if leads || (host_pgrp == host_pid && host_sid == host_pid) { None } else { Some(t.reserve_outer()?) };
         let pgid = if leads || host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
@@ -217,8 +228,16 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
             ctty: None,
         });
         t.set_first(pid, pgid);
-        if let Some(b) = &bridge {
-            crate::kernel::tty::ctty::set(&mut t, pid, pid, b.pty());
+        match (&bridge, &host_tty) {
+            (Some(b), None) => crate::kernel::tty::ctty::set(&mut t, pid, pid, b.pty()),
+            (Some(b), Some(fd)) => {
+                // The host's session's terminal: the first task's session
+                // has it, in the foreground exactly when the host is.
+                use std::os::fd::AsRawFd;
+                let fg = bridge::host_in_foreground(fd.as_raw_fd()).then_some(pgid);
+                crate::kernel::tty::ctty::attach(&mut t, pid, sid, fg, b.pty());
+            }
+            _ => {}
         }
         task
     };
@@ -230,6 +249,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     if let Some(b) = bridge {
         b.finish();
     }
+    drop(host_tty);
     Ok(status)
 }
 

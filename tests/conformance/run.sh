@@ -172,16 +172,22 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---------------------------------------------------------------- mksh
 MKSH_CATS=shell:legacy-no,int:32,shell:textmode-no,shell:binmode-yes,no-histfile,stdout-ed,no-stderr-ed
-if ! { : </dev/tty; } 2>/dev/null; then MKSH_CATS=$MKSH_CATS,regress:no-ctty; fi
+# The need-ctty tests run on a pseudo-terminal of their own (script(1)),
+# both ways; the main run goes without a terminal.
+mapfile -t CTTY_TESTS < <(awk '/^name:/ { n = $2 } /^need-ctty: yes/ { print n }' "$WORK/mksh/check.t")
 
-run_mksh() { # PROG PATH TAG [TEST NAME...]
-  local prog=$1 path=$2 tag=$3 log="$WORK/logs/mksh-$3.log" t0 rc
+run_mksh() { # PROG PATH TAG [TEST NAME...]; MKSH_PTY=1: on a pty, need-ctty allowed
+  local prog=$1 path=$2 tag=$3 log="$WORK/logs/mksh-$3.log" t0 rc cats=$MKSH_CATS
   shift 3
-  note "== mksh $tag: check.pl -p $prog (PATH=$path)${1:+ ($# tests)}"
+  [ -n "${MKSH_PTY:-}" ] || cats=$cats,regress:no-ctty
+  note "== mksh $tag: check.pl -p $prog (PATH=$path)${1:+ ($# tests)}${MKSH_PTY:+ on a pty}"
   t0=$(now)
-  (cd "$WORK/mksh" && PATH=$path "$HOST_TIMEOUT" -k 10 "$MKSH_RUN_TIMEOUT" \
-    "$PERL" ./check.pl -s check.t -p "$prog" -v -T "$WORK/tmp" -e TMPDIR="$WORK/tmp" \
-    -t "$MKSH_TEST_TIMEOUT" -C "$MKSH_CATS" "$@") </dev/null >"$log" 2>&1
+  local cmd=("$PERL" ./check.pl -s check.t -p "$prog" -v -T "$WORK/tmp" -e TMPDIR="$WORK/tmp" \
+    -t "$MKSH_TEST_TIMEOUT" -C "$cats" "$@")
+  if [ -n "${MKSH_PTY:-}" ]; then
+    cmd=(script -qec "$(printf '%q ' "${cmd[@]}")" /dev/null)
+  fi
+  (cd "$WORK/mksh" && PATH=$path "$HOST_TIMEOUT" -k 10 "$MKSH_RUN_TIMEOUT" "${cmd[@]}") </dev/null >"$log" 2>&1
   rc=$?
   ELAPSED[mksh-$tag]=$(secs "$t0" "$(now)") RC[mksh-$tag]=$rc
   [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "run.sh: check.pl run timed out after ${MKSH_RUN_TIMEOUT}s" >>"$log"
@@ -252,6 +258,13 @@ note "work dir: $WORK"
 read -r -a MKSH_LIST <<<"${MKSH_TESTS:-}"
 run_mksh "$NATIVE_MKSH" "$NAT_MKSH_PATH" native ${MKSH_LIST[@]+"${MKSH_LIST[@]}"}
 run_mksh "$FL_MKSH_PROG" "$FL_MKSH_PATH" forkless ${MKSH_LIST[@]+"${MKSH_LIST[@]}"}
+if [ -z "${MKSH_TESTS:-}" ]; then
+  MKSH_PTY=1 run_mksh "$NATIVE_MKSH" "$NAT_MKSH_PATH" ctty-native "${CTTY_TESTS[@]}"
+  MKSH_PTY=1 run_mksh "$FL_MKSH_PROG" "$FL_MKSH_PATH" ctty-forkless "${CTTY_TESTS[@]}"
+else
+  : >"$WORK/results/mksh-ctty-native.tsv"
+  : >"$WORK/results/mksh-ctty-forkless.tsv"
+fi
 run_toybox "$WORK/bin/native" native "${TOYBOX_LIST[@]}"
 run_toybox "$WORK/bin/forkless" forkless "${TOYBOX_LIST[@]}"
 
@@ -279,23 +292,23 @@ fl_only() {
 
 broken=
 {
-  printf '%-8s | %6s | %15s | %21s\n' suite total "passed natively" "passed under forkless"
-  printf -- '---------+--------+-----------------+----------------------\n'
-  for s in mksh toybox; do
+  printf '%-9s | %6s | %15s | %21s\n' suite total "passed natively" "passed under forkless"
+  printf -- '----------+--------+-----------------+----------------------\n'
+  for s in mksh mksh-ctty toybox; do
     read -r tot np fp _ < <(count "$s")
-    printf '%-8s | %6s | %15s | %21s\n' "$s" "$tot" "$np" "$fp"
-    [ "$np" -gt 0 ] || broken="$broken $s"
+    printf '%-9s | %6s | %15s | %21s\n' "$s" "$tot" "$np" "$fp"
+    [ "$np" -gt 0 ] || [ "$s" = mksh-ctty ] || broken="$broken $s"
   done
   echo
   {
-    printf '%-16s | %8s | %s\n' run seconds "exit status (check.pl / -)"
-    printf -- '-----------------+----------+---------------------------\n'
-    for r in mksh-native mksh-forkless toybox-native toybox-forkless; do
-      printf '%-16s | %8s | %s\n' "$r" "${ELAPSED[$r]}" "${RC[$r]}"
+    printf '%-18s | %8s | %s\n' run seconds "exit status (check.pl / -)"
+    printf -- '-------------------+----------+---------------------------\n'
+    for r in mksh-native mksh-forkless mksh-ctty-native mksh-ctty-forkless toybox-native toybox-forkless; do
+      printf '%-18s | %8s | %s\n' "$r" "${ELAPSED[$r]}" "${RC[$r]}"
     done
   } | tee "$WORK/times.txt"
   echo
-  echo "mksh categories: $MKSH_CATS; per-test limit ${MKSH_TEST_TIMEOUT}s"
+  echo "mksh categories: $MKSH_CATS (mksh-ctty: ${#CTTY_TESTS[@]} need-ctty tests on a pty; mksh: the rest, with regress:no-ctty); per-test limit ${MKSH_TEST_TIMEOUT}s"
   echo "toybox: ${#TOYBOX_LIST[@]} test files, limit ${TOYBOX_FILE_TIMEOUT}s each;" \
     "skipped natively: $(awk -F'\t' '$2 == "skip"' "$WORK/results/toybox-native.tsv" | wc -l)," \
     "under forkless: $(awk -F'\t' '$2 == "skip"' "$WORK/results/toybox-forkless.tsv" | wc -l)"
@@ -309,8 +322,8 @@ broken=
   done
 } >"$WORK/summary.txt"
 
-{ diffs mksh; diffs toybox; } >"$WORK/differences.txt"
-{ fl_only mksh; fl_only toybox; } >"$WORK/forkless-only-passes.txt"
+{ diffs mksh; diffs mksh-ctty; diffs toybox; } >"$WORK/differences.txt"
+{ fl_only mksh; fl_only mksh-ctty; fl_only toybox; } >"$WORK/forkless-only-passes.txt"
 
 # ---------------------------------------------------------------- recheck
 # Re-run only what differs (mksh: those tests; toybox: their files), RECHECK
@@ -322,7 +335,12 @@ broken=
 recheck_secs=0
 if [ "$RECHECK" -gt 0 ] && [ -s "$WORK/differences.txt" ]; then
   t0=$(now)
-  mapfile -t mnames < <(sed -n 's/^mksh://p' "$WORK/differences.txt")
+  # need-ctty tests are re-run on a pty, the others without.
+  mapfile -t mall < <(sed -n 's/^mksh://p' "$WORK/differences.txt")
+  mnames=() cnames=()
+  for n in ${mall[@]+"${mall[@]}"}; do
+    if printf '%s\n' "${CTTY_TESTS[@]}" | grep -qxF -- "$n"; then cnames+=("$n"); else mnames+=("$n"); fi
+  done
   mapfile -t tfiles < <(awk -F'\t' 'FNR == NR { d[$1] = 1; next } ($1 in d) { print $3 }' \
     "$WORK/differences.txt" "$WORK/results/toybox-native.tsv" | sort -u)
   nat=() fl=()
@@ -331,6 +349,11 @@ if [ "$RECHECK" -gt 0 ] && [ -s "$WORK/differences.txt" ]; then
       run_mksh "$NATIVE_MKSH" "$NAT_MKSH_PATH" "native-recheck$i" "${mnames[@]}"
       run_mksh "$FL_MKSH_PROG" "$FL_MKSH_PATH" "forkless-recheck$i" "${mnames[@]}"
       nat+=("$WORK/results/mksh-native-recheck$i.tsv") fl+=("$WORK/results/mksh-forkless-recheck$i.tsv")
+    fi
+    if [ "${#cnames[@]}" -gt 0 ]; then
+      MKSH_PTY=1 run_mksh "$NATIVE_MKSH" "$NAT_MKSH_PATH" "ctty-native-recheck$i" "${cnames[@]}"
+      MKSH_PTY=1 run_mksh "$FL_MKSH_PROG" "$FL_MKSH_PATH" "ctty-forkless-recheck$i" "${cnames[@]}"
+      nat+=("$WORK/results/mksh-ctty-native-recheck$i.tsv") fl+=("$WORK/results/mksh-ctty-forkless-recheck$i.tsv")
     fi
     if [ "${#tfiles[@]}" -gt 0 ]; then
       run_toybox "$WORK/bin/native" "native-recheck$i" "${tfiles[@]}"
@@ -357,7 +380,8 @@ awk -F'\t' 'FNR == NR { d[$1] = 1; next } ($1 in d) { n[$2]++; delete d[$1] }
              END { for (k in d) n["no result"]++
                    for (s in n) printf "%s%d %s", (c++ ? ", " : "(under forkless: "), n[s], s
                    if (c) print ")" }' \
-  "$WORK/differences.txt" "$WORK/results/mksh-forkless.tsv" "$WORK/results/toybox-forkless.tsv"
+  "$WORK/differences.txt" "$WORK/results/mksh-forkless.tsv" "$WORK/results/mksh-ctty-forkless.tsv" \
+  "$WORK/results/toybox-forkless.tsv"
 if [ "$RECHECK" -gt 0 ]; then
   echo
   echo "Re-ran the differences $RECHECK more times each way (${recheck_secs}s):"

@@ -8,6 +8,15 @@
 //! (SIGWINCH). The pty's line discipline then does echo, editing and the
 //! keyboard's signals, so job control and Ctrl-C work inside.
 //!
+//! When forkless's standard input is not the terminal but the host
+//! process still has one as its controlling terminal (`forkless sh -i <
+//! script` from a terminal, check.pl's interactive tests), the first task
+//! gets a pty as its controlling terminal only (`/dev/tty`), and the host
+//! terminal is left alone until a task first waits to read the pty: only
+//! then does it go to raw mode and pass on what is typed, so typeahead
+//! meant for the user's shell is not taken by a program that never reads
+//! its terminal.
+//!
 //! The host terminal's settings are put back on every way out: when the
 //! first task ends, when forkless is killed by SIGTERM, SIGINT or SIGQUIT,
 //! and on a panic. (SIGKILL leaves no chance; `stty sane` then.) If the
@@ -33,6 +42,16 @@ static RESTORED: AtomicBool = AtomicBool::new(false);
 /// Written by the SIGWINCH and SIGHUP handlers (`w`, `h`), read by the
 /// bridge thread.
 static EVENTS_WRITE: AtomicI32 = AtomicI32::new(-1);
+
+/// How the host terminal stands to forkless.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// It is forkless's standard input: raw at once, input passed on.
+    Stdin,
+    /// It is only the controlling terminal: raw, and input passed on, from
+    /// the first time a task waits to read the pty.
+    Controlling,
+}
 
 /// A running bridge.
 pub struct Bridge {
@@ -98,17 +117,44 @@ fn host_winsize(fd: RawFd) -> Option<libc::winsize> {
     (unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0).then_some(ws)
 }
 
+/// The host's controlling terminal, opened anew, when it has one.
+pub fn host_controlling_terminal() -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: a static path; the flags keep it from becoming anything's
+    // controlling terminal and from leaking into exec'd programs.
+    let fd = unsafe { libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC) };
+    // SAFETY: a fresh descriptor nobody else owns.
+    (fd >= 0).then(|| unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Whether the host process's group is the host terminal's foreground.
+pub fn host_in_foreground(fd: RawFd) -> bool {
+    // SAFETY: integer arguments only.
+    unsafe { libc::tcgetpgrp(fd) == libc::getpgrp() }
+}
+
+/// Puts host terminal `fd` into raw mode, keeping its settings for
+/// `restore_host` (and making sure every way out restores them).
+fn go_raw(fd: RawFd) -> KResult<()> {
+    // SAFETY: termios is plain data; all-zero is valid.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: `saved` is a live local.
+    crate::kernel::host(unsafe { libc::tcgetattr(fd, &mut saved) })?;
+    let _ = SAVED.set(saved);
+    SAVED_FD.store(fd, Ordering::SeqCst);
+    let mut raw = saved;
+    // SAFETY: cfmakeraw edits the live local.
+    unsafe { libc::cfmakeraw(&mut raw) };
+    // SAFETY: `raw` is a live termios.
+    crate::kernel::host(unsafe { libc::tcsetattr(fd, libc::TCSADRAIN, &raw) })?;
+    Ok(())
+}
+
 impl Bridge {
-    /// Puts host terminal `input` into raw mode and connects it (and
-    /// `output`) to a new pty; returns the bridge and the pty, whose slave
-    /// is unlocked.
-    pub fn start(input: RawFd, output: RawFd) -> KResult<Bridge> {
-        // SAFETY: termios is plain data; all-zero is valid.
-        let mut saved: libc::termios = unsafe { std::mem::zeroed() };
-        // SAFETY: `saved` is a live local.
-        crate::kernel::host(unsafe { libc::tcgetattr(input, &mut saved) })?;
-        let _ = SAVED.set(saved);
-        SAVED_FD.store(input, Ordering::SeqCst);
+    /// Connects host terminal `input` (and `output`, the same terminal) to
+    /// a new pty, raw at once or when first read (`mode`); returns the
+    /// bridge, whose pty's slave is unlocked.
+    pub fn start(input: RawFd, output: RawFd, mode: Mode) -> KResult<Bridge> {
         for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGQUIT] {
             install(sig, on_fatal);
         }
@@ -117,11 +163,9 @@ impl Bridge {
             restore_host();
             previous(info);
         }));
-        let mut raw = saved;
-        // SAFETY: cfmakeraw edits the live local.
-        unsafe { libc::cfmakeraw(&mut raw) };
-        // SAFETY: `raw` is a live termios.
-        crate::kernel::host(unsafe { libc::tcsetattr(input, libc::TCSADRAIN, &raw) })?;
+        if mode == Mode::Stdin {
+            go_raw(input)?;
+        }
 
         let master = End::new_master()?;
         let pty = master.pty.clone();
@@ -141,7 +185,7 @@ impl Bridge {
         let (w, s) = (waker.clone(), stop.clone());
         let thread = std::thread::Builder::new()
             .name("tvm-terminal".into())
-            .spawn(move || run(master, input, output, events_read, w, s))
+            .spawn(move || run(master, input, output, mode, events_read, w, s))
             .map_err(|_| Errno::EAGAIN)?;
         Ok(Bridge { pty, stop, waker, thread: Mutex::new(Some(thread)) })
     }
@@ -183,6 +227,7 @@ fn run(
     master: End,
     input: RawFd,
     output: RawFd,
+    mode: Mode,
     events: std::os::fd::OwnedFd,
     waker: Arc<Waker>,
     stop: Arc<AtomicBool>,
@@ -193,7 +238,12 @@ fn run(
     let mut master = Some(master);
     let mut pending: Vec<u8> = Vec::new();
     let mut input_open = true;
+    let mut raw = mode == Mode::Stdin;
     loop {
+        if !raw && pty.lock().reader_waiting {
+            raw = true;
+            input_open = go_raw(input).is_ok();
+        }
         let out = pty.output(1 << 16);
         if !out.is_empty() {
             write_all(output, &out);
@@ -206,7 +256,7 @@ fn run(
             let n = pty.input(&pending);
             pending.drain(..n);
         }
-        let want_input = input_open && pending.is_empty();
+        let want_input = raw && input_open && pending.is_empty();
         let mut fds = [
             libc::pollfd { fd: if want_input { input } else { -1 }, events: libc::POLLIN, revents: 0 },
             libc::pollfd { fd: waker.fd(), events: libc::POLLIN, revents: 0 },

@@ -121,6 +121,20 @@ pub fn set(t: &mut TaskTable, leader: Pid, pgid: Pid, pty: &Arc<Pty>) {
     }
 }
 
+/// Gives task `pid` (of session `sid`, which it need not lead) `pty` as
+/// controlling terminal, with `fg` in the foreground: the first task when
+/// the host process's session has a terminal it does not read from.
+pub fn attach(t: &mut TaskTable, pid: Pid, sid: Pid, fg: Option<Pid>, pty: &Arc<Pty>) {
+    {
+        let mut s = pty.lock();
+        s.session = Some(sid);
+        s.pgrp = fg;
+    }
+    if let Some(p) = t.get_mut(pid) {
+        p.ctty = Some(pty.clone());
+    }
+}
+
 /// Every member of session `sid` loses `pty` as controlling terminal.
 fn clear_session(t: &mut TaskTable, sid: Pid, pty: &Pty) {
     let members: Vec<Pid> = t.iter().filter(|p| p.sid == sid && is(&p.ctty, pty)).map(|p| p.task.pid).collect();

@@ -75,6 +75,9 @@ pub struct State {
     /// process group.
     pub session: Option<Pid>,
     pub pgrp: Option<Pid>,
+    /// A task has waited to read the slave (a bridge to a host terminal
+    /// starts passing input on then, `bridge::Mode::Controlling`).
+    pub reader_waiting: bool,
 }
 
 impl State {
@@ -111,6 +114,7 @@ impl Pty {
                 hung_up: false,
                 session: None,
                 pgrp: None,
+                reader_waiting: false,
             }),
             queue: WaitQueue::new(),
         });
@@ -347,6 +351,7 @@ impl End {
             if nonblock {
                 return if got > 0 { Ok(got) } else { Err(Errno::EAGAIN) };
             }
+            self.wants_input();
             let ready = || {
                 let s = self.pty.lock();
                 s.ldisc.readable(1) || s.hung_up
@@ -395,6 +400,19 @@ impl End {
     }
 }
 
+impl End {
+    /// Notes that a reader waits for input (once: it wakes a bridge).
+    fn wants_input(&self) {
+        let first = {
+            let mut s = self.pty.lock();
+            !std::mem::replace(&mut s.reader_waiting, true)
+        };
+        if first {
+            self.pty.queue.wake_all();
+        }
+    }
+}
+
 impl DeviceFile for End {
     fn read(&self, task: &Task, buf: &mut [u8], nonblock: bool) -> KResult<usize> {
         match self.side {
@@ -426,6 +444,11 @@ impl DeviceFile for End {
                 }
             }
             Side::Slave => {
+                if events & libc::POLLIN != 0 && !s.reader_waiting {
+                    drop(s);
+                    self.wants_input();
+                    return self.poll(events);
+                }
                 if s.hung_up {
                     return (libc::POLLIN | libc::POLLOUT | libc::POLLRDNORM | libc::POLLWRNORM) & events
                         | libc::POLLERR
