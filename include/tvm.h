@@ -7,6 +7,8 @@
 #ifndef TVM_H
 #define TVM_H
 
+#include <stdint.h>
+
 /**
  * A program's entry point: a C `main`.
  */
@@ -39,6 +41,53 @@ typedef struct tvm_memory_stats_t {
    */
   uintptr_t tasks;
 } tvm_memory_stats_t;
+
+/**
+ * A device driver's callbacks (`tvm_register_device`). Every callback
+ * may be NULL, and each may run on any task's thread, several at once:
+ * the driver makes them thread-safe. None may block: a read or write that
+ * cannot proceed now returns -EAGAIN, and the runtime waits for
+ * `tvm_device_notify` (or returns EAGAIN to a non-blocking caller).
+ * Errors are returned as negative errno values.
+ */
+typedef struct tvm_device_ops_t {
+  /**
+   * open(2) of the node with open's `flags`; may store per-open state in
+   * `*file` (NULL otherwise). Returns 0 or -errno. NULL: always opens.
+   */
+  int (*open)(void *ctx, int flags, void **file);
+  /**
+   * read(2): bytes stored in `buf` (0 is end of file), or -errno.
+   * NULL: EINVAL.
+   */
+  intptr_t (*read)(void *ctx, void *file, void *buf, uintptr_t len);
+  /**
+   * write(2): bytes taken from `buf`, or -errno. NULL: EINVAL.
+   */
+  intptr_t (*write)(void *ctx, void *file, const void *buf, uintptr_t len);
+  /**
+   * The subset of poll(2) `events` ready now. NULL: always readable and
+   * writable.
+   */
+  short (*poll)(void *ctx, void *file, short events);
+  /**
+   * ioctl(2): a non-negative result or -errno. NULL: ENOTTY.
+   */
+  int (*ioctl)(void *ctx, void *file, unsigned long request, void *arg);
+  /**
+   * The last close of an open description (of every descriptor that
+   * shares it, across fork and dup).
+   */
+  void (*close)(void *ctx, void *file);
+  /**
+   * Passed to every callback.
+   */
+  void *ctx;
+  /**
+   * The node's permission bits in stat(2); 0 means 0666.
+   */
+  unsigned int mode;
+} tvm_device_ops_t;
 
 /**
  * Prepares the runtime in this host process. Called implicitly by
@@ -78,5 +127,32 @@ int tvm_run(const char *path, int argc, const char *const *argv);
  * `out` must be null or point to a writable `tvm_memory_stats_t`.
  */
 int tvm_memory_stats(struct tvm_memory_stats_t *out);
+
+/**
+ * Registers a character device at `path`, a name directly under /dev
+ * (`/dev/NAME`), driven by `*ops` (copied). Tasks open, read, write,
+ * poll, ioctl, stat and close it like any device, and it is listed in
+ * /dev; no host file is involved. Returns 0, or -1 with errno EINVAL
+ * (another path, or a name the runtime keeps: pts, fd, stdin, stdout,
+ * stderr), EEXIST (the name is taken, built-in devices included) or
+ * EFAULT (`ops` is NULL).
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string and `ops` NULL or a valid
+ * `tvm_device_ops_t` whose callbacks and `ctx` stay valid for the life of
+ * the process.
+ */
+int tvm_register_device(const char *path, const struct tvm_device_ops_t *ops);
+
+/**
+ * Tells the runtime that the device at `path` may have become readable or
+ * writable: tasks waiting in its read, write or poll ask the driver again.
+ * Callable from any thread, a driver's own included. Returns 0, or -1
+ * with errno ENOENT when no `tvm_register_device` device is at `path`.
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string.
+ */
+int tvm_device_notify(const char *path);
 
 #endif  /* TVM_H */

@@ -1,8 +1,9 @@
 //! <tvm.h>: the embedding API for C hosts (include/tvm.h is generated from
 //! this file by cbindgen; `tests/header.rs` keeps them in step).
 
-use std::ffi::{c_char, c_int, CStr, CString};
+use std::ffi::{c_char, c_int, c_short, c_uint, c_ulong, c_void, CStr, CString};
 
+use crate::kernel::dev::external;
 use crate::kernel::{boot, Errno};
 use crate::programs;
 
@@ -101,5 +102,88 @@ pub unsafe extern "C" fn tvm_memory_stats(out: *mut tvm_memory_stats_t) -> c_int
         // SAFETY: non-null, and the caller passes a writable struct.
         unsafe { out.write(stats) };
         Ok(0)
+    })
+}
+
+/// A device driver's callbacks (`tvm_register_device`). Every callback
+/// may be NULL, and each may run on any task's thread, several at once:
+/// the driver makes them thread-safe. None may block: a read or write that
+/// cannot proceed now returns -EAGAIN, and the runtime waits for
+/// `tvm_device_notify` (or returns EAGAIN to a non-blocking caller).
+/// Errors are returned as negative errno values.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct tvm_device_ops_t {
+    /// open(2) of the node with open's `flags`; may store per-open state in
+    /// `*file` (NULL otherwise). Returns 0 or -errno. NULL: always opens.
+    pub open: Option<unsafe extern "C" fn(ctx: *mut c_void, flags: c_int, file: *mut *mut c_void) -> c_int>,
+    /// read(2): bytes stored in `buf` (0 is end of file), or -errno.
+    /// NULL: EINVAL.
+    pub read: Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, buf: *mut c_void, len: usize) -> isize>,
+    /// write(2): bytes taken from `buf`, or -errno. NULL: EINVAL.
+    pub write:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, buf: *const c_void, len: usize) -> isize>,
+    /// The subset of poll(2) `events` ready now. NULL: always readable and
+    /// writable.
+    pub poll: Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, events: c_short) -> c_short>,
+    /// ioctl(2): a non-negative result or -errno. NULL: ENOTTY.
+    pub ioctl:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, request: c_ulong, arg: *mut c_void) -> c_int>,
+    /// The last close of an open description (of every descriptor that
+    /// shares it, across fork and dup).
+    pub close: Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void)>,
+    /// Passed to every callback.
+    pub ctx: *mut c_void,
+    /// The node's permission bits in stat(2); 0 means 0666.
+    pub mode: c_uint,
+}
+
+/// Registers a character device at `path`, a name directly under /dev
+/// (`/dev/NAME`), driven by `*ops` (copied). Tasks open, read, write,
+/// poll, ioctl, stat and close it like any device, and it is listed in
+/// /dev; no host file is involved. Returns 0, or -1 with errno EINVAL
+/// (another path, or a name the runtime keeps: pts, fd, stdin, stdout,
+/// stderr), EEXIST (the name is taken, built-in devices included) or
+/// EFAULT (`ops` is NULL).
+///
+/// # Safety
+/// `path` must be a NUL-terminated string and `ops` NULL or a valid
+/// `tvm_device_ops_t` whose callbacks and `ctx` stay valid for the life of
+/// the process.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_register_device(path: *const c_char, ops: *const tvm_device_ops_t) -> c_int {
+    super::sys("tvm_register_device", || {
+        boot::init()?;
+        // SAFETY: the caller passes a NUL-terminated path.
+        let p = unsafe { super::cstr(path) }?.to_str().map_err(|_| Errno::EINVAL)?;
+        // SAFETY: the caller passes NULL or a valid ops table.
+        let o = unsafe { ops.as_ref() }.ok_or(Errno::EFAULT)?;
+        let ops = external::Ops {
+            open: o.open,
+            read: o.read,
+            write: o.write,
+            poll: o.poll,
+            ioctl: o.ioctl,
+            close: o.close,
+            ctx: o.ctx,
+            mode: o.mode,
+        };
+        external::register(p, ops).map(|()| 0)
+    })
+}
+
+/// Tells the runtime that the device at `path` may have become readable or
+/// writable: tasks waiting in its read, write or poll ask the driver again.
+/// Callable from any thread, a driver's own included. Returns 0, or -1
+/// with errno ENOENT when no `tvm_register_device` device is at `path`.
+///
+/// # Safety
+/// `path` must be a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_device_notify(path: *const c_char) -> c_int {
+    super::sys("tvm_device_notify", || {
+        // SAFETY: the caller passes a NUL-terminated path.
+        let p = unsafe { super::cstr(path) }?.to_str().map_err(|_| Errno::ENOENT)?;
+        external::notify(p).map(|()| 0)
     })
 }

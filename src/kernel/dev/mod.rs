@@ -18,6 +18,7 @@
 //! /dev/shm, for one).
 
 pub mod dir;
+pub mod external;
 pub mod fdlink;
 pub mod memory;
 pub mod registry;
