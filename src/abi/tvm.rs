@@ -113,6 +113,7 @@ pub unsafe extern "C" fn tvm_memory_stats(out: *mut tvm_memory_stats_t) -> c_int
 /// Errors are returned as negative errno values.
 #[repr(C)]
 #[allow(non_camel_case_types)]
+#[derive(Clone, Copy)]
 pub struct tvm_device_ops_t {
     /// open(2) of the node with open's `flags`; may store per-open state in
     /// `*file` (NULL otherwise). Returns 0 or -errno. NULL: always opens.
@@ -158,16 +159,7 @@ pub unsafe extern "C" fn tvm_register_device(path: *const c_char, ops: *const tv
         let p = unsafe { super::cstr(path) }?.to_str().map_err(|_| Errno::EINVAL)?;
         // SAFETY: the caller passes NULL or a valid ops table.
         let o = unsafe { ops.as_ref() }.ok_or(Errno::EFAULT)?;
-        let ops = external::Ops {
-            open: o.open,
-            read: o.read,
-            write: o.write,
-            poll: o.poll,
-            ioctl: o.ioctl,
-            close: o.close,
-            ctx: o.ctx,
-            mode: o.mode,
-        };
+        let ops = external::Ops(*o);
         external::register(p, ops).map(|()| 0)
     })
 }

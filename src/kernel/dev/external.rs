@@ -11,37 +11,33 @@
 //! wait on the device next to pipes and sockets, and a driver be written
 //! without knowing about tasks.
 
-use std::ffi::{c_int, c_short, c_uint, c_ulong, c_void};
+use std::ffi::{c_int, c_ulong, c_void};
 use std::fmt;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::{node_stat, Device, DeviceFile};
+use crate::abi::tvm::tvm_device_ops_t;
 use crate::kernel::block::Deadline;
 use crate::kernel::task::Task;
 use crate::kernel::waitq::WaitQueue;
 use crate::kernel::{Errno, KResult};
 
-/// The callbacks of a C driver, as `tvm_device_ops_t` declares them.
-#[derive(Clone, Copy)]
-pub struct Ops {
-    pub open: Option<unsafe extern "C" fn(ctx: *mut c_void, flags: c_int, file: *mut *mut c_void) -> c_int>,
-    pub read: Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, buf: *mut c_void, len: usize) -> isize>,
-    pub write:
-        Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, buf: *const c_void, len: usize) -> isize>,
-    pub poll: Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, events: c_short) -> c_short>,
-    pub ioctl:
-        Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void, request: c_ulong, arg: *mut c_void) -> c_int>,
-    pub close: Option<unsafe extern "C" fn(ctx: *mut c_void, file: *mut c_void)>,
-    pub ctx: *mut c_void,
-    pub mode: c_uint,
-}
+/// A C driver's callbacks and context (declared for C in abi/tvm.rs).
+pub struct Ops(pub tvm_device_ops_t);
 
 // SAFETY: the header makes thread safety the driver's promise: its
 // callbacks may run on any task's thread, at once, with `ctx` shared.
 unsafe impl Send for Ops {}
 // SAFETY: as for Send.
 unsafe impl Sync for Ops {}
+
+impl std::ops::Deref for Ops {
+    type Target = tvm_device_ops_t;
+    fn deref(&self) -> &tvm_device_ops_t {
+        &self.0
+    }
+}
 
 /// A registered C driver.
 struct Driver {
