@@ -43,7 +43,8 @@ pub struct Delivered {
 enum Step {
     Handle(c_int, SigInfo, Action, SigSet),
     Terminate(c_int),
-    Stop(c_int),
+    /// A stop signal, and the SIGCONT count when it was taken.
+    Stop(c_int, u64),
     Again,
     Done,
 }
@@ -78,7 +79,7 @@ fn deliver_nested(task: &Task, out: &mut Delivered) {
                 task.update_signal_hint(&s);
             }
             Step::Terminate(sig) => exit::terminate_with(status::signaled(sig, false)),
-            Step::Stop(sig) => stop(task, sig),
+            Step::Stop(sig, continues) => stop(task, sig, continues),
         }
     }
 }
@@ -116,7 +117,7 @@ fn next_step(task: &Task) -> Step {
                     Step::Handle(sig, info, action, old)
                 }
                 Effect::Terminate => Step::Terminate(sig),
-                Effect::Stop => Step::Stop(sig),
+                Effect::Stop => Step::Stop(sig, s.continues),
                 Effect::Nothing => Step::Again,
             }
         }
@@ -183,12 +184,20 @@ unsafe fn call_handler(action: Action, sig: c_int, info: &SigInfo, mask: SigSet)
     }
 }
 
-/// Stops the calling task (stop signal `sig`) until it is continued or
-/// killed; its parent hears of both.
-pub fn stop(task: &Task, sig: c_int) {
+/// Stops the calling task (stop signal `sig`, taken when `continues`
+/// SIGCONTs had been generated) until it is continued or killed; its
+/// parent hears of both. A SIGCONT generated after the stop signal was
+/// taken, before the task could stop, cancels the stop: as on Linux, where
+/// SIGCONT clears a stop that is pending in the target.
+pub fn stop(task: &Task, sig: c_int, continues: u64) {
     let _rt = InRuntime::enter();
     {
         let mut t = table::lock();
+        // The table lock orders this against `send`, which holds it while it
+        // counts a SIGCONT and checks whether the task is stopped.
+        if task.signals.lock().continues != continues {
+            return;
+        }
         if let Some(p) = t.get_mut(task.pid) {
             p.stopped = true;
             p.report = Some(Report::Stopped(sig));

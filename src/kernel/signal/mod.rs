@@ -153,6 +153,9 @@ pub struct SignalState {
     /// The mask to put back once pending signals have been delivered: set
     /// by calls that wait under a temporary mask (sigsuspend, ppoll, pselect).
     pub restore_mask: Option<SigSet>,
+    /// SIGCONTs generated so far: a stop taken before one of them must not
+    /// happen (`deliver::stop`).
+    pub continues: u64,
 }
 
 impl Default for SignalState {
@@ -164,6 +167,7 @@ impl Default for SignalState {
             rt_queue: std::collections::VecDeque::new(),
             actions: [Action::DEFAULT; MAX_SIG as usize],
             restore_mask: None,
+            continues: 0,
         }
     }
 }

@@ -41,6 +41,7 @@ pub fn send(t: &mut TaskTable, target: &Arc<Task>, sig: c_int, info: SigInfo) {
     let orphaned = matches!(sig, libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU) && t.group_is_orphaned(pgid);
     let mut s = target.signals.lock();
     if sig == libc::SIGCONT {
+        s.continues += 1;
         for stop in [libc::SIGSTOP, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU] {
             s.discard(stop);
         }

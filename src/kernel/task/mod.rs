@@ -169,8 +169,9 @@ impl Task {
             if let Some(sig) = stop {
                 s.take(sig);
                 self.update_signal_hint(&s);
+                let continues = s.continues;
                 drop(s);
-                crate::kernel::signal::deliver::stop(self, sig);
+                crate::kernel::signal::deliver::stop(self, sig, continues);
                 continue;
             }
             self.update_signal_hint(&s);
