@@ -112,20 +112,11 @@ impl Arena {
                 committed: m.committed,
             });
         }
-        // SAFETY: an anonymous private mapping with no fixed address.
-        let p = unsafe {
-            libc::mmap(
-                ptr::null_mut(),
-                reserve,
-                libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
+        let p = super::placement::map(
+            reserve,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+        )?;
         super::stats::mapped(reserve);
         Ok(Arena { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0, committed: 0 })
     }

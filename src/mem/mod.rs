@@ -1,6 +1,7 @@
 //! Guest memory: the stacks tasks run on and the heap their images own.
 
 pub mod arena;
+pub mod placement;
 pub mod pool;
 pub mod reloc;
 pub mod stack;

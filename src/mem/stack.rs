@@ -42,21 +42,11 @@ impl GuestStack {
         if let Some(m) = pool::STACKS.take(len) {
             return Ok(GuestStack { base: NonNull::new(m.base as *mut u8).expect("pooled stacks are non-null"), len });
         }
-        // SAFETY: an anonymous private mapping with no fixed address cannot
-        // alias existing memory.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | map_stack(),
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
+        let p = super::placement::map(
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | map_stack(),
+        )?;
         // SAFETY: the first page lies inside the mapping just created.
         if unsafe { libc::mprotect(p, page, libc::PROT_NONE) } != 0 {
             let e = io::Error::last_os_error();

@@ -1,0 +1,107 @@
+//! Where guest memory is mapped, so that fork's relocation does not take
+//! small integers for pointers.
+//!
+//! fork moves every word of the copied stack, heap and globals whose value
+//! lies in one of the parent's ranges (docs/fork.md). A 64-bit stack slot
+//! that held a pointer and then got a 32-bit int stored in its low half
+//! keeps the pointer's high half: `0x00007fb0_00000004` for fd 4 after a
+//! pointer `0x00007fb0_xxxxxxxx`. If a range of the parent contains that
+//! value, the int is "relocated" into garbage (dropbear's accepted socket
+//! became fd 0x40000004 in the child, in about one server start of 30).
+//! Such a word lies within `ZONE` of a multiple of 4 GiB (small positive
+//! ints above it, small negative ones below), so guest stacks and arenas
+//! are mapped clear of those zones: a range that touches one is mapped
+//! again, just past it.
+
+use std::io;
+
+/// How far from a 4 GiB boundary a small int's look-alike can be: ints of
+/// magnitude below 16 Mi (descriptors, lengths, counts, -1).
+const ZONE: usize = 16 << 20;
+const SPAN: usize = 1 << 32;
+
+/// The first multiple of 4 GiB whose zone reaches above `base`.
+fn next_boundary(base: usize) -> usize {
+    (base.saturating_sub(ZONE) / SPAN + 1) * SPAN
+}
+
+/// Whether `[base, base + len)` comes within ZONE of a multiple of 4 GiB.
+pub fn near_boundary(base: usize, len: usize) -> bool {
+    base < ZONE || next_boundary(base) < base.saturating_add(len).saturating_add(ZONE)
+}
+
+/// mmap(2) of `len` bytes of anonymous memory with `prot` and `flags`,
+/// placed clear of the zones above. Where the kernel's first choice touches
+/// one, twice the length (plus the zone) is reserved instead: one side of
+/// the single boundary inside it has room, and the rest is given back.
+/// Mappings longer than a zone-free stretch (nearly 4 GiB) go anywhere.
+pub fn map(len: usize, prot: libc::c_int, flags: libc::c_int) -> io::Result<*mut libc::c_void> {
+    let plain = |len: usize, prot: libc::c_int, flags: libc::c_int| {
+        // SAFETY: an anonymous private mapping with no fixed address cannot
+        // alias existing memory.
+        let p = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, -1, 0) };
+        if p == libc::MAP_FAILED {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(p)
+        }
+    };
+    let p = plain(len, prot, flags)?;
+    if !near_boundary(p as usize, len) || len > SPAN - 2 * ZONE {
+        return Ok(p);
+    }
+    // SAFETY: unmapping the mapping just made, which nobody uses yet.
+    unsafe { libc::munmap(p, len) };
+    let room = 2 * len + 2 * ZONE;
+    let q = plain(room, libc::PROT_NONE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE)? as usize;
+    let after = next_boundary(q) + ZONE;
+    let start = if !near_boundary(q, len) { q } else { after };
+    debug_assert!(start + len <= q + room && !near_boundary(start, len));
+    // SAFETY: `[start, start + len)` lies inside the reservation just made,
+    // which nothing else uses; MAP_FIXED replaces that part of it.
+    let p = unsafe { libc::mmap(start as *mut libc::c_void, len, prot, flags | libc::MAP_FIXED, -1, 0) };
+    let e = io::Error::last_os_error();
+    // SAFETY: the parts of our reservation on either side of `start`.
+    unsafe {
+        if start > q {
+            libc::munmap(q as *mut libc::c_void, start - q);
+        }
+        if q + room > start + len {
+            libc::munmap((start + len) as *mut libc::c_void, q + room - start - len);
+        }
+    }
+    if p == libc::MAP_FAILED {
+        // SAFETY: the middle part, still ours.
+        unsafe { libc::munmap(start as *mut libc::c_void, len) };
+        return Err(e);
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones() {
+        let g = 1usize << 32;
+        assert!(near_boundary(5 * g - 4096, 8192));
+        assert!(near_boundary(5 * g + 4096, 1 << 20));
+        assert!(near_boundary(5 * g - (1 << 30), (1 << 30) - (8 << 20)));
+        assert!(!near_boundary(5 * g + ZONE, 1 << 30));
+        assert!(!near_boundary(5 * g + (1 << 31), 1 << 20));
+        assert!(near_boundary(5 * g + (1 << 31), (1 << 31) - (8 << 20)));
+    }
+
+    #[test]
+    fn maps_clear_of_zones() {
+        for _ in 0..20 {
+            let len = 1 << 30;
+            let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+            let p = map(len, libc::PROT_NONE, flags).unwrap();
+            assert!(!near_boundary(p as usize, len), "{p:?}");
+            // SAFETY: our own mapping.
+            unsafe { libc::munmap(p, len) };
+        }
+    }
+}
