@@ -3,10 +3,12 @@ the prompt, a command, history, job control, Ctrl-C, the exit status, and
 the host terminal's settings before and after (also when forkless is
 killed by SIGTERM)."""
 import os
+import re
 import signal
 import time
 
 import pexpect
+from keys import press
 
 PROMPT = "pyt$ "
 
@@ -33,14 +35,12 @@ def test_interactive_session(forkless, tmp_path):
     sh.expect_exact(PROMPT)
     sh.sendline("sleep 100")
     time.sleep(0.3)
-    sh.sendcontrol("z")
-    sh.expect(r"Stopped +.?sleep 100")
+    press(sh, "z", re.compile(r"Stopped +.?sleep 100"))
     sh.expect_exact(PROMPT)
     sh.sendline("fg")
     sh.expect_exact("sleep 100")
     time.sleep(0.3)
-    sh.sendcontrol("c")
-    sh.expect_exact(PROMPT)
+    press(sh, "c", PROMPT)
     sh.sendline("echo $?")
     sh.expect_exact("130\r\n")
     sh.expect_exact(PROMPT)
