@@ -4,12 +4,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, id_from_stem, mksh, toybox, Build, Program};
+use guestbuild::{c_files, dropbear, id_from_stem, mksh, toybox, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
+    // crypt(3) for tasks (src/crt/crypt.rs) is the host's libcrypt.
+    println!("cargo:rustc-link-lib=crypt");
 
     // The C parts of the ABI: variadic entry points and host-stream glue
     // (runtime code: no shim).
@@ -17,6 +19,7 @@ fn main() {
         root.join("src/abi/variadic.c"),
         root.join("src/abi/stdio_glue.c"),
         root.join("src/abi/pty_glue.c"),
+        root.join("src/abi/unistd_glue.c"),
         root.join("src/kernel/signal/at_start.c"),
     ];
     for g in &glue {
@@ -115,7 +118,7 @@ fn build_guests(root: &Path, out: &Path, all: bool) -> Vec<PathBuf> {
     if all {
         archives = third_party(root, out, &mut rs, &mut tables, &mut paths);
     } else {
-        for name in ["MKSH", "TOYBOX"] {
+        for name in ["MKSH", "TOYBOX", "DROPBEAR"] {
             // What the tests would compare with does not exist in this build.
             println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
             println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
@@ -252,8 +255,48 @@ fn third_party(
     println!("cargo:rustc-env=FORKLESS_TOYBOX_SRC={}", toybox_dir.display());
     paths.push(("toybox".into(), toybox_paths(&native)));
 
-    vec![out.join("libtvm_guest_mksh.a"), out.join("libtvm_guest_toybox.a")]
+    // dropbear: one multi-call program (its dbmulti.c dispatches on argv[0])
+    let dropbear_dir = prepare("dropbear");
+    let options = root.join("vendor/config/dropbear-localoptions.h");
+    println!("cargo:rerun-if-changed={}", options.display());
+    let options = std::fs::read_to_string(&options).unwrap_or_else(|e| fail(&format!("{}: {e}", options.display())));
+    let dcfg = dropbear::configure(&dropbear_dir, &out.join("dropbear-build"), &options).unwrap_or_else(|e| fail(&e));
+    let mut build = Build::new(root.join("include"), out).guest_root(&dropbear_dir).guest_root(&dcfg.build_dir);
+    for i in &dcfg.includes {
+        build = build.include(i);
+    }
+    for (k, v) in &dcfg.defines {
+        build = build.define(k, v.as_deref());
+    }
+    for f in &dcfg.cflags {
+        build = build.flag(f);
+    }
+    let programs = [Program::new("dropbear", "guest", dcfg.sources.clone())];
+    *rs += &build.compile("tvm_guest_dropbear", "DROPBEAR_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    tables.push("DROPBEAR_PROGRAMS".into());
+    for l in &dcfg.libs {
+        println!("cargo:rustc-link-lib={l}");
+    }
+    let native = out.join("native/dropbearmulti");
+    guestbuild::build_native(&native, &dcfg.sources, &dcfg.includes, &dcfg.defines, &dcfg.cflags, &dcfg.libs)
+        .unwrap_or_else(|e| fail(&e));
+    println!("cargo:rustc-env=FORKLESS_NATIVE_DROPBEAR={}", native.display());
+    println!("cargo:rustc-env=FORKLESS_DROPBEAR_SRC={}", dropbear_dir.display());
+    paths.push(("dropbear".into(), DROPBEAR_PATHS.map(String::from).to_vec()));
+
+    vec![out.join("libtvm_guest_mksh.a"), out.join("libtvm_guest_toybox.a"), out.join("libtvm_guest_dropbear.a")]
 }
+
+/// Where Debian installs dropbear's programs (dropbear-bin), plus `ssh`
+/// and `scp`, which the multi-call binary also answers to.
+const DROPBEAR_PATHS: [&str; 6] = [
+    "/usr/sbin/dropbear",
+    "/usr/bin/dbclient",
+    "/usr/bin/dropbearkey",
+    "/usr/lib/dropbear/dropbearconvert",
+    "/usr/bin/ssh",
+    "/usr/bin/scp",
+];
 
 /// Where toybox installs itself and its applets: `toybox --long` of the
 /// native build lists them (e.g. `usr/bin/base64`), plus the multiplexer.

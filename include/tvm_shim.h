@@ -51,6 +51,8 @@
 #include <poll.h>
 #include <pty.h>
 #include <pwd.h>
+#include <shadow.h>
+#include <crypt.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -130,7 +132,7 @@
     X(strtok) X(strsignal) X(rand) X(srand) X(random) X(srandom) \
     X(initstate) X(setstate) X(drand48) X(lrand48) X(mrand48) X(srand48) \
     X(seed48) X(lcong48) X(localtime) X(gmtime) X(asctime) X(ctime) \
-    X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) \
+    X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) X(getspnam) X(crypt) \
     X(getgrnam) X(getgrgid) X(getgrent) X(setgrent) X(endgrent) \
     X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
     X(setlocale) X(localeconv) X(newlocale) X(uselocale) X(duplocale) \
@@ -144,7 +146,7 @@
     X(tcgetattr) X(tcsetattr) X(tcflush) X(tcdrain) X(tcflow) X(tcsendbreak) \
     X(tcgetpgrp) X(tcsetpgrp) X(tcgetsid) \
     X(posix_openpt) X(getpt) X(grantpt) X(unlockpt) X(ptsname) X(ptsname_r) \
-    X(openpty) X(forkpty) X(login_tty) X(mmap)
+    X(openpty) X(forkpty) X(login_tty) X(daemon) X(mmap)
 
 /* Large-file variants whose argument types differ from the plain call. */
 #define TVM_SHIM_LFS_FUNCTIONS(X) \
@@ -574,6 +576,8 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define getpwent tvm_getpwent
 #define setpwent tvm_setpwent
 #define endpwent tvm_endpwent
+#define getspnam tvm_getspnam
+#define crypt tvm_crypt
 #define getgrnam tvm_getgrnam
 #define getgrgid tvm_getgrgid
 #define getgrent tvm_getgrent
@@ -603,6 +607,7 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define ptsname_r tvm_ptsname_r
 #define openpty tvm_openpty
 #define forkpty tvm_forkpty
+#define daemon tvm_daemon
 #define login_tty tvm_login_tty
 
 /* <sys/mman.h>: mapping a descriptor maps the task's file. */

@@ -15,6 +15,7 @@
 //! registers every program with its units' globals and initializers.
 
 pub mod cache;
+pub mod dropbear;
 pub mod globals;
 pub mod jobs;
 pub mod mksh;

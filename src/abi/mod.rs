@@ -23,6 +23,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod assert;
+pub mod crypt;
 pub mod dirent;
 pub mod errno;
 pub mod fcntl;

@@ -36,6 +36,16 @@ pub unsafe extern "C" fn tvm_getpwnam(name: *const c_char) -> *mut libc::passwd 
     })
 }
 
+/// getspnam(3) (<shadow.h>): only the host user has an entry, with the
+/// password forkless was given (`crt::pwd`).
+#[no_mangle]
+pub unsafe extern "C" fn tvm_getspnam(name: *const c_char) -> *mut libc::spwd {
+    lookup("getspnam", |st| {
+        // SAFETY: the caller passes a NUL-terminated name.
+        pwd::getspnam(st, unsafe { super::cstr(name) }?)
+    })
+}
+
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/getpwuid.html>
 #[no_mangle]
 pub extern "C" fn tvm_getpwuid(uid: libc::uid_t) -> *mut libc::passwd {

@@ -17,6 +17,7 @@
 //! Objects the host C library allocates for a task are the exception; see
 //! [`hostobj`] for how they survive fork.
 
+pub mod crypt;
 pub mod dir;
 pub mod getopt;
 pub mod hostobj;
@@ -47,6 +48,7 @@ pub struct CrtState {
     pub random: random::RandomState,
     pub time: time::TimeState,
     pub pwd: pwd::PwdState,
+    pub crypt: crypt::CryptState,
     pub term: term::TermState,
     pub tmpnam: tmpnam::TmpnamState,
     pub locale: locale::LocaleState,

@@ -1,5 +1,11 @@
-//! <pwd.h> and <grp.h>: the user and group database, with per-task result
-//! buffers and enumeration positions.
+//! <pwd.h>, <grp.h> and <shadow.h>: the user and group database, with
+//! per-task result buffers and enumeration positions.
+//!
+//! Entries are the host's, as tasks must see them: a login shell that
+//! cannot run inside forkless (the host's /bin/bash) is shown as /bin/sh,
+//! passwords are always "x" (shadowed), and the shadow database knows only
+//! the host user, whose password is the one forkless was given (`forkless
+//! sshd`), never the host's: docs/ssh.md.
 //!
 //! Lookups use the host's reentrant calls (`getpwnam_r`, ...), which go
 //! through NSS, into a buffer in the task's arena that grows on ERANGE;
@@ -8,8 +14,9 @@
 //! a per-task index: each call walks the host's enumeration, which is one
 //! per process, from the start under a lock, to the task's next entry.
 
-use std::ffi::{c_char, c_int, CStr};
+use std::ffi::{c_char, c_int, CStr, CString};
 use std::ptr;
+use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
@@ -33,6 +40,7 @@ pub struct PwdState {
     pub grnam: Buffered<libc::group>,
     pub grgid: Buffered<libc::group>,
     pub grent: Buffered<libc::group>,
+    pub spnam: Buffered<libc::spwd>,
     /// Index of the next getpwent / getgrent entry.
     pub pw_next: usize,
     pub gr_next: usize,
@@ -63,15 +71,91 @@ pub(crate) fn lookup<T>(
     }
 }
 
+/// The home directory the host user has inside forkless, if not the host's
+/// (`forkless sshd --home`); set once, before the first task.
+static HOME: OnceLock<CString> = OnceLock::new();
+/// The crypt(3) hash of the password that logs the host user in, if any.
+static PASSWORD_HASH: OnceLock<CString> = OnceLock::new();
+
+/// Sets the host user's home inside forkless; once (EBUSY after).
+pub fn set_home(home: CString) -> KResult<()> {
+    HOME.set(home).map_err(|_| Errno::EBUSY)
+}
+
+/// Sets the hash of the host user's login password; once (EBUSY after).
+pub fn set_password_hash(hash: CString) -> KResult<()> {
+    PASSWORD_HASH.set(hash).map_err(|_| Errno::EBUSY)
+}
+
+/// An entry as tasks see it (see the module comment); null stays null.
+fn present(p: *mut libc::passwd) -> *mut libc::passwd {
+    // SAFETY: `p` is null or an entry in this task's result buffer, whose
+    // strings live there; the replacements are static strings.
+    unsafe {
+        let Some(e) = p.as_mut() else { return p };
+        let runnable = !e.pw_shell.is_null()
+            && CStr::from_ptr(e.pw_shell).to_str().is_ok_and(|s| crate::programs::lookup(s).is_some());
+        if !runnable {
+            e.pw_shell = c"/bin/sh".as_ptr().cast_mut();
+        }
+        e.pw_passwd = c"x".as_ptr().cast_mut();
+        if e.pw_uid == libc::getuid() {
+            if let Some(home) = HOME.get() {
+                e.pw_dir = home.as_ptr().cast_mut();
+            }
+        }
+    }
+    p
+}
+
 pub fn getpwnam(st: &mut PwdState, name: &CStr) -> KResult<*mut libc::passwd> {
     let name = name.as_ptr();
     // SAFETY: the host call writes into the buffer of the length given.
-    lookup(&mut st.pwnam, |e, b, l, r| unsafe { libc::getpwnam_r(name, e, b, l, r) })
+    lookup(&mut st.pwnam, |e, b, l, r| unsafe { libc::getpwnam_r(name, e, b, l, r) }).map(present)
 }
 
 pub fn getpwuid(st: &mut PwdState, uid: libc::uid_t) -> KResult<*mut libc::passwd> {
     // SAFETY: as above.
-    lookup(&mut st.pwuid, |e, b, l, r| unsafe { libc::getpwuid_r(uid, e, b, l, r) })
+    lookup(&mut st.pwuid, |e, b, l, r| unsafe { libc::getpwuid_r(uid, e, b, l, r) }).map(present)
+}
+
+/// getspnam(3): the host user's shadow entry, with the login password
+/// forkless was given ("!", locked, when none); no other user has one
+/// (null, ENOENT).
+pub fn getspnam(st: &mut PwdState, name: &CStr) -> KResult<*mut libc::spwd> {
+    // SAFETY: a plain-data struct; zero is valid for every field.
+    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = [0 as c_char; 1024];
+    let mut found = ptr::null_mut();
+    // SAFETY: the host call writes into the buffer of the length given.
+    unsafe { libc::getpwuid_r(libc::getuid(), &mut pw, buf.as_mut_ptr(), buf.len(), &mut found) };
+    // SAFETY: on success the name points into `buf`.
+    if found.is_null() || unsafe { CStr::from_ptr(pw.pw_name) } != name {
+        return Err(Errno::ENOENT);
+    }
+    let hash: &CStr = PASSWORD_HASH.get().map_or(c"!", |h| h.as_c_str());
+    let (name, hash) = (name.to_bytes_with_nul(), hash.to_bytes_with_nul());
+    let b = &mut st.spnam;
+    let need = name.len() + hash.len();
+    if b.len < need {
+        // SAFETY: `b.buf` is null or this state's arena block.
+        b.buf = unsafe { crate::crt::realloc(b.buf, need) }?;
+        b.len = need;
+    }
+    // SAFETY: the buffer holds `need` bytes; the entry points into it.
+    unsafe {
+        ptr::copy_nonoverlapping(name.as_ptr(), b.buf, name.len());
+        ptr::copy_nonoverlapping(hash.as_ptr(), b.buf.add(name.len()), hash.len());
+        b.entry = std::mem::zeroed();
+        b.entry.sp_namp = b.buf.cast();
+        b.entry.sp_pwdp = b.buf.add(name.len()).cast();
+        for f in [&mut b.entry.sp_lstchg, &mut b.entry.sp_min, &mut b.entry.sp_max, &mut b.entry.sp_warn] {
+            *f = -1;
+        }
+        b.entry.sp_inact = -1;
+        b.entry.sp_expire = -1;
+    }
+    Ok(&mut b.entry)
 }
 
 pub fn getgrnam(st: &mut PwdState, name: &CStr) -> KResult<*mut libc::group> {
@@ -108,7 +192,7 @@ pub fn getpwent(st: &mut PwdState) -> KResult<*mut libc::passwd> {
     if matches!(r, Ok(p) if !p.is_null()) {
         st.pw_next += 1;
     }
-    r
+    r.map(present)
 }
 
 /// getgrent(3): the task's next entry (null at the end).
