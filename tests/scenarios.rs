@@ -1,7 +1,9 @@
 //! Terminal scenarios (scenarios/*.scn, format in harness::scenario): each
-//! runs on a fresh pseudo-terminal against two transports, `forkless sh`
-//! and native mksh built from the same sources (the reference that proves
-//! the scenario right); both must pass. Native mksh's commands are native
+//! runs on a fresh pseudo-terminal against three transports, `forkless sh`,
+//! a login over ssh (the OpenSSH client, `ssh -tt`, into a `forkless sshd`
+//! of the trial's own) and native mksh built from the same sources (the
+//! reference that proves the scenario right); all must pass. After an ssh
+//! trial, a second login's `tvm ps` must show no task left of the first. Native mksh's commands are native
 //! toybox's, through a directory of applet links first in PATH, so both
 //! sides run the same programs. Transcripts of the scenarios listed in
 //! SNAPSHOTS must also be what snapshots/ holds (forkless's, which must be
@@ -12,7 +14,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use harness::scenario::{Scenario, PROMPT};
+use std::time::Duration;
+
+use harness::scenario::{Scenario, Step, PROMPT};
+use harness::sshd::Server;
 use harness::TestDir;
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -22,6 +27,7 @@ const SNAPSHOTS: &[&str] = &["prompt_echo_exit", "line_edit_backspace", "stty_si
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Transport {
     Forkless,
+    Ssh,
     Native,
 }
 
@@ -50,7 +56,7 @@ fn shell(t: Transport, dir: &Path) -> Result<Command, String> {
             c.arg("sh");
             (c, "/usr/bin:/bin".to_string())
         }
-        Transport::Native => {
+        Transport::Native | Transport::Ssh => {
             use std::os::unix::process::CommandExt;
             let mut c = Command::new(env!("FORKLESS_NATIVE_MKSH"));
             c.arg0("sh");
@@ -73,9 +79,65 @@ fn shell(t: Transport, dir: &Path) -> Result<Command, String> {
     Ok(cmd)
 }
 
+/// A scenario over ssh: the transcript, and the server's task table
+/// afterwards showing nothing of the session.
+fn over_ssh(s: &Scenario, dir: &Path) -> Result<Vec<u8>, String> {
+    let mut server = Server::start(Path::new(env!("CARGO_BIN_EXE_forkless")), dir, &[], &[])
+        .map_err(|e| format!("cannot start forkless sshd: {e}"))?;
+    let mut cmd = server.ssh(&["-tt"]);
+    tvm::testkit::default_signals(&mut cmd).env("TERM", "xterm");
+    // After a hangup the status is the client's: OpenSSH's ssh ends with
+    // 255 when its terminal goes away. The shell's own end shows in the
+    // server's task table (`left_over`).
+    let mut s = s.clone();
+    if let Some(h) = s.steps.iter().position(|st| matches!(st, Step::HangUp)) {
+        for st in &mut s.steps[h..] {
+            if let Step::Exit(code) = st {
+                *code = 255;
+            }
+        }
+    }
+    let transcript = s.run(cmd)?;
+    left_over(&server)?;
+    let st = server.stop(Duration::from_secs(5)).map_err(|e| e.to_string())?;
+    if st.code() != Some(0) {
+        return Err(format!("forkless sshd ended with {st} after SIGTERM\n{}", server.log_text()));
+    }
+    Ok(transcript)
+}
+
+/// Fails if the server still runs a task that the ended session started
+/// (its tasks are init, the listening dropbear and this check's own
+/// connection: its dropbear, its shell and `tvm ps`).
+fn left_over(server: &Server) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let out = server.ssh(&["tvm ps"]).output().map_err(|e| e.to_string())?;
+        let table = String::from_utf8_lossy(&out.stdout).into_owned();
+        let rows: Vec<&str> = table.lines().skip(1).collect();
+        let extra: Vec<&&str> = rows
+            .iter()
+            .filter(|r| {
+                let cmd = r.split_whitespace().skip(5).collect::<Vec<_>>().join(" ");
+                !(cmd == "init"
+                    || cmd.starts_with("dropbear")
+                    || cmd.starts_with("tvm ps")
+                    || cmd.starts_with("sh -c tvm ps"))
+            })
+            .collect();
+        if out.status.success() && extra.is_empty() && !rows.is_empty() {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("tasks left over after the session:\n{table}{}", String::from_utf8_lossy(&out.stderr)));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn run(s: &Scenario, t: Transport) -> Result<(), Failed> {
     let tmp = TestDir::new(&format!("scenario-{}", s.name)).map_err(|e| e.to_string())?;
-    let r = shell(t, tmp.path()).and_then(|cmd| s.run(cmd));
+    let r = if t == Transport::Ssh { over_ssh(s, tmp.path()) } else { shell(t, tmp.path()).and_then(|cmd| s.run(cmd)) };
     match r {
         Ok(transcript) => {
             // Both transports against one snapshot: forkless's terminal
@@ -111,9 +173,13 @@ fn main() {
     let scenarios = Scenario::all_in(&dir).unwrap_or_else(|e| panic!("{e}"));
     let mut trials = Vec::new();
     for s in scenarios {
-        for t in [Transport::Forkless, Transport::Native] {
+        for t in [Transport::Forkless, Transport::Ssh, Transport::Native] {
             let s = s.clone();
-            let label = if t == Transport::Forkless { "forkless" } else { "native" };
+            let label = match t {
+                Transport::Forkless => "forkless",
+                Transport::Ssh => "ssh",
+                Transport::Native => "native",
+            };
             trials.push(Trial::test(format!("{}::{label}", s.name), move || run(&s, t)));
         }
     }

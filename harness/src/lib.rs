@@ -3,6 +3,7 @@
 //! over ssh.
 
 pub mod scenario;
+pub mod sshd;
 pub mod terminal;
 mod testdir;
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::fd::{FdTable, OpenFile};
 use super::fs::{Dir, FsState};
-use super::signal::{SigSet, SignalState};
+use super::signal::{SigInfo, SigSet, SignalState};
 use super::task::exec::cmdline_of;
 use super::task::limits::Limits;
 use super::task::table::{self, Proc, ProcState, TaskTable};
@@ -251,6 +251,46 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     }
     drop(host_tty);
     Ok(status)
+}
+
+/// Stops a service from outside its tasks (a host SIGTERM to `forkless
+/// sshd`): SIGHUP to every task but init and the first, as a hung-up
+/// session's processes get; SIGKILL to those still there after `grace`;
+/// then, once they are gone, SIGTERM to the first, whose own handler
+/// decides how it ends. Returns how many tasks were hung up and how many of
+/// them had to be killed.
+pub fn stop_service(grace: std::time::Duration) -> (usize, usize) {
+    use crate::kernel::signal::send::send;
+    let others = |t: &TaskTable| -> Vec<Arc<Task>> {
+        let first = t.first_pid();
+        t.iter()
+            .filter(|p| p.task.pid != INIT_PID && Some(p.task.pid) != first && !matches!(p.state, ProcState::Zombie(_)))
+            .map(|p| p.task.clone())
+            .collect()
+    };
+    let signal_all = |sig: libc::c_int| {
+        let mut t = table::lock();
+        let tasks = others(&t);
+        for task in &tasks {
+            send(&mut t, task, sig, SigInfo::kernel(sig));
+        }
+        tasks.len()
+    };
+    let wait_gone = |limit: std::time::Duration| {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit && !others(&table::lock()).is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    let hung_up = signal_all(libc::SIGHUP);
+    wait_gone(grace);
+    let killed = signal_all(libc::SIGKILL);
+    wait_gone(grace);
+    let mut t = table::lock();
+    if let Some(task) = t.first_pid().and_then(|pid| t.get(pid)).map(|p| p.task.clone()) {
+        send(&mut t, &task, libc::SIGTERM, SigInfo::kernel(libc::SIGTERM));
+    }
+    (hung_up, killed)
 }
 
 /// Whether host descriptors `a` and `b` are the same terminal.

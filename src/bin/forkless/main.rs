@@ -13,6 +13,8 @@ use clap::Parser;
 use tvm::kernel::boot;
 use tvm::programs;
 
+mod sshd;
+
 /// The third-party guests compiled by build.rs (vendor/manifest.toml):
 /// `GUEST_TABLES` and their install paths, `GUEST_PATHS`.
 mod guests {
@@ -61,10 +63,10 @@ fn programs_help() -> String {
         programs::all().into_iter().filter_map(|(p, _)| p.rsplit('/').next().map(str::to_string)).collect();
     names.sort();
     names.dedup();
-    format!("Programs: {}", names.join(" "))
+    format!("Programs: {}\n\nThe SSH server: forkless sshd (see forkless sshd --help)", names.join(" "))
 }
 
-fn run(program: &str, argv0: &[u8], args: &[OsString]) -> ExitCode {
+pub(crate) fn run(program: &str, argv0: &[u8], args: &[OsString]) -> ExitCode {
     let Some((_, prog)) = programs::find_command(program) else {
         eprintln!("forkless: unknown program '{program}' (see forkless --help)");
         return ExitCode::from(2);
@@ -115,6 +117,10 @@ fn main() -> ExitCode {
         // The program sees argv[0] as it was given, as a native one would.
         let args: Vec<OsString> = raw.collect();
         return run(&program, argv0.as_bytes(), &args);
+    }
+    let args: Vec<OsString> = raw.collect();
+    if args.first().is_some_and(|a| a == "sshd") {
+        return sshd::main(args[1..].to_vec());
     }
     let cli = Cli::parse();
     let name = cli.program.to_string_lossy().into_owned();

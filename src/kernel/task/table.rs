@@ -165,6 +165,11 @@ impl TaskTable {
         Some(proc)
     }
 
+    /// The host process's first task, once started.
+    pub fn first_pid(&self) -> Option<Pid> {
+        self.first
+    }
+
     /// Whether the host process's first task was started.
     pub fn has_first(&self) -> bool {
         self.first.is_some()

@@ -1,0 +1,189 @@
+//! A `forkless sshd` of a test's own, on a loopback port, and the stock
+//! OpenSSH client to reach it.
+//!
+//! Everything lives in the test's directory: the login's home (`--home`),
+//! the state directory (host keys) under it, and a client key made with
+//! ssh-keygen, authorized through `--authorized-keys`. The client trusts
+//! nothing it has seen before (a known-hosts file of the test's own).
+
+use std::fs;
+use std::io::{self, Read as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server; dropping it stops it (SIGTERM, then SIGKILL).
+pub struct Server {
+    child: Option<Child>,
+    pub port: u16,
+    pub home: PathBuf,
+    pub key: PathBuf,
+    pub log: PathBuf,
+    known_hosts: PathBuf,
+    pub user: String,
+}
+
+/// A loopback port nobody listens on now.
+pub fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The host user's name (who the server lets in).
+pub fn user_name() -> String {
+    // SAFETY: getuid has no preconditions; getpwuid's result is copied at
+    // once (tests call this before starting threads that use it).
+    unsafe {
+        let pw = libc::getpwuid(libc::getuid());
+        if pw.is_null() {
+            return String::new();
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned()
+    }
+}
+
+/// Makes an ed25519 client key at `dir/id_ed25519` (no passphrase).
+pub fn client_key(dir: &Path) -> io::Result<PathBuf> {
+    let key = dir.join("id_ed25519");
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "forkless-test", "-f"])
+        .arg(&key)
+        .stdin(Stdio::null())
+        .status()?;
+    if !st.success() {
+        return Err(io::Error::other(format!("ssh-keygen failed: {st}")));
+    }
+    Ok(key)
+}
+
+impl Server {
+    /// Starts `forkless sshd` with its home in `dir/home` and waits until
+    /// it accepts connections. `extra` goes before `--` (e.g. a password
+    /// file); `env` is added to its environment.
+    pub fn start(forkless: &Path, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> io::Result<Server> {
+        let home = dir.join("home");
+        fs::create_dir_all(&home)?;
+        fs::set_permissions(&home, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+        // The login shell's profile: the prompt the scenarios wait for.
+        fs::write(home.join(".profile"), format!("PS1='{}'\nexport TMPDIR=$HOME\n", crate::scenario::PROMPT))?;
+        let key = if dir.join("id_ed25519").exists() { dir.join("id_ed25519") } else { client_key(dir)? };
+        let port = free_port()?;
+        let log = dir.join("sshd.log");
+        let mut cmd = Command::new(forkless);
+        cmd.arg("sshd")
+            .arg("-p")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--home")
+            .arg(&home)
+            .arg("--state-dir")
+            .arg(home.join("state"))
+            .arg("--authorized-keys")
+            .arg(key.with_extension("pub"))
+            .args(extra)
+            .current_dir(dir)
+            .env_remove("FORKLESS_PASSWORD")
+            .stdin(Stdio::null())
+            .stdout(fs::File::create(dir.join("sshd.out"))?)
+            .stderr(fs::File::create(&log)?);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn()?;
+        let mut server = Server {
+            child: Some(child),
+            port,
+            home,
+            key,
+            log,
+            known_hosts: dir.join("known_hosts"),
+            user: user_name(),
+        };
+        server.wait_ready(Duration::from_secs(20))?;
+        Ok(server)
+    }
+
+    /// Waits until the port answers with an SSH banner.
+    fn wait_ready(&mut self, limit: Duration) -> io::Result<()> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(child) = self.child.as_mut() {
+                if let Some(st) = child.try_wait()? {
+                    return Err(io::Error::other(format!("forkless sshd ended early ({st}): {}", self.log_text())));
+                }
+            }
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut b = [0u8; 4];
+                if s.read_exact(&mut b).is_ok() && &b == b"SSH-" {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(io::Error::other(format!("forkless sshd did not answer in {limit:?}: {}", self.log_text())))
+    }
+
+    /// What the server wrote on stderr so far.
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// `ssh` to this server with the test's key: options, then `args`
+    /// (`-tt` for a terminal, a command for an exec session).
+    pub fn ssh(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("ssh");
+        c.args(self.client_options()).args(["-p", &self.port.to_string(), "-l", &self.user, "127.0.0.1"]);
+        c.args(args);
+        c
+    }
+
+    /// The OpenSSH options every client of the test uses.
+    pub fn client_options(&self) -> Vec<String> {
+        [
+            "-F",
+            "/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=accept-new",
+            "-o",
+            &format!("UserKnownHostsFile={}", self.known_hosts.display()),
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-i",
+            &self.key.display().to_string(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    /// Stops the server with SIGTERM; its exit status, within `limit`.
+    pub fn stop(&mut self, limit: Duration) -> io::Result<ExitStatus> {
+        let mut child = self.child.take().ok_or_else(|| io::Error::other("already stopped"))?;
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        let start = Instant::now();
+        loop {
+            if let Some(st) = child.try_wait()? {
+                return Ok(st);
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(io::Error::other(format!("forkless sshd did not stop within {limit:?}")));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            let _ = self.stop(Duration::from_secs(5));
+        }
+    }
+}

@@ -1,0 +1,438 @@
+"""`forkless sshd` from the outside, with the stock OpenSSH client (ssh,
+scp), pexpect for terminals, paramiko as a second, independent client, and
+ssh-audit. Every server is a test's own, on a free loopback port, with its
+home, state and client key in the test's temporary directory.
+
+The first group re-creates the checks of the C system we started from
+(banner, echo, scp up and down, interactive echo, backticks, SIGINT on a
+blocking command, toybox cat and base64); the rest are ours.
+"""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import paramiko
+import pexpect
+import pytest
+from keys import press
+
+PROMPT = "scn$ "
+USER = __import__("pwd").getpwuid(os.getuid()).pw_name
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running `forkless sshd`; `stop()` sends SIGTERM."""
+
+    def __init__(self, forkless, base, keys=True, env=None, args=()):
+        self.base = base
+        self.home = base / "home"
+        self.home.mkdir(mode=0o700, exist_ok=True)
+        (self.home / ".profile").write_text(f"PS1='{PROMPT}'\nexport TMPDIR=$HOME\n")
+        self.state = self.home / "state"
+        self.key = base / "id_ed25519"
+        if not self.key.exists():
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(self.key)], check=True)
+        self.known_hosts = base / "known_hosts"
+        self.port = free_port()
+        cmd = [forkless, "sshd", "-p", f"127.0.0.1:{self.port}", "--home", str(self.home),
+               "--state-dir", str(self.state)]
+        if keys:
+            cmd += ["--authorized-keys", str(self.key) + ".pub"]
+        cmd += list(args)
+        full_env = {k: v for k, v in os.environ.items() if k != "FORKLESS_PASSWORD"}
+        full_env.update(env or {})
+        self.log = base / "sshd.log"
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=open(self.log, "wb"), env=full_env)
+        self.wait_ready()
+
+    def wait_ready(self):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            assert self.proc.poll() is None, f"forkless sshd ended early: {self.log_text()}"
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+                    if s.recv(4) == b"SSH-":
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        pytest.fail(f"forkless sshd did not answer: {self.log_text()}")
+
+    def log_text(self):
+        return self.log.read_text(errors="replace")
+
+    def opts(self, key=True):
+        o = ["-F", "/dev/null", "-o", "StrictHostKeyChecking=accept-new",
+             "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "LogLevel=ERROR"]
+        if key:
+            o += ["-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-i", str(self.key)]
+        else:
+            o += ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password"]
+        return o
+
+    def ssh(self, *command, input=None, timeout=30):
+        return subprocess.run(["ssh", *self.opts(), "-p", str(self.port), f"{USER}@127.0.0.1", *command],
+                              input=input, capture_output=True, timeout=timeout)
+
+    def spawn(self, *command, key=True, dimensions=(24, 80)):
+        args = [*self.opts(key), "-tt", "-p", str(self.port), f"{USER}@127.0.0.1", *command]
+        env = dict(os.environ, TERM="xterm")
+        return pexpect.spawn("ssh", args, timeout=15, encoding="utf-8", env=env, dimensions=dimensions)
+
+    def scp(self, *args):
+        return subprocess.run(["scp", "-O", *self.opts(), "-P", str(self.port), *args],
+                              capture_output=True, timeout=60)
+
+    def stop(self, limit=5):
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=limit)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def server(forkless, tmp_path):
+    s = Server(forkless, tmp_path)
+    yield s
+    s.close()
+
+
+def remote(path):
+    return f"{USER}@127.0.0.1:{path}"
+
+
+# The C system's scenarios, written anew.
+
+def test_banner(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        assert s.recv(64).startswith(b"SSH-2.0-dropbear_2025.89")
+
+
+def test_connect_and_echo(server):
+    r = server.ssh("echo hello from forkless")
+    assert (r.returncode, r.stdout) == (0, b"hello from forkless\n"), r.stderr
+
+
+def test_scp_upload_and_download(server, tmp_path):
+    data = os.urandom(300_000)
+    (tmp_path / "up.bin").write_bytes(data)
+    r = server.scp(str(tmp_path / "up.bin"), remote(str(server.home / "there.bin")))
+    assert r.returncode == 0, r.stderr
+    assert (server.home / "there.bin").read_bytes() == data
+    r = server.scp(remote(str(server.home / "there.bin")), str(tmp_path / "back.bin"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "back.bin").read_bytes() == data
+
+
+def test_interactive_echo(server):
+    c = server.spawn()
+    c.expect_exact(PROMPT)
+    c.sendline("echo inter''active")
+    c.expect_exact("interactive\r\n")
+    c.expect_exact(PROMPT)
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+
+
+def test_backtick_concatenation(server):
+    r = server.ssh("echo `echo con`cat`echo enation`")
+    assert r.stdout == b"concatenation\n", r.stderr
+
+
+def test_sigint_on_a_blocking_command(server):
+    c = server.spawn()
+    c.expect_exact(PROMPT)
+    c.sendline("sleep 100")
+    time.sleep(0.5)
+    press(c, "c", PROMPT)
+    c.sendline("echo rc=$?")
+    c.expect_exact("rc=130")
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+
+
+def test_toybox_cat_and_base64(server):
+    (server.home / "f.txt").write_text("one\ntwo\n")
+    r = server.ssh("cat f.txt; echo hi | base64; echo aGkK | base64 -d")
+    assert r.stdout == b"one\ntwo\naGkK\nhi\n", r.stderr
+
+
+# Ours.
+
+def test_exit_status_reaches_the_client(server):
+    assert server.ssh("exit 42").returncode == 42
+    assert server.ssh("false").returncode == 1
+    assert server.ssh("no-such-command").returncode == 127
+
+
+def test_one_mebibyte_through_cat(server):
+    data = os.urandom(1 << 20)
+    r = server.ssh("cat", input=data)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == data
+
+
+def test_stdin_stdout_stderr_are_separate_pipes(server):
+    r = server.ssh("read x; echo out:$x; echo err:$x >&2; [ -t 0 ] || echo not-a-tty", input=b"v\n")
+    assert r.stdout == b"out:v\nnot-a-tty\n"
+    assert r.stderr == b"err:v\n"
+
+
+def test_login_environment(server):
+    r = server.ssh("echo $HOME; echo $USER; echo $SHELL; echo ${SSH_CONNECTION%% *}")
+    assert r.stdout.decode().split("\n")[:4] == [str(server.home), USER, "/bin/sh", "127.0.0.1"]
+
+
+def password_login(server, password, command="echo logged-in"):
+    c = server.spawn(command, key=False)
+    c.expect("password:")
+    c.sendline(password)
+    i = c.expect(["password:", pexpect.EOF], timeout=15)
+    out = c.before
+    c.close(force=True)
+    return i == 1, out
+
+
+def test_wrong_password_refused_then_right_one_works(forkless, tmp_path):
+    s = Server(forkless, tmp_path, keys=False, env={"FORKLESS_PASSWORD": "correct horse"})
+    try:
+        ok, _ = password_login(s, "wrong horse")
+        assert not ok
+        ok, out = password_login(s, "correct horse")
+        assert ok and "logged-in" in out
+        assert "correct horse" not in s.log_text()
+    finally:
+        s.close()
+
+
+def test_password_file(forkless, tmp_path):
+    (tmp_path / "pw").write_text("from a file\n")
+    s = Server(forkless, tmp_path, keys=False, args=["--password-file", str(tmp_path / "pw")])
+    try:
+        assert password_login(s, "from a file")[0]
+    finally:
+        s.close()
+
+
+def test_one_time_password_when_nothing_is_configured(forkless, tmp_path):
+    s = Server(forkless, tmp_path, keys=False)
+    try:
+        m = re.search(r"one-time password for (\S+): (\S+)", s.log_text())
+        assert m, s.log_text()
+        assert m.group(1) == USER and len(m.group(2)) >= 20
+        assert s.log_text().count(m.group(2)) == 1
+        assert password_login(s, m.group(2))[0]
+        assert not password_login(s, m.group(2)[:-1] + "x")[0]
+    finally:
+        s.close()
+    # A new start, a new password.
+    s = Server(forkless, tmp_path, keys=False)
+    try:
+        assert m.group(2) not in s.log_text()
+    finally:
+        s.close()
+
+
+def fingerprints(log):
+    return re.findall(r"host key (SHA256:\S+)", log)
+
+
+def test_host_keys_private_and_kept_across_restarts(forkless, tmp_path):
+    s = Server(forkless, tmp_path)
+    first = fingerprints(s.log_text())
+    assert s.stop() == 0
+    assert oct(os.stat(s.state).st_mode & 0o777) == "0o700"
+    keys = sorted(p for p in os.listdir(s.state) if p.endswith("_host_key"))
+    assert keys == ["dropbear_ed25519_host_key"]
+    assert oct(os.stat(s.state / keys[0]).st_mode & 0o777) == "0o600"
+    s = Server(forkless, tmp_path)
+    try:
+        assert fingerprints(s.log_text()) == first and len(first) == 1
+        assert "made the" not in s.log_text()
+    finally:
+        s.close()
+
+
+def test_stty_size_is_the_clients_window(server):
+    c = server.spawn(dimensions=(33, 101))
+    c.expect_exact(PROMPT)
+    c.sendline("stty size")
+    c.expect_exact("33 101")
+    c.setwinsize(40, 120)
+    time.sleep(0.3)
+    c.sendline("stty size")
+    c.expect_exact("40 120")
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+
+
+def test_cd_in_one_session_does_not_move_another(server):
+    a = server.spawn()
+    a.expect_exact(PROMPT)
+    a.sendline("cd /usr/bin && pwd")
+    a.expect_exact("/usr/bin\r\n")
+    r = server.ssh("pwd")
+    assert r.stdout.decode().strip() == str(server.home)
+    a.sendline("pwd")
+    a.expect_exact("/usr/bin\r\n")
+    a.sendline("exit")
+    a.expect(pexpect.EOF)
+
+
+def test_ctrl_z_jobs_and_kill_over_ssh(server):
+    c = server.spawn()
+    c.expect_exact(PROMPT)
+    c.sendline("sleep 100")
+    time.sleep(0.5)
+    press(c, "z", "Stopped")
+    c.expect_exact(PROMPT)
+    c.sendline("jobs")
+    c.expect(r"\[1\] \+ Stopped")
+    c.sendline("kill %1")
+    c.expect_exact(PROMPT)
+    c.sendline("jobs; echo done")
+    c.expect("Terminated")
+    c.expect_exact("done")
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+
+
+def test_disconnect_hangs_up_the_session(server):
+    c = server.spawn()
+    c.expect_exact(PROMPT)
+    c.sendline("sleep 300")
+    time.sleep(0.5)
+    c.close(force=True)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        table = server.ssh("tvm ps").stdout.decode()
+        if "sleep 300" not in table:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"sleep 300 outlived its session:\n{table}")
+
+
+def test_paramiko_exec_and_interactive(server):
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    key = paramiko.Ed25519Key.from_private_key_file(str(server.key))
+    client.connect("127.0.0.1", port=server.port, username=USER, pkey=key, look_for_keys=False,
+                   allow_agent=False, timeout=10)
+    try:
+        _, out, err = client.exec_command("echo from-paramiko; exit 3")
+        assert out.read() == b"from-paramiko\n"
+        assert out.channel.recv_exit_status() == 3
+        chan = client.invoke_shell(term="xterm", width=90, height=20)
+        chan.settimeout(10)
+        buf = b""
+        chan.send(b"stty size; exit\n")
+        while not chan.exit_status_ready() or chan.recv_ready():
+            data = chan.recv(4096)
+            if not data:
+                break
+            buf += data
+        assert b"20 90" in buf
+    finally:
+        client.close()
+
+
+def test_ssh_audit_finds_no_failure(server):
+    r = subprocess.run([sys.executable, "-m", "ssh_audit", "--skip-rate-test", "-j", "-p", str(server.port),
+                        "127.0.0.1"], capture_output=True, timeout=60)
+    report = json.loads(r.stdout)
+    failed = [(section, a["algorithm"]) for section in ("kex", "key", "enc", "mac")
+              for a in report.get(section, []) if a.get("notes", {}).get("fail")]
+    assert failed == []
+    assert "critical" not in report.get("recommendations", {})
+    assert [a["algorithm"] for a in report["key"]] == ["ssh-ed25519"]
+    assert any(a["algorithm"] == "kex-strict-s-v00@openssh.com" for a in report["kex"])
+
+
+def test_sigterm_with_sessions_open(server):
+    clients = [server.spawn() for _ in range(3)]
+    for c in clients:
+        c.expect_exact(PROMPT)
+        c.sendline("sleep 300")
+    time.sleep(0.5)
+    start = time.time()
+    assert server.stop(limit=5) == 0
+    assert time.time() - start < 2
+    for c in clients:
+        c.expect(pexpect.EOF, timeout=5)
+    log = server.log_text()
+    # Each session is a dropbear, a shell and a sleep: all hung up, and all
+    # gone (on their own, or killed after a second) before the server.
+    m = re.search(r"stopping: hung up (\d+) session tasks \((\d+) killed after 1 s\)", log)
+    assert m and int(m.group(1)) >= 9, log
+
+
+def test_restart_on_the_same_port_at_once(forkless, tmp_path):
+    s = Server(forkless, tmp_path)
+    port = s.port
+    assert s.ssh("true").returncode == 0
+    assert s.stop() == 0
+    r = subprocess.Popen([forkless, "sshd", "-p", f"127.0.0.1:{port}", "--home", str(s.home),
+                          "--state-dir", str(s.state), "--authorized-keys", str(s.key) + ".pub"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                assert r.poll() is None, r.stderr.read()
+                time.sleep(0.05)
+        s.proc = r
+        assert s.ssh("echo again").stdout == b"again\n"
+    finally:
+        r.send_signal(signal.SIGTERM)
+        assert r.wait(timeout=5) == 0
+
+
+def test_bad_options_and_busy_port(forkless, tmp_path):
+    for args in (["--no-such-option"], ["-p", "0"], ["-p", "host:22"], ["--home", str(tmp_path / "none")]):
+        r = subprocess.run([forkless, "sshd", "--state-dir", str(tmp_path / "st"), *args],
+                           capture_output=True, timeout=10)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.count(b"\n") == 1 and r.stderr.startswith(b"forkless sshd: "), r.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run([forkless, "sshd", "-p", f"127.0.0.1:{port}", "--state-dir", str(tmp_path / "st")],
+                           capture_output=True, timeout=10, env=dict(os.environ, FORKLESS_PASSWORD="x"))
+        assert r.returncode == 1
+        assert r.stderr == f"forkless sshd: cannot listen on 127.0.0.1:{port}: address already in use\n".encode()
+
+
+def test_ssh_and_scp_inside_forkless(server):
+    """dbclient (as `ssh`) connects out to the same server, and dropbear's
+    scp copies both ways, with -r and -p."""
+    setup = ("dropbearkey -t ed25519 -f inner_key | grep '^ssh-ed25519' >> state/authorized-keys.d/authorized_keys"
+             " && mkdir -p tree/sub && echo a > tree/sub/f && chmod 640 tree/sub/f && touch -d 2001-02-03T04:05:06 tree/sub/f")
+    assert server.ssh(setup).returncode == 0
+    port = str(server.port)
+    target = f"{USER}@127.0.0.1"
+    r = server.ssh(f"ssh -y -i inner_key -p {port} {target} 'echo inner; exit 9'")
+    assert (r.returncode, r.stdout) == (9, b"inner\n"), r.stderr
+    r = server.ssh(f"scp -S /usr/bin/dbclient -i inner_key -P {port} -r -p tree {target}:copy"
+                   f" && scp -i inner_key -P {port} {target}:copy/sub/f back"
+                   " && cat back && stat -c '%a %Y' copy/sub/f")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"a\n640 981173106\n", r.stdout
