@@ -21,6 +21,11 @@
 //! | `exit STATUS` | the shell ends, with exit status STATUS |
 //! | `killed SIGNAL` | the shell ends, killed by SIGNAL (a number) |
 //!
+//! An `expect` or `prompt` right after a signal key (`C-c`, `C-\`, `C-z`)
+//! presses the key again if nothing shows within 3 s (twice at most): a
+//! shell hands a new job the terminal only after starting it, and a key
+//! pressed before that reaches the shell, natively too.
+//!
 //! A scenario passes when every step does; the transcript (all the shell
 //! showed) is kept for snapshots and for the failure message.
 
@@ -44,6 +49,23 @@ pub enum Step {
     HangUp,
     Exit(i32),
     Killed(i32),
+}
+
+/// An expect right after a signal key (Ctrl-C, Ctrl-\, Ctrl-Z): the key
+/// is pressed again if nothing shows within a few seconds, twice at most.
+/// A job-control shell gives a job the terminal only after it has started
+/// it (and fg prints the job first), natively too; a key pressed in that
+/// gap reaches the shell, and a person would press it again.
+fn expect_after(term: &mut Terminal, p: &Pattern, timeout: Duration, key: &Option<Vec<u8>>) -> Result<(), String> {
+    if let Some(k) = key {
+        for _ in 0..2 {
+            if term.expect(p, timeout.min(Duration::from_secs(3))).is_ok() {
+                return Ok(());
+            }
+            term.send(k).map_err(|e| e.to_string())?;
+        }
+    }
+    term.expect(p, timeout).map(drop)
 }
 
 /// A parsed scenario.
@@ -206,6 +228,7 @@ impl Scenario {
             Terminal::spawn(cmd, self.cols, self.rows).map_err(|e| format!("cannot start the shell: {e}"))?;
         let mut timeout = Duration::from_secs(10);
         let mut ended = false;
+        let mut signal_key: Option<Vec<u8>> = None;
         for (i, step) in self.steps.iter().enumerate() {
             let fail = |e: String, term: &Terminal| {
                 format!(
@@ -219,9 +242,9 @@ impl Scenario {
                     timeout = *t;
                     Ok(())
                 }
-                Step::Prompt => term.expect(&Pattern::Text(PROMPT.into()), timeout).map(drop),
+                Step::Prompt => expect_after(&mut term, &Pattern::Text(PROMPT.into()), timeout, &signal_key),
                 Step::Send(b) => term.send(b).map_err(|e| e.to_string()),
-                Step::Expect(p) => term.expect(p, timeout).map(drop),
+                Step::Expect(p) => expect_after(&mut term, p, timeout, &signal_key),
                 Step::Absent(t) => {
                     let shown = term.transcript();
                     if shown.windows(t.len()).any(|w| w == t.as_slice()) {
@@ -255,6 +278,10 @@ impl Scenario {
                 }
             };
             r.map_err(|e| fail(e, &term))?;
+            signal_key = match step {
+                Step::Send(b) if matches!(b.as_slice(), [0x03] | [0x1c] | [0x1a]) => Some(b.clone()),
+                _ => None,
+            };
         }
         if ended {
             term.drain(timeout);
