@@ -123,6 +123,11 @@ impl Server {
         Err(io::Error::other(format!("forkless sshd did not answer in {limit:?}: {}", self.log_text())))
     }
 
+    /// The host pid of the forkless process, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// What the server wrote on stderr so far.
     pub fn log_text(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
