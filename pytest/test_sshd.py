@@ -436,3 +436,20 @@ def test_ssh_and_scp_inside_forkless(server):
                    " && cat back && stat -c '%a %Y' copy/sub/f")
     assert r.returncode == 0, r.stderr
     assert r.stdout == b"a\n640 981173106\n", r.stdout
+
+
+def test_ctrl_c_on_the_servers_terminal_stops_it_in_order(forkless, tmp_path):
+    """On a terminal, forkless sshd leaves it as it is: Ctrl-C is SIGINT to
+    forkless, which hangs up the sessions and exits 0."""
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    port = free_port()
+    c = pexpect.spawn(forkless, ["sshd", "-p", f"127.0.0.1:{port}", "--home", str(home),
+                                 "--state-dir", str(home / "state")],
+                      env=dict(os.environ, FORKLESS_PASSWORD="x"), encoding="utf-8", timeout=15)
+    c.expect("Not backgrounding")
+    c.sendcontrol("c")
+    c.expect("stopping: hung up")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert (c.exitstatus, c.signalstatus) == (0, None)

@@ -162,8 +162,10 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     // bridged to it (`tty::bridge`): as its standard input, output and
     // error when those are the terminal, else only as its controlling
     // terminal.
-    let host_tty = if bridge::host_is_terminal(0) { None } else { bridge::host_controlling_terminal() };
+    let detached = DETACHED.load(std::sync::atomic::Ordering::Relaxed);
+    let host_tty = if detached || bridge::host_is_terminal(0) { None } else { bridge::host_controlling_terminal() };
     let bridge = match &host_tty {
+        None if detached => None,
         None if bridge::host_is_terminal(0) => Some(bridge::Bridge::start(0, 1, bridge::Mode::Stdin)?),
         None => None,
         Some(fd) => {
@@ -251,6 +253,17 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     }
     drop(host_tty);
     Ok(status)
+}
+
+/// Set by `detach_from_host_terminal`.
+static DETACHED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The first task gets no terminal of the host's, neither on its standard
+/// descriptors nor as its controlling terminal (a server: the host
+/// terminal stays as it is, and its Ctrl-C is the host process's SIGINT).
+/// Call before `run_first`.
+pub fn detach_from_host_terminal() {
+    DETACHED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Stops a service from outside its tasks (a host SIGTERM to `forkless

@@ -116,6 +116,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     };
     match prepare(opts) {
         Ok(argv) => {
+            stdin_from_null();
+            tvm::kernel::boot::detach_from_host_terminal();
             stop_on_host_signals();
             super::run("/bin/sh", b"sh", &argv)
         }
@@ -231,6 +233,21 @@ for t in $types; do
 done
 exec dropbear "$@"
 "#;
+
+/// A server reads nothing from its terminal: /dev/null is its standard
+/// input, and the first task gets no host terminal at all
+/// (`detach_from_host_terminal`), so the terminal stays as it is and its
+/// Ctrl-C is a host SIGINT that stops the server in order.
+fn stdin_from_null() {
+    // SAFETY: open and dup2 of our own descriptors; fd 0 is replaced whole.
+    unsafe {
+        let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC);
+        if fd > 0 {
+            libc::dup2(fd, 0);
+            libc::close(fd);
+        }
+    }
+}
 
 /// Written by the host SIGTERM/SIGINT handler, read by the stopper thread.
 static STOP_PIPE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
