@@ -337,6 +337,9 @@ fn write_private(path: &Path, data: &[u8]) -> io::Result<()> {
 /// The password from `$FORKLESS_PASSWORD` or `--password-file` (never argv).
 fn password(opts: &Options) -> Result<Option<String>, Fail> {
     let env = std::env::var("FORKLESS_PASSWORD").ok().filter(|p| !p.is_empty());
+    // No task inherits it (the first task's environment is this process's).
+    // SAFETY: single-threaded here: no runtime thread has started yet.
+    unsafe { std::env::remove_var("FORKLESS_PASSWORD") };
     let file = match &opts.password_file {
         None => None,
         Some(f) => {
