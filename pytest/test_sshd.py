@@ -19,7 +19,7 @@ import time
 import paramiko
 import pexpect
 import pytest
-from keys import press
+from keys import press, stacks
 
 PROMPT = "scn$ "
 USER = __import__("pwd").getpwuid(os.getuid()).pw_name
@@ -159,7 +159,7 @@ def test_sigint_on_a_blocking_command(server):
     c.expect_exact(PROMPT)
     c.sendline("sleep 100")
     time.sleep(0.5)
-    press(c, "c", PROMPT)
+    press(c, "c", PROMPT, forkless_pid=server.proc.pid)
     c.sendline("echo rc=$?")
     c.expect_exact("rc=130")
     c.sendline("exit")
@@ -299,7 +299,7 @@ def test_ctrl_z_jobs_and_kill_over_ssh(server):
     c.expect_exact(PROMPT)
     c.sendline("sleep 100")
     time.sleep(0.5)
-    press(c, "z", "Stopped")
+    press(c, "z", "Stopped", forkless_pid=server.proc.pid)
     c.expect_exact(PROMPT)
     c.sendline("jobs")
     c.expect(r"\[1\] \+ Stopped")
@@ -324,7 +324,7 @@ def test_disconnect_hangs_up_the_session(server):
         if "sleep 300" not in table:
             return
         time.sleep(0.2)
-    pytest.fail(f"sleep 300 outlived its session:\n{table}")
+    pytest.fail(f"sleep 300 outlived its session:\n{table}\n{stacks(server.proc.pid)}")
 
 
 def test_paramiko_exec_and_interactive(server):
