@@ -120,7 +120,38 @@ fn spawn_host_thread(name: String, body: impl FnOnce() + Send + 'static) -> KRes
         let _count = count;
         body()
     };
-    std::thread::Builder::new().name(name).stack_size(HOST_STACK_SIZE).spawn(body).map(drop).map_err(|_| Errno::EAGAIN)
+    let slot: Arc<Mutex<Option<Body>>> = Arc::new(Mutex::new(Some(Box::new(body))));
+    spawn_placed(name, slot, PLACEMENT_TRIES)
+}
+
+type Body = Box<dyn FnOnce() + Send>;
+
+/// How many threads may be set aside before one runs the work regardless.
+const PLACEMENT_TRIES: u32 = 8;
+
+/// Starts a thread that runs the body in `slot`, unless its static TLS (the
+/// guest globals fork copies and relocates) lies near a 4 GiB boundary,
+/// where small ints would be taken for pointers into it
+/// (`mem::placement`): such a thread hands the body to a new thread and
+/// stays parked, keeping its stack out of the host C library's reuse. About
+/// one thread in a hundred; none ever runs guest code.
+fn spawn_placed(name: String, slot: Arc<Mutex<Option<Body>>>, tries: u32) -> KResult<()> {
+    let next = name.clone();
+    let run = move || {
+        let (tls, len) = crate::mem::tls::static_block(arch::thread_pointer());
+        if tries > 0
+            && crate::mem::placement::near_boundary(tls, len)
+            && spawn_placed(next, slot.clone(), tries - 1).is_ok()
+        {
+            loop {
+                std::thread::park();
+            }
+        }
+        if let Some(body) = slot.lock().take() {
+            body();
+        }
+    };
+    std::thread::Builder::new().name(name).stack_size(HOST_STACK_SIZE).spawn(run).map(drop).map_err(|_| Errno::EAGAIN)
 }
 
 /// An idle task thread: a pooled one, or a new one.

@@ -18,6 +18,10 @@ static void check(int keep)
         close(p[0]);
         if (daemon(keep, keep) != 0)
             _exit(9);
+        /* The caller's process exits right after the fork: wait (bounded)
+         * until init has adopted us. */
+        for (int i = 0; i < 5000 && getppid() != 1; i++)
+            usleep(1000);
         char cwd[256];
         struct stat st;
         int ok = getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, keep ? here : "/") == 0
