@@ -32,7 +32,7 @@ fn pytest_suite() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = venv(root);
     let tmp = harness::TestDir::new("pytest").expect("a directory for the suite");
-    let status = Command::new(python)
+    let status = tvm::testkit::default_signals(&mut Command::new(python))
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp"])
         .arg(tmp.path().join("basetemp"))
         .arg(root.join("pytest"))

@@ -214,7 +214,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
             if leads || (host_pgrp == host_pid && host_sid == host_pid) { None } else { Some(t.reserve_outer()?) };
         let pgid = if leads || host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
         let sid = if leads || host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
-        let signals = SignalState::inherited(host.ignored, host.mask);
+        let signals = if detached { SignalState::default() } else { SignalState::inherited(host.ignored, host.mask) };
         let task = Arc::new(Task::new(pid, files, fs, signals, Limits::from_host(host.fd_limit))?);
         t.insert(Proc {
             task: task.clone(),
@@ -255,14 +255,19 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
     Ok(status)
 }
 
-/// Set by `detach_from_host_terminal`.
+/// Set by `detach_from_caller`.
 static DETACHED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// The first task gets no terminal of the host's, neither on its standard
-/// descriptors nor as its controlling terminal (a server: the host
-/// terminal stays as it is, and its Ctrl-C is the host process's SIGINT).
-/// Call before `run_first`.
-pub fn detach_from_host_terminal() {
+/// The first task gets nothing of the caller's terminal or job-control
+/// state, as a server should: no host terminal (neither on its standard
+/// descriptors nor as its controlling terminal: the terminal stays as it
+/// is, and its Ctrl-C is the host process's SIGINT), and every signal at
+/// its default action with none blocked, whatever forkless was started with
+/// (under nohup SIGHUP is ignored, in the background of a script SIGINT and
+/// SIGQUIT; ignored signals survive exec, and sessions would inherit them:
+/// a hangup or a Ctrl-C in a session would do nothing). Call before
+/// `run_first`.
+pub fn detach_from_caller() {
     DETACHED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 

@@ -117,7 +117,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     match prepare(opts) {
         Ok(argv) => {
             stdin_from_null();
-            tvm::kernel::boot::detach_from_host_terminal();
+            tvm::kernel::boot::detach_from_caller();
             stop_on_host_signals();
             super::run("/bin/sh", b"sh", &argv)
         }
@@ -236,7 +236,8 @@ exec dropbear "$@"
 
 /// A server reads nothing from its terminal: /dev/null is its standard
 /// input, and the first task gets no host terminal at all
-/// (`detach_from_host_terminal`), so the terminal stays as it is and its
+/// (`detach_from_caller`, which also starts it with default signal
+/// actions), so the terminal stays as it is and its
 /// Ctrl-C is a host SIGINT that stops the server in order.
 fn stdin_from_null() {
     // SAFETY: open and dup2 of our own descriptors; fd 0 is replaced whole.
