@@ -3,26 +3,36 @@
 //! the stock OpenSSH client on loopback. Prints each measure for both and
 //! the ratio forkless/native:
 //!
-//! - login + `echo hi` latency (median of LOGINS logins; lower is better);
-//! - `cat` of 100 MiB from the server (throughput; higher is better);
+//! - login + `echo hi` latency (median of LOGINS logins, taken in turns
+//!   with native; lower is better);
+//! - `cat` of 100 MiB from the server, first byte to last (throughput;
+//!   higher is better);
 //! - memory of 10 idle interactive sessions: forkless's RSS (one process)
 //!   against the native processes' total RSS and total PSS.
 //!
-//! The native server runs sessions through the host user's login shell
-//! (its own user database), forkless through mksh.
+//! Both serve the same user with the same home (and so the same profile)
+//! and the same mksh: forkless its guest mksh, native the native build of
+//! it. dropbear takes the login shell from the user database and accepts
+//! only shells listed in /etc/shells, so native runs in a mount namespace
+//! of its own where copies of /etc/passwd and /etc/shells say so. Where no
+//! mount namespace can be made (not root), native falls back to the host
+//! user's own shell and home, and the output says so.
 //!
 //! `cargo bench --bench sshd`
 
 use std::fs;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use harness::scenario::PROMPT;
 use harness::sshd::{free_port, Server};
 use harness::TestDir;
 
-const LOGINS: usize = 15;
+const LOGINS: usize = 31;
+const CATS: usize = 5;
 const CAT_BYTES: usize = 100 << 20;
 const SESSIONS: usize = 10;
 
@@ -31,6 +41,43 @@ struct Native {
     child: Child,
     port: u16,
     keys: PathBuf,
+    /// The login shell its sessions run.
+    shell: String,
+}
+
+/// Copies of /etc/passwd and /etc/shells in `dir` in which `user` has
+/// `home` and the native mksh as login shell, and that shell is allowed.
+fn user_database(dir: &Path, user: &str, home: &Path) -> (PathBuf, PathBuf) {
+    let mksh = env!("FORKLESS_NATIVE_MKSH");
+    let passwd: String = fs::read_to_string("/etc/passwd")
+        .expect("/etc/passwd")
+        .lines()
+        .map(|line| {
+            let mut f: Vec<&str> = line.split(':').collect();
+            let home = home.display().to_string();
+            if f.len() == 7 && f[0] == user {
+                f[5] = &home;
+                f[6] = mksh;
+                return f.join(":") + "\n";
+            }
+            format!("{line}\n")
+        })
+        .collect();
+    let shells = fs::read_to_string("/etc/shells").unwrap_or_default() + mksh + "\n";
+    let (p, s) = (dir.join("passwd"), dir.join("shells"));
+    fs::write(&p, passwd).expect("a passwd copy");
+    fs::write(&s, shells).expect("a shells copy");
+    (p, s)
+}
+
+/// Whether this process may make a mount namespace and mount in it.
+fn can_unshare_mounts() -> bool {
+    Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "mount", "--bind", "/", "/"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 impl Native {
@@ -39,19 +86,33 @@ impl Native {
         let bin = dir.join("dropbear");
         std::os::unix::fs::symlink(env!("FORKLESS_NATIVE_DROPBEAR"), &bin).expect("a link named dropbear");
         let state = server.home.join("state");
-        // dropbear checks the keys file's directories up to the home (the
-        // host user's, for native) or /: none may be world-writable, as the
-        // temporary directory's parent is. The target directory's tmp is not.
+        // dropbear checks the keys file's directories up to the home or /:
+        // none may be world-writable, as the temporary directory's parent
+        // is. The target directory's tmp is not.
         let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-sshd-keys.{}", std::process::id()));
         fs::create_dir_all(&keys).expect("a keys directory");
         fs::copy(state.join("authorized-keys.d/authorized_keys"), keys.join("authorized_keys")).expect("keys copied");
-        let child = Command::new(&bin)
-            .args(["-F", "-m", "-p", &format!("127.0.0.1:{port}"), "-r"])
-            .arg(state.join("dropbear_ed25519_host_key"))
-            .arg("-D")
-            .arg(&keys)
-            .arg("-P")
-            .arg(dir.join("native.pid"))
+        let mut args: Vec<String> = ["-F", "-m", "-p", &format!("127.0.0.1:{port}"), "-r"].map(String::from).into();
+        args.push(state.join("dropbear_ed25519_host_key").display().to_string());
+        args.extend([
+            "-D".into(),
+            keys.display().to_string(),
+            "-P".into(),
+            dir.join("native.pid").display().to_string(),
+        ]);
+        let (mut cmd, shell) = if can_unshare_mounts() {
+            let (passwd, shells) = user_database(dir, &server.user, &server.home);
+            let mut c = Command::new("unshare");
+            c.args(["--mount", "--propagation", "private", "sh", "-c"])
+                .arg(r#"mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shells && shift 2 && exec "$@""#)
+                .arg("sh")
+                .args([&passwd, &shells, &bin]);
+            (c, format!("native mksh ({})", env!("FORKLESS_NATIVE_MKSH")))
+        } else {
+            (Command::new(&bin), "the host user's login shell (no mount namespace: not root?)".to_string())
+        };
+        let child = cmd
+            .args(&args)
             .stdin(Stdio::null())
             .stderr(fs::File::create(dir.join("native.log")).expect("a log file"))
             .spawn()
@@ -61,7 +122,7 @@ impl Native {
             assert!(Instant::now() < deadline, "native dropbear did not listen");
             std::thread::sleep(Duration::from_millis(20));
         }
-        Native { child, port, keys }
+        Native { child, port, keys, shell }
     }
 }
 
@@ -85,42 +146,81 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn login_latency(server: &Server, port: u16) -> f64 {
-    let times = (0..LOGINS)
-        .map(|_| {
-            let t = Instant::now();
-            let out = ssh(server, port, &["echo hi"]).output().expect("ssh runs");
-            assert_eq!(out.stdout, b"hi\n", "{}", String::from_utf8_lossy(&out.stderr));
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
-    median(times)
+/// One login running `echo hi`: seconds from connect to exit.
+fn login(server: &Server, port: u16) -> f64 {
+    let t = Instant::now();
+    let out = ssh(server, port, &["echo hi"]).output().expect("ssh runs");
+    assert_eq!(out.stdout, b"hi\n", "{}", String::from_utf8_lossy(&out.stderr));
+    t.elapsed().as_secs_f64()
 }
 
-fn cat_throughput(server: &Server, port: u16) -> f64 {
-    let cmd = format!("head -c {CAT_BYTES} /dev/zero");
+/// Throughput in MB/s of one `head -c CAT_BYTES /dev/zero` through ssh,
+/// from its first byte to its last (the login is measured on its own).
+/// `toybox` is the program's path on that server: both run toybox's head.
+fn cat_throughput(server: &Server, port: u16, toybox: &str) -> f64 {
+    let cmd = format!("{toybox} head -c {CAT_BYTES} /dev/zero");
+    let mut child = ssh(server, port, &[&cmd]).stdout(Stdio::piped()).spawn().expect("ssh runs");
+    let mut out = child.stdout.take().expect("a pipe");
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = out.read(&mut buf).expect("the first bytes");
     let t = Instant::now();
-    let out = ssh(server, port, &[&cmd]).output().expect("ssh runs");
+    let mut total = n;
+    while n > 0 {
+        n = out.read(&mut buf).expect("reading");
+        total += n;
+    }
     let d = t.elapsed().as_secs_f64();
-    assert_eq!(out.stdout.len(), CAT_BYTES);
+    assert!(child.wait().expect("ssh ends").success());
+    assert_eq!(total, CAT_BYTES);
     CAT_BYTES as f64 / d / 1e6
 }
 
-/// Opens SESSIONS idle interactive sessions; they end when dropped.
+/// Medians of `f` for forkless and for native, taken in turns (so that a
+/// change in the machine's load falls on both), with their ranges.
+fn alternating(rounds: usize, mut f: impl FnMut(bool) -> f64) -> [(f64, f64, f64); 2] {
+    let (mut fk, mut nat) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        fk.push(f(true));
+        nat.push(f(false));
+    }
+    let stats = |v: Vec<f64>| {
+        let (lo, hi) = (v.iter().copied().fold(f64::MAX, f64::min), v.iter().copied().fold(f64::MIN, f64::max));
+        (median(v), lo, hi)
+    };
+    [stats(fk), stats(nat)]
+}
+
+/// Opens SESSIONS idle interactive sessions, one after another, each up
+/// (its prompt seen) before the next: dropbear drops connections beyond 5
+/// unauthenticated ones from one address. They end when dropped.
 fn idle_sessions(server: &Server, port: u16) -> Vec<Child> {
-    let sessions: Vec<Child> = (0..SESSIONS)
-        .map(|_| {
-            ssh(server, port, &["-tt"])
+    (0..SESSIONS)
+        .map(|i| {
+            let mut s = ssh(server, port, &["-tt"])
                 .env("TERM", "xterm")
                 .stdin(Stdio::piped())
-                .stdout(Stdio::null())
+                .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
-                .expect("ssh runs")
+                .expect("ssh runs");
+            let mut out = s.stdout.take().expect("a pipe");
+            let (tx, rx) = mpsc::channel();
+            // Reads the session's output to its end, saying once when the
+            // prompt came (the reader keeps draining, so the pty never
+            // blocks on output nobody reads).
+            std::thread::spawn(move || {
+                let (mut seen, mut buf, mut said) = (Vec::new(), [0u8; 4096], false);
+                while let Ok(n @ 1..) = out.read(&mut buf) {
+                    seen.extend_from_slice(&buf[..n]);
+                    if !said && seen.windows(PROMPT.len()).any(|w| w == PROMPT.as_bytes()) {
+                        said = tx.send(()).is_ok();
+                    }
+                }
+            });
+            rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("session {i} never showed its prompt"));
+            s
         })
-        .collect();
-    std::thread::sleep(Duration::from_secs(3));
-    sessions
+        .collect()
 }
 
 /// (RSS, PSS) in KiB of `pid` (smaps_rollup).
@@ -174,25 +274,61 @@ fn main() {
     let pid = server.pid().expect("the server runs");
 
     println!("forkless sshd against native dropbear 2025.89 (same tree and options), OpenSSH client, loopback");
+    println!("native sessions run {}", native.shell);
     println!("{:<40} {:>12} {:>12} {:>10}", "measure", "forkless", "native", "ratio");
-    let (f, n) = (login_latency(&server, server.port), login_latency(&server, native.port));
-    println!("{:<40} {:>9.1} ms {:>9.1} ms {:>10.3}", "login + echo hi (median)", f * 1e3, n * 1e3, f / n);
-    let (f, n) = (cat_throughput(&server, server.port), cat_throughput(&server, native.port));
-    println!("{:<40} {:>7.1} MB/s {:>7.1} MB/s {:>10.3}", "cat 100 MiB from the server", f, n, f / n);
+    let [f, n] = alternating(LOGINS, |fk| login(&server, if fk { server.port } else { native.port }));
+    println!(
+        "{:<40} {:>9.1} ms {:>9.1} ms {:>10.3}   (ranges {:.1}-{:.1} / {:.1}-{:.1} ms)",
+        format!("login + echo hi (median of {LOGINS})"),
+        f.0 * 1e3,
+        n.0 * 1e3,
+        f.0 / n.0,
+        f.1 * 1e3,
+        f.2 * 1e3,
+        n.1 * 1e3,
+        n.2 * 1e3
+    );
+    let [f, n] = alternating(CATS, |fk| {
+        if fk {
+            cat_throughput(&server, server.port, "toybox")
+        } else {
+            cat_throughput(&server, native.port, env!("FORKLESS_NATIVE_TOYBOX"))
+        }
+    });
+    println!(
+        "{:<40} {:>7.1} MB/s {:>7.1} MB/s {:>10.3}   (ranges {:.0}-{:.0} / {:.0}-{:.0} MB/s)",
+        format!("cat 100 MiB from the server (median of {CATS})"),
+        f.0,
+        n.0,
+        f.0 / n.0,
+        f.1,
+        f.2,
+        n.1,
+        n.2
+    );
 
     let fs_ = idle_sessions(&server, server.port);
-    let (frss, _) = rss_pss(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let (frss, fpss) = rss_pss(pid);
     end(fs_);
     let ns = idle_sessions(&server, native.port);
+    std::thread::sleep(Duration::from_secs(1));
     let procs = tree(native.child.id());
     let (nrss, npss) = procs.iter().map(|&p| rss_pss(p)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     end(ns);
     println!(
         "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
-        format!("RSS, {SESSIONS} idle sessions (RSS)"),
+        format!("{SESSIONS} idle sessions, RSS"),
         frss,
         nrss,
         frss as f64 / nrss as f64
+    );
+    println!(
+        "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
+        format!("{SESSIONS} idle sessions, PSS"),
+        fpss,
+        npss,
+        fpss as f64 / npss as f64
     );
     println!(
         "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
