@@ -9,13 +9,25 @@ use std::ffi::{c_int, c_void};
 
 use super::{me, sys};
 use crate::arch::{self, JMPBUF_MASK, JMPBUF_MASK_SAVED};
-use crate::kernel::signal::{MaskHow, SigSet};
+use crate::kernel::signal::{host, MaskHow, SigSet};
 use crate::kernel::task::fork;
 
 /// Called by `tvm_fork`/`tvm_vfork` (arch) with the frame they pushed.
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fork_impl(frame: *mut u8) -> libc::pid_t {
     sys("fork", || fork::fork(me(), frame as usize))
+}
+
+/// Called by `tvm_arch_fork_resume` on the child's stack, just before the
+/// child's "return 0 from fork": the child starts running guest code, and
+/// a signal sent to it before its thread existed is delivered now.
+#[no_mangle]
+pub extern "C" fn tvm_fork_child_entry() {
+    // Not under `guard`: a handler run here may leave with longjmp, as one
+    // run by `deliver_signals` may, and that must not cross Rust frames.
+    if let Some(task) = crate::kernel::task::try_current() {
+        host::enter_guest(task);
+    }
 }
 
 /// Second half of `tvm_sigsetjmp`, after the registers are saved: records

@@ -117,6 +117,9 @@ std::arch::global_asm!(
     "mov x9, sp",
     "str x9, [x1]",
     "mov sp, x0",
+    // Signals sent before the child ran (the frame is 16-byte aligned; the
+    // frame reload below restores x30).
+    concat!("bl ", sym!("tvm_fork_child_entry")),
     restore_frame!(),
     "mov x0, #0",
     "ret",

@@ -74,7 +74,8 @@ std::arch::global_asm!(
 // tvm_fork_impl(frame), return its result to the parent.
 // tvm_arch_fork_resume(rdi = child frame, rsi = exit ctx): like
 // run_on_stack, but enters the child's copy of the parent's stack at the
-// frame and "returns 0 from fork" there.
+// frame, calls tvm_fork_child_entry there (signals sent before the child
+// ran) and "returns 0 from fork".
 std::arch::global_asm!(
     ".text",
     ".p2align 4",
@@ -118,6 +119,8 @@ std::arch::global_asm!(
     "mov rsp, rdi",
     "ldmxcsr dword ptr [rsp]",
     "fldcw word ptr [rsp + 4]",
+    // The frame is 16-byte aligned (tvm_fork called tvm_fork_impl there).
+    concat!("call ", sym!("tvm_fork_child_entry")),
     "add rsp, 8",
     "pop r15",
     "pop r14",

@@ -63,9 +63,26 @@ pub fn depth() -> u32 {
     DEPTH.with(|d| d.get())
 }
 
-/// Clears the depth: a thread starting an image runs guest code next.
-pub fn reset_depth() {
+/// Marks a thread that is setting up an image as inside the runtime: a
+/// poke that arrives before guest code runs is left to [`enter_guest`].
+pub fn start_image() {
+    DEPTH.with(|d| d.set(1));
+}
+
+/// Called on the guest stack as the thread starts running `task`'s guest
+/// code (a program's entry, a fork child's return): from here pokes are
+/// handled, and the signals sent before (while the task had no thread to
+/// poke, or while its thread ignored pokes) are delivered now.
+pub fn enter_guest(task: &Task) {
     DEPTH.with(|d| d.set(0));
+    // Pairs with the fence in `poke`: either the sender saw this thread
+    // published and interrupts it, or this load sees its signal.
+    std::sync::atomic::fence(Ordering::SeqCst);
+    if task.sig_hint.load(Ordering::Acquire) {
+        let saved = Errno::last_raw();
+        deliver::deliver_pending(task);
+        Errno::set_raw(saved);
+    }
 }
 
 static HOST_SIGNAL: OnceLock<c_int> = OnceLock::new();

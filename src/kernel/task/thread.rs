@@ -27,7 +27,7 @@ use std::time::Duration;
 use parking_lot::{Condvar, Mutex};
 
 use super::image::{Image, DEFAULT_STACK_SIZE};
-use super::{exit, set_current, Task, Usage};
+use super::{exit, set_current, try_current, Task, Usage};
 use crate::arch::{self, ExitContext};
 use crate::kernel::signal::host;
 use crate::kernel::{Errno, KResult};
@@ -264,7 +264,7 @@ enum Entry {
 
 /// Runs one image of `task` to its end and returns how it ended.
 fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
-    host::reset_depth();
+    host::start_image();
     // SAFETY: pthread_self has no preconditions.
     *task.host_thread.lock() = Some(unsafe { libc::pthread_self() });
     crate::crt::locale::adopt(&image);
@@ -316,6 +316,9 @@ unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
         (image.program.clone(), image.argc, image.argv, image.env.environ)
     };
     drop(rt);
+    if let Some(task) = try_current() {
+        host::enter_guest(task);
+    }
     // SAFETY: this is a fresh image of `program`, before its main.
     unsafe { program.run_initializers() };
     let main = program.main;
