@@ -67,7 +67,7 @@ pub fn popen(command: &CStr, mode: &CStr) -> KResult<*mut Stream> {
         let mut s = Stream::new(Backend::Fd(mine), if reading { F_READ } else { F_WRITE });
         s.pid = pid;
         stdio::add(s).inspect_err(|_| {
-            let _ = reap(task, pid);
+            let _ = reap(pid);
         })
     })();
     let _ = fdops::close(task, theirs);
@@ -79,13 +79,14 @@ pub fn popen(command: &CStr, mode: &CStr) -> KResult<*mut Stream> {
 
 /// Waits for `pid`, through interruptions (their handlers run, and the
 /// wait goes on, as glibc's loop on EINTR does); returns its wait status.
-fn reap(task: &Task, pid: Pid) -> KResult<i32> {
+fn reap(pid: Pid) -> KResult<i32> {
     loop {
-        match wait::wait(task, Which::Pid(pid), Options::default()) {
+        // Looked up on each turn: a handler run below may fork.
+        match wait::wait(current(), Which::Pid(pid), Options::default()) {
             Ok(Some(c)) => return Ok(c.status),
             Ok(None) => return Err(Errno::ECHILD),
             Err(Errno::EINTR) => {
-                deliver::deliver_now(task);
+                deliver::deliver_now();
             }
             Err(e) => return Err(e),
         }
@@ -105,7 +106,7 @@ pub unsafe fn pclose(s: *mut Stream) -> KResult<i32> {
     if pid == 0 {
         return closed.map(|()| 0);
     }
-    reap(current(), pid)
+    reap(pid)
 }
 
 /// system(3).
@@ -140,7 +141,7 @@ pub fn system(command: Option<&CStr>) -> KResult<i32> {
     };
     let started = shell_command(task, command).and_then(|r| spawn::spawn(task, r, &[], &attrs, environment()));
     let result = match started {
-        Ok(pid) => reap(task, pid),
+        Ok(pid) => reap(pid),
         Err(_) => Ok(status::exited(127)),
     };
     task.with_signals(|s| {

@@ -186,9 +186,9 @@ impl Stream {
         match &mut self.backend {
             Backend::Memory(m) => m.write(bytes).map(drop),
             Backend::Fd(fd) => {
-                let (fd, task) = (*fd, current());
+                let fd = *fd;
                 while !bytes.is_empty() {
-                    let n = restarting(task, || fdops::write(task, fd, bytes))?;
+                    let n = restarting(|task| fdops::write(task, fd, bytes))?;
                     if n == 0 {
                         return Err(Errno::EIO);
                     }
@@ -203,8 +203,8 @@ impl Stream {
         match &mut self.backend {
             Backend::Memory(m) => m.read(into),
             Backend::Fd(fd) => {
-                let (fd, task) = (*fd, current());
-                restarting(task, || fdops::read(task, fd, into))
+                let fd = *fd;
+                restarting(|task| fdops::read(task, fd, into))
             }
         }
     }

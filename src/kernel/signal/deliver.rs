@@ -27,7 +27,7 @@ use super::{send, Action, Effect, SigInfo, SigSet};
 use crate::kernel::block;
 use crate::kernel::task::table::{self, Report};
 use crate::kernel::task::wait::status;
-use crate::kernel::task::{exit, Task};
+use crate::kernel::task::{exit, try_current, Task};
 use crate::kernel::{Errno, KResult};
 
 /// What a round of delivery did.
@@ -51,6 +51,11 @@ enum Step {
 
 /// Delivers every pending, unblocked signal of `task` (the calling
 /// thread's). Does not return when a signal terminates the task.
+///
+/// After a guest handler returns, the task is looked up again rather than
+/// kept: a handler may fork, and the child returns from it into a copy of
+/// these frames, where a kept `&Task` is the parent's (whose mask it would
+/// restore and whose pending signals it would take).
 pub fn deliver_pending(task: &Task) -> Delivered {
     let mut out = Delivered::default();
     deliver_nested(task, &mut out);
@@ -58,6 +63,7 @@ pub fn deliver_pending(task: &Task) -> Delivered {
 }
 
 fn deliver_nested(task: &Task, out: &mut Delivered) {
+    let mut task = task;
     loop {
         match next_step(task) {
             Step::Done => return,
@@ -74,6 +80,8 @@ fn deliver_nested(task: &Task, out: &mut Delivered) {
                 // it runs on the guest stack like a kernel-delivered one.
                 unsafe { call_handler(action, sig, &info, old) };
                 let _rt = InRuntime::enter();
+                let Some(now) = try_current() else { return };
+                task = now;
                 let mut s = task.signals.lock();
                 s.mask = old;
                 task.update_signal_hint(&s);
@@ -128,7 +136,8 @@ fn next_step(task: &Task) -> Step {
 
 /// Delivers the calling task's pending signals from inside a runtime call
 /// (its handlers run as guest code), keeping errno.
-pub fn deliver_now(task: &Task) -> Delivered {
+pub fn deliver_now() -> Delivered {
+    let Some(task) = try_current() else { return Delivered::default() };
     let saved = Errno::last_raw();
     let d = {
         let _guest = InGuest::enter();
@@ -143,12 +152,14 @@ pub fn deliver_now(task: &Task) -> Delivered {
 /// function: when a signal interrupts it, the handlers run right away and
 /// the step is tried again unless the first had no SA_RESTART, in which
 /// case the step fails with EINTR (and the caller keeps what it has done).
-/// errno is preserved across the handlers.
-pub fn restarting<T>(task: &Task, mut op: impl FnMut() -> KResult<T>) -> KResult<T> {
+/// errno is preserved across the handlers. `op` gets the calling task,
+/// looked up again after handlers (which may fork: see `deliver_pending`).
+pub fn restarting<T>(mut op: impl FnMut(&Task) -> KResult<T>) -> KResult<T> {
     loop {
-        match op() {
+        let task = crate::kernel::task::current();
+        match op(task) {
             Err(Errno::EINTR) => {
-                let d = deliver_now(task);
+                let d = deliver_now();
                 if d.handled && d.no_restart {
                     return Err(Errno::EINTR);
                 }
