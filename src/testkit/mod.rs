@@ -105,6 +105,27 @@ pub fn default_signals(cmd: &mut Command) -> &mut Command {
     }
 }
 
+/// Makes `cmd`'s process die when the runner does: a runner stopped by
+/// `timeout` or Ctrl-C must not leave a test (perhaps one spinning on a
+/// bug) running on the machine. The runner thread that starts a test waits
+/// for it, so the thread outlives the process it started.
+fn die_with_runner(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl and getppid are async-signal-safe; nothing else runs in
+    // the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let runner = libc::getppid();
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // The runner may have died before the call: then nobody waits.
+            if libc::getppid() != runner {
+                libc::_exit(1);
+            }
+            Ok(())
+        })
+    }
+}
+
 /// What a test needs to start test processes.
 pub struct Runner {
     exe: PathBuf,
@@ -137,6 +158,7 @@ impl Runner {
         let mut c = Command::new(&self.exe);
         c.arg("--run-one").arg(program).arg("--").args(args).env("TMPDIR", &self.dir).current_dir(&self.dir);
         default_signals(&mut c);
+        die_with_runner(&mut c);
         c
     }
 
