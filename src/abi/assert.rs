@@ -20,23 +20,25 @@ pub unsafe extern "C" fn tvm___assert_fail(
     line: c_uint,
     func: *const c_char,
 ) -> ! {
-    let prog = super::errno::tvm_program_short_name_location();
-    // SAFETY: the location is null or the task's live program name.
-    let prog = if prog.is_null() { b"" as &[u8] } else { text(unsafe { *prog }) };
-    let mut msg = Vec::new();
-    if !prog.is_empty() {
-        msg.extend_from_slice(prog);
-        msg.extend_from_slice(b": ");
-    }
-    msg.extend_from_slice(text(file));
-    msg.extend_from_slice(format!(":{line}: ").as_bytes());
-    if !func.is_null() {
-        msg.extend_from_slice(text(func));
-        msg.extend_from_slice(b": ");
-    }
-    msg.extend_from_slice(b"Assertion `");
-    msg.extend_from_slice(text(expr));
-    msg.extend_from_slice(b"' failed.\n");
-    super::stdio::to_stderr(&msg);
+    super::no_unwind("__assert_fail", || {
+        let prog = super::errno::tvm_program_short_name_location();
+        // SAFETY: the location is null or the task's live program name.
+        let prog = if prog.is_null() { b"" as &[u8] } else { text(unsafe { *prog }) };
+        let mut msg = Vec::new();
+        if !prog.is_empty() {
+            msg.extend_from_slice(prog);
+            msg.extend_from_slice(b": ");
+        }
+        msg.extend_from_slice(text(file));
+        msg.extend_from_slice(format!(":{line}: ").as_bytes());
+        if !func.is_null() {
+            msg.extend_from_slice(text(func));
+            msg.extend_from_slice(b": ");
+        }
+        msg.extend_from_slice(b"Assertion `");
+        msg.extend_from_slice(text(expr));
+        msg.extend_from_slice(b"' failed.\n");
+        super::stdio::to_stderr(&msg);
+    });
     super::signal::tvm_abort()
 }

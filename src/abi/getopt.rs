@@ -57,26 +57,26 @@ pub unsafe extern "C" fn tvm_getopt_long_only(
 #[no_mangle]
 pub extern "C" fn tvm_optarg_location() -> *mut *mut c_char {
     // SAFETY: a field of the live state block.
-    getopt::location(|d| unsafe { &raw mut (*d).optarg })
+    super::no_unwind("optarg", || getopt::location(|d| unsafe { &raw mut (*d).optarg }))
 }
 
 /// The calling task's `optind`.
 #[no_mangle]
 pub extern "C" fn tvm_optind_location() -> *mut c_int {
     // SAFETY: as above.
-    getopt::location(|d| unsafe { &raw mut (*d).optind })
+    super::no_unwind("optind", || getopt::location(|d| unsafe { &raw mut (*d).optind }))
 }
 
 /// The calling task's `opterr`.
 #[no_mangle]
 pub extern "C" fn tvm_opterr_location() -> *mut c_int {
     // SAFETY: as above.
-    getopt::location(|d| unsafe { &raw mut (*d).opterr })
+    super::no_unwind("opterr", || getopt::location(|d| unsafe { &raw mut (*d).opterr }))
 }
 
 /// The calling task's `optopt`.
 #[no_mangle]
 pub extern "C" fn tvm_optopt_location() -> *mut c_int {
     // SAFETY: as above.
-    getopt::location(|d| unsafe { &raw mut (*d).optopt })
+    super::no_unwind("optopt", || getopt::location(|d| unsafe { &raw mut (*d).optopt }))
 }

@@ -163,10 +163,12 @@ pub fn deliver_signals() -> Delivered {
     if !task.sig_hint.load(std::sync::atomic::Ordering::Acquire) || !thread::in_image() {
         return Delivered::default();
     }
-    let saved = Errno::last_raw();
-    let d = deliver::deliver_pending(task);
-    Errno::set_raw(saved);
-    d
+    no_unwind("signal delivery", || {
+        let saved = Errno::last_raw();
+        let d = deliver::deliver_pending(task);
+        Errno::set_raw(saved);
+        d
+    })
 }
 
 /// Runs `f` as runtime code (signals wait for its end, then are
@@ -188,12 +190,41 @@ pub fn guard<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
 /// themselves, because EINTR and SA_RESTART depend on what was delivered.
 fn guard_only<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
     let rt = InRuntime::enter();
-    let r = match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(_) => internal_error(name),
-    };
+    let r = no_unwind(name, f);
     drop(rt);
     r
+}
+
+/// Runs `f` with its panics caught and reported (the task ends with
+/// SIGABRT), without marking the thread as inside the runtime: for entry
+/// points that run guest code themselves (exit's atexit handlers, signal
+/// handlers) or that must stay cheap (the getopt variables). No Rust panic
+/// may unwind into C: an `extern "C"` function would abort the whole
+/// process, every task with it.
+pub fn no_unwind<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(|| {
+        fault_injection::check(name);
+        f()
+    })) {
+        Ok(r) => r,
+        Err(_) => internal_error(name),
+    }
+}
+
+/// Test builds only: `TVM_FAULT_INJECT=NAME` in the host environment makes
+/// the entry point NAME panic, so tests can show that a panic ends one task
+/// and nothing else (tests/panics.rs).
+mod fault_injection {
+    #[cfg(debug_assertions)]
+    pub fn check(name: &str) {
+        static NAME: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        if NAME.get_or_init(|| std::env::var("TVM_FAULT_INJECT").ok()).as_deref() == Some(name) {
+            panic!("fault injected in {name} (TVM_FAULT_INJECT)");
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn check(_name: &str) {}
 }
 
 #[cold]

@@ -26,7 +26,7 @@ pub extern "C" fn tvm_fork_child_entry() {
     // Not under `guard`: a handler run here may leave with longjmp, as one
     // run by `deliver_signals` may, and that must not cross Rust frames.
     if let Some(task) = crate::kernel::task::try_current() {
-        host::enter_guest(task);
+        super::no_unwind("fork", || host::enter_guest(task));
     }
 }
 

@@ -330,11 +330,13 @@ pub unsafe extern "C" fn tvm_getline(line: *mut *mut c_char, cap: *mut usize, f:
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/perror.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_perror(prefix: *const c_char) {
-    let err = Errno::last_raw();
-    // SAFETY: strerror returns a NUL-terminated string; the caller passes
-    // null or a NUL-terminated prefix.
-    unsafe { prefixed_to_stderr(prefix, CStr::from_ptr(libc::strerror(err))) };
-    Errno::set_raw(err);
+    super::no_unwind("perror", || {
+        let err = Errno::last_raw();
+        // SAFETY: strerror returns a NUL-terminated string; the caller
+        // passes null or a NUL-terminated prefix.
+        unsafe { prefixed_to_stderr(prefix, CStr::from_ptr(libc::strerror(err))) };
+        Errno::set_raw(err);
+    })
 }
 
 /// Writes "PREFIX: text\n" (just "text\n" for a null or empty prefix) on
@@ -613,11 +615,13 @@ pub fn to_stderr(msg: &[u8]) {
 /// psignal(3): "PREFIX: description\n" on stderr.
 #[no_mangle]
 pub unsafe extern "C" fn tvm_psignal(sig: c_int, prefix: *const c_char) {
-    let err = Errno::last_raw();
-    // SAFETY: strsignal returns a NUL-terminated string; the caller passes
-    // null or a NUL-terminated prefix.
-    unsafe { prefixed_to_stderr(prefix, CStr::from_ptr(libc::strsignal(sig))) };
-    Errno::set_raw(err);
+    super::no_unwind("psignal", || {
+        let err = Errno::last_raw();
+        // SAFETY: strsignal returns a NUL-terminated string; the caller
+        // passes null or a NUL-terminated prefix.
+        unsafe { prefixed_to_stderr(prefix, CStr::from_ptr(libc::strsignal(sig))) };
+        Errno::set_raw(err);
+    })
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/tmpnam.html>

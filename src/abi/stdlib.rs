@@ -13,13 +13,13 @@ use crate::kernel::Errno;
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/exit.html>
 #[no_mangle]
 pub extern "C" fn tvm_exit(status: c_int) -> ! {
-    exit::exit(status)
+    match super::no_unwind("exit", || -> std::convert::Infallible { exit::exit(status) }) {}
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/_Exit.html>
 #[no_mangle]
 pub extern "C" fn tvm__Exit(status: c_int) -> ! {
-    exit::exit_now(status)
+    match super::no_unwind("_Exit", || -> std::convert::Infallible { exit::exit_now(status) }) {}
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/atexit.html>

@@ -426,7 +426,7 @@ pub unsafe extern "C" fn tvm_execvpe(
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/_exit.html>
 #[no_mangle]
 pub extern "C" fn tvm__exit(status: c_int) -> ! {
-    exit::exit_now(status)
+    match super::no_unwind("_exit", || -> std::convert::Infallible { exit::exit_now(status) }) {}
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/setsid.html>

@@ -116,9 +116,12 @@ extern "C" fn on_host_signal(_sig: c_int) {
         return;
     }
     let Some(task) = try_current() else { return };
-    let saved = Errno::last_raw();
-    deliver::deliver_pending(task);
-    Errno::set_raw(saved);
+    // A panic must not unwind out of a signal handler into guest code.
+    crate::abi::no_unwind("signal delivery", || {
+        let saved = Errno::last_raw();
+        deliver::deliver_pending(task);
+        Errno::set_raw(saved);
+    })
 }
 
 /// Makes sure `task` notices a new signal: wakes it if it waits in the

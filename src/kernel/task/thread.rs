@@ -308,16 +308,16 @@ fn run_image(image: Image, entry: Entry) -> Outcome {
 /// calls `main`, then `exit` with its result.
 unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
     let run = arg.cast::<RunState>();
-    let rt = host::InRuntime::enter();
-    // SAFETY: `arg` is the RunState `run` passed; the borrow ends before
-    // guest code runs.
-    let (program, argc, argv, envp) = unsafe {
-        let image = (*run).image.borrow();
+    // No panic may unwind out of this first frame of the guest stack.
+    let (program, argc, argv, envp) = crate::abi::no_unwind("program start", || {
+        let _rt = host::InRuntime::enter();
+        // SAFETY: `arg` is the RunState `run` passed; the borrow ends
+        // before guest code runs.
+        let image = unsafe { (*run).image.borrow() };
         (image.program.clone(), image.argc, image.argv, image.env.environ)
-    };
-    drop(rt);
+    });
     if let Some(task) = try_current() {
-        host::enter_guest(task);
+        crate::abi::no_unwind("program start", || host::enter_guest(task));
     }
     // SAFETY: this is a fresh image of `program`, before its main.
     unsafe { program.run_initializers() };
@@ -325,7 +325,7 @@ unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
     drop(program);
     // SAFETY: main is a registered program entry with the C main signature.
     let status = unsafe { main(argc, argv, envp) };
-    exit::exit(status)
+    match crate::abi::no_unwind("exit", || -> std::convert::Infallible { exit::exit(status) }) {}
 }
 
 /// Ends the current image: stores `outcome` and leaves the guest stack.
