@@ -14,7 +14,7 @@
 
 use std::cell::Cell;
 use std::ffi::c_int;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{compiler_fence, Ordering};
 use std::sync::OnceLock;
 
 use super::deliver;
@@ -28,15 +28,21 @@ thread_local! {
 /// Marks the calling thread as inside the runtime while alive.
 pub struct InRuntime(());
 
+// The depth is read by this thread's own signal handler, which the
+// compiler knows nothing about: the fences keep the runtime's work from
+// being moved out of the span the depth marks (before the increment or
+// after the decrement).
 impl InRuntime {
     pub fn enter() -> InRuntime {
         DEPTH.with(|d| d.set(d.get() + 1));
+        compiler_fence(Ordering::SeqCst);
         InRuntime(())
     }
 }
 
 impl Drop for InRuntime {
     fn drop(&mut self) {
+        compiler_fence(Ordering::SeqCst);
         DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
     }
 }
@@ -48,13 +54,18 @@ pub struct InGuest(u32);
 
 impl InGuest {
     pub fn enter() -> InGuest {
-        InGuest(DEPTH.with(|d| d.replace(0)))
+        compiler_fence(Ordering::SeqCst);
+        let saved = DEPTH.with(|d| d.replace(0));
+        compiler_fence(Ordering::SeqCst);
+        InGuest(saved)
     }
 }
 
 impl Drop for InGuest {
     fn drop(&mut self) {
+        compiler_fence(Ordering::SeqCst);
         DEPTH.with(|d| d.set(self.0));
+        compiler_fence(Ordering::SeqCst);
     }
 }
 
@@ -67,6 +78,7 @@ pub fn depth() -> u32 {
 /// poke that arrives before guest code runs is left to [`enter_guest`].
 pub fn start_image() {
     DEPTH.with(|d| d.set(1));
+    compiler_fence(Ordering::SeqCst);
 }
 
 /// Called on the guest stack as the thread starts running `task`'s guest
