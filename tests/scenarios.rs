@@ -98,41 +98,12 @@ fn over_ssh(s: &Scenario, dir: &Path) -> Result<Vec<u8>, String> {
         }
     }
     let transcript = s.run(cmd)?;
-    left_over(&server)?;
+    server.left_over()?;
     let st = server.stop(Duration::from_secs(5)).map_err(|e| e.to_string())?;
     if st.code() != Some(0) {
         return Err(format!("forkless sshd ended with {st} after SIGTERM\n{}", server.log_text()));
     }
     Ok(transcript)
-}
-
-/// Fails if the server still runs a task that the ended session started
-/// (its tasks are init, the listening dropbear and this check's own
-/// connection: its dropbear, its shell and `tvm ps`).
-fn left_over(server: &Server) -> Result<(), String> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let out = server.ssh(&["tvm ps"]).output().map_err(|e| e.to_string())?;
-        let table = String::from_utf8_lossy(&out.stdout).into_owned();
-        let rows: Vec<&str> = table.lines().skip(1).collect();
-        let extra: Vec<&&str> = rows
-            .iter()
-            .filter(|r| {
-                let cmd = r.split_whitespace().skip(5).collect::<Vec<_>>().join(" ");
-                !(cmd == "init"
-                    || cmd.starts_with("dropbear")
-                    || cmd.starts_with("tvm ps")
-                    || cmd.starts_with("sh -c tvm ps"))
-            })
-            .collect();
-        if out.status.success() && extra.is_empty() && !rows.is_empty() {
-            return Ok(());
-        }
-        if std::time::Instant::now() > deadline {
-            return Err(format!("tasks left over after the session:\n{table}{}", String::from_utf8_lossy(&out.stderr)));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 fn run(s: &Scenario, t: Transport) -> Result<(), Failed> {

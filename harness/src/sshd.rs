@@ -165,6 +165,33 @@ impl Server {
         .collect()
     }
 
+    /// Fails if the server still runs a task that an ended session
+    /// started, after 5 s of grace: its tasks must be init, the listening
+    /// dropbear and this check's own connection (its dropbear, its shell
+    /// and `tvm ps`).
+    pub fn left_over(&self) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let out = self.ssh(&["tvm ps"]).output().map_err(|e| e.to_string())?;
+            let table = String::from_utf8_lossy(&out.stdout).into_owned();
+            let rows: Vec<&str> = table.lines().skip(1).collect();
+            let extra = rows.iter().any(|r| {
+                let cmd = r.split_whitespace().skip(5).collect::<Vec<_>>().join(" ");
+                !(cmd == "init"
+                    || cmd.starts_with("dropbear")
+                    || cmd.starts_with("tvm ps")
+                    || cmd.starts_with("sh -c tvm ps"))
+            });
+            if out.status.success() && !extra && !rows.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("tasks left over:\n{table}{}", String::from_utf8_lossy(&out.stderr)));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Stops the server with SIGTERM; its exit status, within `limit`.
     pub fn stop(&mut self, limit: Duration) -> io::Result<ExitStatus> {
         let mut child = self.child.take().ok_or_else(|| io::Error::other("already stopped"))?;

@@ -1,0 +1,159 @@
+//! `forkless sshd` under load and abuse, on loopback, with the stock
+//! OpenSSH client: many logins in a row leave the process as they found
+//! it; sessions overlap; clients that vanish mid-transfer, mid-handshake
+//! or under a running `yes` leave no task behind; a client that connects
+//! and says nothing blocks nobody; and the idle server uses no CPU.
+//!
+//! Every loop is bounded in count and time. The C system forkless started
+//! from failed each of these (docs/reliability.md).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use harness::sshd::Server;
+use harness::TestDir;
+
+fn server(dir: &TestDir) -> Server {
+    Server::start(&PathBuf::from(env!("CARGO_BIN_EXE_forkless")), dir.path(), &[], &[]).expect("forkless sshd starts")
+}
+
+/// Host descriptors, threads and resident KiB of the server process.
+fn footprint(pid: u32) -> (usize, usize, u64) {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).expect("/proc/PID/fd").count();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("a status field")
+    };
+    (fds, field("Threads:") as usize, field("VmRSS:"))
+}
+
+/// CPU seconds the server process has used.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
+    let f: Vec<&str> = stat.rsplit(')').next().expect("fields").split_whitespace().collect();
+    let ticks: u64 = f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime");
+    // SAFETY: sysconf has no preconditions.
+    ticks as f64 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+}
+
+fn login(s: &Server) {
+    let out = s.ssh(&["echo hi"]).output().expect("ssh runs");
+    assert_eq!(out.stdout, b"hi\n", "a login failed: {}\n{}", String::from_utf8_lossy(&out.stderr), s.log_text());
+}
+
+/// A login right after an abuse works within a second.
+fn prompt_login(s: &Server) {
+    let t = Instant::now();
+    login(s);
+    assert!(t.elapsed() < Duration::from_secs(1), "the next login took {:?}", t.elapsed());
+}
+
+#[test]
+fn five_hundred_logins_in_a_row_leave_the_process_as_they_found_it() {
+    let dir = TestDir::new("sshd-load-logins").expect("a directory");
+    let s = server(&dir);
+    let pid = s.pid().expect("running");
+    for _ in 0..50 {
+        login(&s);
+    }
+    let warm = footprint(pid);
+    for _ in 50..500 {
+        login(&s);
+    }
+    let after = footprint(pid);
+    eprintln!("after 50 logins (fds, threads, RSS KiB): {warm:?}; after 500: {after:?}");
+    assert!(after.0 <= warm.0 + 2, "descriptors grew from {} to {}", warm.0, after.0);
+    assert!(after.1 <= warm.1 + 4, "threads grew from {} to {}", warm.1, after.1);
+    assert!(after.2 <= warm.2 + 2048, "RSS grew from {} to {} KiB", warm.2, after.2);
+    s.left_over().unwrap();
+}
+
+#[test]
+fn twenty_overlapping_sessions_all_finish() {
+    let dir = TestDir::new("sshd-load-overlap").expect("a directory");
+    let s = server(&dir);
+    // Each is logged in (it printed "started") before the next connects:
+    // dropbear drops a sixth unauthenticated connection from one address.
+    let sessions: Vec<(Child, BufReader<std::process::ChildStdout>)> = (0..20)
+        .map(|i| {
+            let mut c = s.ssh(&["echo started; sleep 5; echo ok"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
+            let mut out = BufReader::new(c.stdout.take().expect("a pipe"));
+            let mut line = String::new();
+            out.read_line(&mut line).expect("a line");
+            assert_eq!(line, "started\n", "session {i}");
+            (c, out)
+        })
+        .collect();
+    for (i, (mut c, mut out)) in sessions.into_iter().enumerate() {
+        let mut rest = String::new();
+        out.read_to_string(&mut rest).expect("the rest");
+        assert_eq!(rest, "ok\n", "session {i}");
+        assert!(c.wait().expect("ssh ends").success(), "session {i}");
+    }
+    s.left_over().unwrap();
+}
+
+#[test]
+fn clients_that_vanish_leave_nothing_behind() {
+    let dir = TestDir::new("sshd-load-vanish").expect("a directory");
+    let s = server(&dir);
+
+    // Mid-transfer: killed after the first MiB of 100.
+    let mut c = s.ssh(&["head -c 104857600 /dev/zero"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
+    let mut out = c.stdout.take().expect("a pipe");
+    let mut buf = vec![0u8; 1 << 20];
+    out.read_exact(&mut buf).expect("the first MiB");
+    c.kill().expect("kill");
+    c.wait().expect("reaped");
+    drop(out);
+    s.left_over().unwrap();
+    prompt_login(&s);
+
+    // Mid-handshake: a banner, half a key exchange packet, then gone.
+    for _ in 0..5 {
+        let mut t = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+        t.write_all(b"SSH-2.0-vanishing\r\n\x00\x00\x01").expect("write");
+        let mut b = [0u8; 16];
+        let _ = t.read(&mut b);
+    }
+    s.left_over().unwrap();
+    prompt_login(&s);
+
+    // A terminal session running a foreground `yes`.
+    let mut c = s.ssh(&["-tt", "yes"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("ssh runs");
+    let mut out = c.stdout.take().expect("a pipe");
+    out.read_exact(&mut buf[..4096]).expect("some y");
+    c.kill().expect("kill");
+    c.wait().expect("reaped");
+    drop(out);
+    s.left_over().unwrap();
+    prompt_login(&s);
+}
+
+#[test]
+fn a_silent_client_blocks_nobody_and_an_idle_server_sleeps() {
+    let dir = TestDir::new("sshd-load-silent").expect("a directory");
+    let s = server(&dir);
+    let pid = s.pid().expect("running");
+    let silent = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+    for _ in 0..3 {
+        prompt_login(&s);
+    }
+    drop(silent);
+    s.left_over().unwrap();
+
+    // Idle: no thread spins. A few ticks at most over two seconds.
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_seconds(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_seconds(pid) - before;
+    assert!(used <= 0.02, "the idle server used {used:.2} s of CPU in 2 s");
+}
