@@ -72,3 +72,15 @@ fn help_describes_the_flags() {
         .stdout(predicate::str::contains("-v, --verbose"))
         .stdout(predicate::str::contains("-g, --gdb"));
 }
+
+#[test]
+fn the_task_cap_comes_from_the_environment() {
+    // limits_task_cap reads the same variable and expects fork to fail at
+    // exactly that many live tasks.
+    test_tvm()
+        .args(["-k", "limits_task_cap"])
+        .env("TVM_MAX_TASKS", "16")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 passed"));
+}

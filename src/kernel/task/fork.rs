@@ -64,7 +64,7 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
         let (pgid, sid, cmdline, ctty) = (me.pgid, me.sid, me.cmdline.clone(), me.ctty.clone());
-        let pid = t.alloc_pid()?;
+        let pid = t.alloc_child_pid(&limits)?;
         let task = Arc::new(Task::new(pid, files, fs, signals, limits)?);
         t.insert(Proc {
             task: task.clone(),

@@ -3,11 +3,32 @@
 //! "A child created via fork(2) inherits its parent's resource limits;
 //! resource limits are preserved across execve(2)" (getrlimit(2)). Every
 //! task carries its own table. RLIMIT_NOFILE is enforced by the task's
-//! descriptor table (EMFILE); the other limits are kept and reported per
+//! descriptor table (EMFILE), RLIMIT_NPROC and the runtime's own task cap
+//! by fork and spawn (EAGAIN); the other limits are kept and reported per
 //! task (so `ulimit` in a subshell changes only the subshell) but are not
 //! enforced by the runtime (see docs/limits.md).
 
+use std::sync::OnceLock;
+
 use crate::kernel::{Errno, KResult};
+
+/// The runtime's cap on live tasks (zombies included) when
+/// `TVM_MAX_TASKS` does not set one: far above what a shell session
+/// needs, far below what would exhaust the host's threads or memory.
+pub const DEFAULT_MAX_TASKS: usize = 1024;
+
+/// The cap on live tasks: `TVM_MAX_TASKS` (a positive number), else
+/// [`DEFAULT_MAX_TASKS`]. Read once.
+pub fn max_tasks() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        std::env::var("TVM_MAX_TASKS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n: &usize| n > 0)
+            .unwrap_or(DEFAULT_MAX_TASKS)
+    })
+}
 
 /// Linux's RLIM_NLIMITS (RLIMIT_CPU .. RLIMIT_RTTIME).
 const COUNT: usize = 16;
@@ -50,6 +71,20 @@ impl Limits {
             return Err(Errno::EPERM);
         }
         self.table[i] = new;
+        Ok(())
+    }
+
+    /// Whether a task with these limits may make one more task when
+    /// `live` tasks exist: RLIMIT_NPROC counts every task (they all belong
+    /// to the one user that runs forkless, zombies included, as Linux
+    /// counts a user's processes), and the runtime's cap holds for all.
+    /// Unlike Linux, a root host user is not exempt: the limit is what
+    /// keeps a fork bomb in one session from taking the others down.
+    pub fn may_add_task(&self, live: usize) -> KResult<()> {
+        let nproc = self.table[libc::RLIMIT_NPROC as usize].rlim_cur;
+        if live >= max_tasks() || (nproc != libc::RLIM_INFINITY && live as u64 >= nproc) {
+            return Err(Errno::EAGAIN);
+        }
         Ok(())
     }
 

@@ -114,6 +114,13 @@ impl TaskTable {
         Err(Errno::EAGAIN)
     }
 
+    /// A pid for a new child of a task with `limits`: EAGAIN at its
+    /// RLIMIT_NPROC or the runtime's task cap (`Limits::may_add_task`).
+    pub fn alloc_child_pid(&mut self, limits: &super::limits::Limits) -> KResult<Pid> {
+        limits.may_add_task(self.procs.len())?;
+        self.alloc_pid()
+    }
+
     fn pid_in_use(&self, pid: Pid) -> bool {
         self.outer == Some(pid)
             || self.procs.contains_key(&pid)

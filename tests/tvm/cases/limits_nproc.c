@@ -1,0 +1,59 @@
+/* RLIMIT_NPROC bounds the tasks a task may make: fork and posix_spawn
+ * fail with EAGAIN once that many tasks exist (zombies count, as on
+ * Linux), the caller goes on, and a reaped child makes room again. */
+#include "tvmtest.h"
+#include <spawn.h>
+#include <sys/resource.h>
+
+#define MAX_TRIES 64
+
+int main(void)
+{
+    int hold[2];
+    CHECK_OK(pipe(hold));
+    struct rlimit lim = { 8, 8 };
+    CHECK_OK(setrlimit(RLIMIT_NPROC, &lim));
+
+    /* Children that wait on the pipe until the test lets them go. */
+    pid_t kids[MAX_TRIES];
+    int made = 0;
+    for (; made < MAX_TRIES; made++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            char b;
+            close(hold[1]);
+            read(hold[0], &b, 1);
+            _exit(0);
+        }
+        if (pid < 0) {
+            CHECK_EQ(errno, EAGAIN);
+            break;
+        }
+        kids[made] = pid;
+    }
+    if (made == 0 || made >= 8)
+        FAIL("made %d children under RLIMIT_NPROC 8", made);
+
+    /* posix_spawn meets the same limit. */
+    pid_t p;
+    char *argv[] = { "limits_nproc", NULL };
+    CHECK_EQ(posix_spawn(&p, TVMTEST_DIR "limits_nproc", NULL, NULL, argv, NULL), EAGAIN);
+
+    /* A zombie still counts; a reaped child makes room. */
+    CHECK_OK(kill(kids[0], SIGKILL));
+    usleep(50000);
+    CHECK_EQ(fork() < 0 ? errno : 0, EAGAIN);
+    int st;
+    CHECK_EQ(waitpid(kids[0], &st, 0), kids[0]);
+    pid_t again = fork();
+    if (again == 0)
+        _exit(3);
+    CHECK(again > 0);
+    CHECK_EQ(wait_exit(again), 3);
+
+    close(hold[1]);
+    for (int i = 1; i < made; i++)
+        CHECK_EQ(wait_exit(kids[i]), 0);
+    close(hold[0]);
+    return 0;
+}

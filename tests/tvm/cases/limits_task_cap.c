@@ -1,0 +1,60 @@
+/* The runtime caps its live tasks (TVM_MAX_TASKS, else 1024): at the cap
+ * fork fails with EAGAIN whatever RLIMIT_NPROC says, and a reaped child
+ * makes room again. tests/test_tvm_cli.rs also runs this with a small cap
+ * set in the environment. */
+#include "tvmtest.h"
+#include "tvm.h"
+#include <stdlib.h>
+#include <sys/resource.h>
+
+static size_t live_tasks(void)
+{
+    tvm_memory_stats_t s;
+    CHECK_EQ(tvm_memory_stats(&s), 0);
+    return s.tasks;
+}
+
+int main(void)
+{
+    const char *env = getenv("TVM_MAX_TASKS");
+    size_t cap = env ? (size_t)atol(env) : 1024;
+    CHECK(cap > 2 && cap <= 4096);
+    struct rlimit lim = { RLIM_INFINITY, RLIM_INFINITY };
+    CHECK_OK(setrlimit(RLIMIT_NPROC, &lim));
+
+    int hold[2];
+    CHECK_OK(pipe(hold));
+    static pid_t kids[4096];
+    size_t made = 0;
+    for (;;) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            char b;
+            close(hold[1]);
+            read(hold[0], &b, 1);
+            _exit(0);
+        }
+        if (pid < 0) {
+            CHECK_EQ(errno, EAGAIN);
+            break;
+        }
+        kids[made++] = pid;
+        if (made >= 4096)
+            FAIL("no cap after %zu children", made);
+    }
+    if (live_tasks() != cap)
+        FAIL("fork failed with %zu live tasks, the cap is %zu", live_tasks(), cap);
+
+    CHECK_OK(kill(kids[0], SIGKILL));
+    CHECK_EQ(waitpid(kids[0], NULL, 0), kids[0]);
+    pid_t again = fork();
+    if (again == 0)
+        _exit(3);
+    CHECK(again > 0);
+    CHECK_EQ(wait_exit(again), 3);
+
+    close(hold[1]);
+    for (size_t i = 1; i < made; i++)
+        CHECK_EQ(wait_exit(kids[i]), 0);
+    return 0;
+}
