@@ -79,6 +79,7 @@ pub fn init() -> KResult<()> {
         // SAFETY: umask has no preconditions.
         let umask = unsafe { libc::umask(0) };
         crate::kernel::signal::host::install();
+        crate::kernel::signal::fault::install();
         let fd_limit = raise_fd_limit();
         programs::register_builtins();
         super::dev::memory::register_all();

@@ -7,6 +7,7 @@
 //! set are preserved" (signal(7)).
 
 pub mod deliver;
+pub mod fault;
 pub mod host;
 pub mod send;
 pub mod timer;

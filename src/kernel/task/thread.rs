@@ -265,6 +265,7 @@ enum Entry {
 /// Runs one image of `task` to its end and returns how it ended.
 fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
     host::start_image();
+    crate::kernel::signal::fault::prepare_thread();
     // SAFETY: pthread_self has no preconditions.
     *task.host_thread.lock() = Some(unsafe { libc::pthread_self() });
     crate::crt::locale::adopt(&image);
