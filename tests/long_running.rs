@@ -18,25 +18,14 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
+use harness::procfs;
+
 const BLOCKS: usize = 6;
 const PER_BLOCK: usize = 3500;
 
 /// (CPU seconds, resident KiB) of process `pid`.
 fn sample(pid: u32) -> (f64, u64) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
-    let fields: Vec<&str> = stat.rsplit(')').next().expect("fields").split_whitespace().collect();
-    // utime and stime are fields 14 and 15 (1-based), 12 and 13 here.
-    let ticks: u64 = fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
-    let rss = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .expect("VmRSS");
-    (ticks as f64 / hz, rss)
+    (procfs::cpu_seconds(pid), procfs::status_field(pid, "VmRSS:"))
 }
 
 #[test]

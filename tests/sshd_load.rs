@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use harness::procfs;
 use harness::sshd::Server;
 use harness::TestDir;
 
@@ -23,25 +24,7 @@ fn server(dir: &TestDir) -> Server {
 /// Host descriptors, threads and resident KiB of the server process.
 fn footprint(pid: u32) -> (usize, usize, u64) {
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).expect("/proc/PID/fd").count();
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
-    let field = |name: &str| -> u64 {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .expect("a status field")
-    };
-    (fds, field("Threads:") as usize, field("VmRSS:"))
-}
-
-/// CPU seconds the server process has used.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
-    let f: Vec<&str> = stat.rsplit(')').next().expect("fields").split_whitespace().collect();
-    let ticks: u64 = f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime");
-    // SAFETY: sysconf has no preconditions.
-    ticks as f64 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+    (fds, procfs::status_field(pid, "Threads:") as usize, procfs::status_field(pid, "VmRSS:"))
 }
 
 fn login(s: &Server) {
@@ -152,8 +135,8 @@ fn a_silent_client_blocks_nobody_and_an_idle_server_sleeps() {
 
     // Idle: no thread spins. A few ticks at most over two seconds.
     std::thread::sleep(Duration::from_millis(500));
-    let before = cpu_seconds(pid);
+    let before = procfs::cpu_seconds(pid);
     std::thread::sleep(Duration::from_secs(2));
-    let used = cpu_seconds(pid) - before;
+    let used = procfs::cpu_seconds(pid) - before;
     assert!(used <= 0.02, "the idle server used {used:.2} s of CPU in 2 s");
 }

@@ -2,6 +2,7 @@
 //! pseudo-terminal (rexpect, and `Terminal` for scenario files), later
 //! over ssh.
 
+pub mod procfs;
 pub mod scenario;
 pub mod sshd;
 pub mod terminal;
