@@ -202,6 +202,11 @@ fn guard_only<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
 /// may unwind into C: an `extern "C"` function would abort the whole
 /// process, every task with it.
 pub fn no_unwind<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
+    if thread::stack_exhausted() {
+        // The guest's stack is all but used up: it overflows here rather
+        // than inside runtime code (`thread::RUNTIME_HEADROOM`).
+        exit::terminate_with(status::signaled(libc::SIGSEGV, false))
+    }
     match catch_unwind(AssertUnwindSafe(|| {
         fault_injection::check(name);
         f()

@@ -78,6 +78,26 @@ struct RunState {
 
 thread_local! {
     static RUN: std::cell::Cell<*mut RunState> = const { std::cell::Cell::new(std::ptr::null_mut()) };
+    /// The lowest stack address at which a runtime call may start (the
+    /// guest stack's bottom plus `RUNTIME_HEADROOM`); 0 outside an image.
+    static STACK_FLOOR: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Guest stack the runtime keeps for its own calls. Runtime code runs on
+/// the guest's stack; a guest that recursed to within this much of its
+/// guard page gets SIGSEGV when it next calls the runtime, as it would
+/// have a little later from the guard page itself, and no runtime code
+/// ever overflows the stack (with a runtime lock held, that could not be
+/// contained).
+pub const RUNTIME_HEADROOM: usize = 128 << 10;
+
+/// Whether the calling thread is running a guest whose stack is within
+/// [`RUNTIME_HEADROOM`] of its end.
+#[inline]
+pub fn stack_exhausted() -> bool {
+    let here = 0u8;
+    let sp = std::ptr::addr_of!(here) as usize;
+    STACK_FLOOR.with(|f| sp < f.get())
 }
 
 #[derive(Default)]
@@ -285,6 +305,9 @@ fn run_image(image: Image, entry: Entry) -> Outcome {
         image: RefCell::new(image),
     }));
     RUN.with(|r| r.set(run));
+    // SAFETY: `run` was just made and nothing else uses it yet.
+    let floor = unsafe { (*run).image.borrow().stack.bottom() } as usize + RUNTIME_HEADROOM;
+    STACK_FLOOR.with(|f| f.set(floor));
     // SAFETY: `run` stays allocated until after the guest leaves its stack;
     // the stack belongs to the image's live mapping; both entries end
     // through `terminate`, which returns here through `run.exit_ctx`.
@@ -300,6 +323,7 @@ fn run_image(image: Image, entry: Entry) -> Outcome {
         }
     }
     RUN.with(|r| r.set(std::ptr::null_mut()));
+    STACK_FLOOR.with(|f| f.set(0));
     // SAFETY: `run` came from Box::into_raw above and nothing else uses it now.
     let mut run = unsafe { Box::from_raw(run) };
     run.outcome.take().unwrap_or(Outcome::Exit(libc::SIGKILL))
