@@ -1,8 +1,9 @@
 //! `forkless sshd` under load and abuse, on loopback, with the stock
 //! OpenSSH client: many logins in a row leave the process as they found
 //! it; sessions overlap; clients that vanish mid-transfer, mid-handshake
-//! or under a running `yes` leave no task behind; a client that connects
-//! and says nothing blocks nobody; and the idle server uses no CPU.
+//! or under a running `yes` leave no task behind; a session whose shell
+//! segfaults takes no other session with it; a client that connects and
+//! says nothing blocks nobody; and the idle server uses no CPU.
 //!
 //! Every loop is bounded in count and time. The C system forkless started
 //! from failed each of these (docs/reliability.md).
@@ -139,4 +140,25 @@ fn a_silent_client_blocks_nobody_and_an_idle_server_sleeps() {
     std::thread::sleep(Duration::from_secs(2));
     let used = procfs::cpu_seconds(pid) - before;
     assert!(used <= 0.02, "the idle server used {used:.2} s of CPU in 2 s");
+}
+
+#[test]
+fn a_neighbours_segfault_leaves_the_other_sessions_running() {
+    let dir = TestDir::new("sshd-load-segfault").expect("a directory");
+    let s = server(&dir);
+    let mut a = s.ssh(&["echo started; sleep 3; echo ok"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
+    let mut out = BufReader::new(a.stdout.take().expect("a pipe"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("a line");
+    assert_eq!(line, "started\n");
+    // A shell function recursing without end: the shell overflows its
+    // stack and dies of SIGSEGV, a real fault in guest code.
+    let b = s.ssh(&["sh -c 'f() { f; }; f'; echo \"status $?\""]).output().expect("ssh runs");
+    assert_eq!(String::from_utf8_lossy(&b.stdout), "status 139\n", "{}", String::from_utf8_lossy(&b.stderr));
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).expect("the rest");
+    assert_eq!(rest, "ok\n");
+    assert!(a.wait().expect("ssh ends").success());
+    prompt_login(&s);
+    s.left_over().unwrap();
 }
