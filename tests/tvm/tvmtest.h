@@ -119,6 +119,30 @@ static inline int wait_exit(pid_t pid)
     return WEXITSTATUS(st);
 }
 
+/* Forks children that wait until `hold` (a pipe) is closed for writing,
+ * up to `max` of them or until fork fails, which must be with EAGAIN.
+ * Stores their pids in `kids`; returns how many there are. */
+static inline size_t fork_held_until_eagain(const int hold[2], pid_t *kids, size_t max)
+{
+    size_t made = 0;
+    while (made < max) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            char b;
+            close(hold[1]);
+            read(hold[0], &b, 1);
+            _exit(0);
+        }
+        if (pid < 0) {
+            if (errno != EAGAIN)
+                FAIL("fork: errno %d (%s), want EAGAIN", errno, strerror(errno));
+            break;
+        }
+        kids[made++] = pid;
+    }
+    return made;
+}
+
 /* Writes all of `buf`. */
 static inline void write_all(int fd, const void *buf, size_t len)
 {

@@ -16,21 +16,7 @@ int main(void)
 
     /* Children that wait on the pipe until the test lets them go. */
     pid_t kids[MAX_TRIES];
-    int made = 0;
-    for (; made < MAX_TRIES; made++) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            char b;
-            close(hold[1]);
-            read(hold[0], &b, 1);
-            _exit(0);
-        }
-        if (pid < 0) {
-            CHECK_EQ(errno, EAGAIN);
-            break;
-        }
-        kids[made] = pid;
-    }
+    int made = (int)fork_held_until_eagain(hold, kids, MAX_TRIES);
     if (made == 0 || made >= 8)
         FAIL("made %d children under RLIMIT_NPROC 8", made);
 

@@ -25,23 +25,9 @@ int main(void)
     int hold[2];
     CHECK_OK(pipe(hold));
     static pid_t kids[4096];
-    size_t made = 0;
-    for (;;) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            char b;
-            close(hold[1]);
-            read(hold[0], &b, 1);
-            _exit(0);
-        }
-        if (pid < 0) {
-            CHECK_EQ(errno, EAGAIN);
-            break;
-        }
-        kids[made++] = pid;
-        if (made >= 4096)
-            FAIL("no cap after %zu children", made);
-    }
+    size_t made = fork_held_until_eagain(hold, kids, 4096);
+    if (made >= 4096)
+        FAIL("no cap after %zu children", made);
     if (live_tasks() != cap)
         FAIL("fork failed with %zu live tasks, the cap is %zu", live_tasks(), cap);
 

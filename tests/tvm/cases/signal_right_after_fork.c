@@ -10,6 +10,14 @@
 
 static volatile sig_atomic_t got;
 
+/* A child that only computes, forever. */
+static void spin(void)
+{
+    volatile unsigned long x = 0;
+    for (;;)
+        x++;
+}
+
 static void on_usr1(int s)
 {
     (void)s;
@@ -40,11 +48,8 @@ int main(void)
     for (int round = 0; round < ROUNDS; round++) {
         pid_t pid = fork();
         CHECK(pid >= 0);
-        if (pid == 0) {
-            volatile unsigned long x = 0;
-            for (;;)
-                x++;
-        }
+        if (pid == 0)
+            spin();
         CHECK_OK(kill(pid, SIGTERM));
         int st = bounded_wait(pid, 0, round);
         CHECK(WIFSIGNALED(st));
@@ -70,11 +75,8 @@ int main(void)
     for (int round = 0; round < ROUNDS / 4; round++) {
         pid_t pid = fork();
         CHECK(pid >= 0);
-        if (pid == 0) {
-            volatile unsigned long x = 0;
-            for (;;)
-                x++;
-        }
+        if (pid == 0)
+            spin();
         CHECK_OK(kill(pid, SIGSTOP));
         int st = bounded_wait(pid, WUNTRACED, round);
         CHECK(WIFSTOPPED(st));
