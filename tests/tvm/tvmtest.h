@@ -143,6 +143,25 @@ static inline size_t fork_held_until_eagain(const int hold[2], pid_t *kids, size
     return made;
 }
 
+/* Lets the held children `kids[from..made)` go and waits for each. */
+static inline void release_held(const int hold[2], const pid_t *kids, size_t from, size_t made)
+{
+    close(hold[1]);
+    for (size_t i = from; i < made; i++)
+        if (wait_exit(kids[i]) != 0)
+            FAIL("held child %d did not exit 0", (int)kids[i]);
+}
+
+/* A fork whose child exits 3 works now. */
+static inline void check_fork_works(void)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(3);
+    CHECK(pid > 0);
+    CHECK_EQ(wait_exit(pid), 3);
+}
+
 /* Writes all of `buf`. */
 static inline void write_all(int fd, const void *buf, size_t len)
 {

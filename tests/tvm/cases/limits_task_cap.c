@@ -33,14 +33,7 @@ int main(void)
 
     CHECK_OK(kill(kids[0], SIGKILL));
     CHECK_EQ(waitpid(kids[0], NULL, 0), kids[0]);
-    pid_t again = fork();
-    if (again == 0)
-        _exit(3);
-    CHECK(again > 0);
-    CHECK_EQ(wait_exit(again), 3);
-
-    close(hold[1]);
-    for (size_t i = 1; i < made; i++)
-        CHECK_EQ(wait_exit(kids[i]), 0);
+    check_fork_works();
+    release_held(hold, kids, 1, made);
     return 0;
 }
