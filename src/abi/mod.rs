@@ -163,12 +163,7 @@ pub fn deliver_signals() -> Delivered {
     if !task.sig_hint.load(std::sync::atomic::Ordering::Acquire) || !thread::in_image() {
         return Delivered::default();
     }
-    no_unwind("signal delivery", || {
-        let saved = Errno::last_raw();
-        let d = deliver::deliver_pending(task);
-        Errno::set_raw(saved);
-        d
-    })
+    no_unwind("signal delivery", || deliver::deliver_keeping_errno(task))
 }
 
 /// Runs `f` as runtime code (signals wait for its end, then are

@@ -25,9 +25,7 @@ pub unsafe extern "C" fn tvm_fork_impl(frame: *mut u8) -> libc::pid_t {
 pub extern "C" fn tvm_fork_child_entry() {
     // Not under `guard`: a handler run here may leave with longjmp, as one
     // run by `deliver_signals` may, and that must not cross Rust frames.
-    if let Some(task) = crate::kernel::task::try_current() {
-        super::no_unwind("fork", || host::enter_guest(task));
-    }
+    super::no_unwind("fork", host::enter_guest);
 }
 
 /// Second half of `tvm_sigsetjmp`, after the registers are saved: records

@@ -138,11 +138,15 @@ fn next_step(task: &Task) -> Step {
 /// (its handlers run as guest code), keeping errno.
 pub fn deliver_now() -> Delivered {
     let Some(task) = try_current() else { return Delivered::default() };
+    let _guest = InGuest::enter();
+    deliver_keeping_errno(task)
+}
+
+/// [`deliver_pending`], with errno as it was before the handlers ran (a
+/// handler's calls must not show through to the code it interrupted).
+pub fn deliver_keeping_errno(task: &Task) -> Delivered {
     let saved = Errno::last_raw();
-    let d = {
-        let _guest = InGuest::enter();
-        deliver_pending(task)
-    };
+    let d = deliver_pending(task);
     Errno::set_raw(saved);
     d
 }

@@ -19,7 +19,6 @@ use std::sync::OnceLock;
 
 use super::deliver;
 use crate::kernel::task::{thread, try_current, Task};
-use crate::kernel::Errno;
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
@@ -81,19 +80,17 @@ pub fn start_image() {
     compiler_fence(Ordering::SeqCst);
 }
 
-/// Called on the guest stack as the thread starts running `task`'s guest
+/// Called on the guest stack as the thread starts running its task's guest
 /// code (a program's entry, a fork child's return): from here pokes are
 /// handled, and the signals sent before (while the task had no thread to
 /// poke, or while its thread ignored pokes) are delivered now.
-pub fn enter_guest(task: &Task) {
+pub fn enter_guest() {
     DEPTH.with(|d| d.set(0));
     // Pairs with the fence in `poke`: either the sender saw this thread
     // published and interrupts it, or this load sees its signal.
     std::sync::atomic::fence(Ordering::SeqCst);
-    if task.sig_hint.load(Ordering::Acquire) {
-        let saved = Errno::last_raw();
-        deliver::deliver_pending(task);
-        Errno::set_raw(saved);
+    if let Some(task) = try_current().filter(|t| t.sig_hint.load(Ordering::Acquire)) {
+        deliver::deliver_keeping_errno(task);
     }
 }
 
@@ -129,11 +126,7 @@ extern "C" fn on_host_signal(_sig: c_int) {
     }
     let Some(task) = try_current() else { return };
     // A panic must not unwind out of a signal handler into guest code.
-    crate::abi::no_unwind("signal delivery", || {
-        let saved = Errno::last_raw();
-        deliver::deliver_pending(task);
-        Errno::set_raw(saved);
-    })
+    crate::abi::no_unwind("signal delivery", || deliver::deliver_keeping_errno(task));
 }
 
 /// Makes sure `task` notices a new signal: wakes it if it waits in the

@@ -27,7 +27,7 @@ use std::time::Duration;
 use parking_lot::{Condvar, Mutex};
 
 use super::image::{Image, DEFAULT_STACK_SIZE};
-use super::{exit, set_current, try_current, Task, Usage};
+use super::{exit, set_current, Task, Usage};
 use crate::arch::{self, ExitContext};
 use crate::kernel::signal::host;
 use crate::kernel::{Errno, KResult};
@@ -341,9 +341,7 @@ unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
         let image = unsafe { (*run).image.borrow() };
         (image.program.clone(), image.argc, image.argv, image.env.environ)
     });
-    if let Some(task) = try_current() {
-        crate::abi::no_unwind("program start", || host::enter_guest(task));
-    }
+    crate::abi::no_unwind("program start", host::enter_guest);
     // SAFETY: this is a fresh image of `program`, before its main.
     unsafe { program.run_initializers() };
     let main = program.main;
