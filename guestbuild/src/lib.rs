@@ -164,6 +164,11 @@ impl Build {
         let mut b = cc::Build::new();
         // Guest globals are thread-locals of the executable itself.
         b.flag("-ftls-model=initial-exec").flag("-fno-strict-aliasing");
+        // Locals start zeroed: fork relocates every stack word that looks
+        // like a pointer into the parent, and a string written over part
+        // of a stale pointer in an uninitialized buffer looks like one
+        // (docs/fork.md).
+        b.flag_if_supported("-ftrivial-auto-var-init=zero");
         for f in &self.flags {
             b.flag(f);
         }
