@@ -78,6 +78,52 @@ pub fn map(len: usize, prot: libc::c_int, flags: libc::c_int) -> io::Result<*mut
     Ok(p)
 }
 
+/// Reserves (inaccessible, no memory) every free stretch of 64 KiB or more
+/// in the zone that `[base, base + len)` touches, so that mappings the
+/// runtime does not place itself (the host C library's thread stacks) go
+/// elsewhere from now on. The kernel hands out the free space next to its
+/// last mapping first, so without this every thread started after one
+/// landed in a zone would land there too.
+pub fn fence_zone(base: usize, len: usize) {
+    if !near_boundary(base, len) || base < ZONE {
+        return;
+    }
+    let boundary = next_boundary(base);
+    let mut chunk = 1 << 20;
+    let mut todo = vec![(boundary - ZONE, boundary + ZONE)];
+    while chunk >= 64 << 10 {
+        let mut failed = Vec::new();
+        for (from, to) in todo {
+            let mut at = from;
+            while at < to {
+                if !reserve_exactly(at, chunk) {
+                    failed.push((at, at + chunk));
+                }
+                at += chunk;
+            }
+        }
+        todo = failed;
+        chunk /= 16;
+    }
+}
+
+/// Maps `[at, at + len)` inaccessible if none of it is mapped yet.
+fn reserve_exactly(at: usize, len: usize) -> bool {
+    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
+    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping.
+    let p = unsafe { libc::mmap(at as *mut libc::c_void, len, libc::PROT_NONE, flags, -1, 0) };
+    if p == libc::MAP_FAILED {
+        return false;
+    }
+    if p as usize != at {
+        // A kernel older than MAP_FIXED_NOREPLACE took it as a hint.
+        // SAFETY: the mapping just made, which nobody uses.
+        unsafe { libc::munmap(p, len) };
+        return false;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +137,18 @@ mod tests {
         assert!(!near_boundary(5 * g + ZONE, 1 << 30));
         assert!(!near_boundary(5 * g + (1 << 31), 1 << 20));
         assert!(near_boundary(5 * g + (1 << 31), (1 << 31) - (8 << 20)));
+    }
+
+    #[test]
+    fn a_fenced_zone_has_no_room_left() {
+        // A boundary far from anything this process maps.
+        let b = 0x6000usize << 32;
+        fence_zone(b - 8192, 4096);
+        for at in (b - ZONE..b + ZONE).step_by(64 << 10) {
+            assert!(!reserve_exactly(at, 64 << 10), "{at:#x} was still free");
+        }
+        // SAFETY: the reservations fence_zone made, which nothing uses.
+        unsafe { libc::munmap((b - ZONE) as *mut libc::c_void, 2 * ZONE) };
     }
 
     #[test]

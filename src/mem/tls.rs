@@ -55,6 +55,57 @@ pub fn static_block(tp: usize) -> (usize, usize) {
     }
 }
 
+/// Gives back every page of the calling thread's static TLS that lies
+/// wholly inside one of `runs` (byte ranges as offsets from the thread
+/// pointer) and, with `zero_only`, holds nothing but zeros: such a page
+/// reads as zeros afterwards and takes no memory until written.
+///
+/// # Safety
+/// Unless `zero_only`, nothing may rely on the values of the variables in
+/// `runs` on this thread until they are written again.
+pub unsafe fn release(runs: impl Iterator<Item = (isize, isize)>, zero_only: bool) {
+    let tp = crate::arch::thread_pointer();
+    let page = page_size();
+    for (lo, hi) in runs {
+        let from = tp.wrapping_add_signed(lo).next_multiple_of(page);
+        let to = tp.wrapping_add_signed(hi) / page * page;
+        let mut p = from;
+        while p < to {
+            // Runs of pages to give back in one call.
+            let start = p;
+            while p < to && (!zero_only || all_zero(p, page)) {
+                p += page;
+            }
+            if p > start {
+                // SAFETY: [start, p) lies in this thread's static TLS
+                // block, private anonymous memory; per the caller nobody
+                // needs its bytes (or they are zeros, which is what the
+                // pages read as afterwards).
+                unsafe { libc::madvise(start as *mut c_void, p - start, libc::MADV_DONTNEED) };
+            }
+            if p < to {
+                p += page;
+            }
+        }
+    }
+}
+
+fn all_zero(addr: usize, len: usize) -> bool {
+    // SAFETY: the caller passes a readable page of this thread's TLS block,
+    // page-aligned, so aligned for u64.
+    let words = unsafe { std::slice::from_raw_parts(addr as *const u64, len / 8) };
+    words.iter().all(|&w| w == 0)
+}
+
+fn page_size() -> usize {
+    static PAGE: OnceLock<usize> = OnceLock::new();
+    // SAFETY: sysconf has no preconditions.
+    *PAGE.get_or_init(|| match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
+        n if n > 0 => n as usize,
+        _ => 4096,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

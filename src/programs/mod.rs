@@ -5,6 +5,7 @@
 //! up here; a path that is not registered is not runnable (see
 //! `kernel::task::exec`).
 
+pub mod tls_layout;
 pub mod tvm_cmd;
 
 use std::collections::{HashMap, HashSet};
@@ -97,6 +98,8 @@ struct Registry {
     by_main: HashMap<usize, Arc<Program>>,
     basenames: HashSet<Vec<u8>>,
     since: Option<SystemTime>,
+    /// Bumped whenever a new program appears (see `tls_layout`).
+    generation: u64,
 }
 
 static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(Default::default);
@@ -133,6 +136,9 @@ fn register_units(path: &str, main: MainFn, units: Option<&'static [GuestUnit]>)
         return if existing.main as usize == key { Ok(existing.clone()) } else { Err(Errno::EEXIST) };
     }
     let base = path.rsplit('/').next().unwrap_or(path);
+    if !r.by_main.contains_key(&key) {
+        r.generation += 1;
+    }
     let prog =
         r.by_main.entry(key).or_insert_with(|| Arc::new(Program { name: base.to_string(), main, units })).clone();
     r.by_path.insert(path.to_string(), prog.clone());
@@ -174,6 +180,13 @@ pub fn all() -> Vec<(String, Arc<Program>)> {
     let mut v: Vec<_> = REGISTRY.read().by_path.iter().map(|(p, prog)| (p.clone(), prog.clone())).collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
+}
+
+/// Every distinct program, and the registry's generation (which changes
+/// whenever a program is added).
+pub fn distinct() -> (Vec<Arc<Program>>, u64) {
+    let r = REGISTRY.read();
+    (r.by_main.values().cloned().collect(), r.generation)
 }
 
 /// When the first program was registered (the mtime programs appear with).

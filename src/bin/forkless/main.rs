@@ -42,6 +42,20 @@ fn register_all() {
     }
 }
 
+/// Every task runs on a thread of its own, and glibc gives each thread
+/// that allocates a malloc arena of its own, up to eight per core, each
+/// keeping tens of KiB resident. Guest memory comes from task arenas, not
+/// malloc; the runtime's own allocations are small and few, so one shared
+/// arena serves them (docs/memory.md).
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a malloc setting; called before any
+    // other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "forkless",
@@ -110,7 +124,14 @@ fn multicall_program(argv0: &std::path::Path) -> Option<String> {
 }
 
 fn main() -> ExitCode {
+    one_malloc_arena();
     register_all();
+    #[cfg(debug_assertions)]
+    if std::env::var_os("TVM_PRINT_TLS_LAYOUT").is_some() {
+        // For tests/tls_layout.rs (test builds only).
+        print!("{}", programs::tls_layout::describe());
+        return ExitCode::SUCCESS;
+    }
     let mut raw = std::env::args_os();
     let argv0 = raw.next().unwrap_or_default();
     if let Some(program) = multicall_program(std::path::Path::new(&argv0)) {

@@ -31,7 +31,7 @@ use super::{exit, set_current, Task, Usage};
 use crate::arch::{self, ExitContext};
 use crate::kernel::signal::host;
 use crate::kernel::{Errno, KResult};
-use crate::programs::Program;
+use crate::programs::{tls_layout, Program};
 
 /// Host stack of a task thread: only runtime code runs on it (the guest has
 /// its own stack), so it can be small.
@@ -152,19 +152,22 @@ const PLACEMENT_TRIES: u32 = 8;
 /// Starts a thread that runs the body in `slot`, unless its static TLS (the
 /// guest globals fork copies and relocates) lies near a 4 GiB boundary,
 /// where small ints would be taken for pointers into it
-/// (`mem::placement`): such a thread hands the body to a new thread and
-/// stays parked, keeping its stack out of the host C library's reuse. About
-/// one thread in a hundred; none ever runs guest code.
+/// (`mem::placement`): such a thread fences the zone off, so that no later
+/// thread stack lands in it, hands the body to a new thread and stays
+/// parked, keeping its own stack out of the host C library's reuse. About
+/// one thread per zone the address space cursor reaches; none ever runs
+/// guest code.
 fn spawn_placed(name: String, slot: Arc<Mutex<Option<Body>>>, tries: u32) -> KResult<()> {
     let next = name.clone();
     let run = move || {
         let (tls, len) = crate::mem::tls::static_block(arch::thread_pointer());
-        if tries > 0
-            && crate::mem::placement::near_boundary(tls, len)
-            && spawn_placed(next, slot.clone(), tries - 1).is_ok()
-        {
-            loop {
-                std::thread::park();
+        if tries > 0 && crate::mem::placement::near_boundary(tls, len) {
+            crate::mem::placement::fence_zone(tls, len);
+            if spawn_placed(next, slot.clone(), tries - 1).is_ok() {
+                release_guest_globals(None);
+                loop {
+                    std::thread::park();
+                }
             }
         }
         if let Some(body) = slot.lock().take() {
@@ -183,6 +186,9 @@ pub(crate) fn worker() -> KResult<Worker> {
     let mb = mailbox.clone();
     let (tx, rx) = mpsc::sync_channel(1);
     spawn_host_thread("task".into(), move || {
+        // Before anyone learns where this thread's globals are: the fork
+        // that reserved it writes the child's into them.
+        release_guest_globals(None);
         if tx.send(arch::thread_pointer()).is_ok() {
             worker_loop(mb, None);
         }
@@ -209,6 +215,7 @@ fn worker_loop(mailbox: Arc<Mailbox>, mut next: Option<Job>) {
             },
         };
         run_job(job);
+        release_guest_globals(None);
         let me = Worker { tp: arch::thread_pointer(), mailbox: mailbox.clone() };
         let mut idle = IDLE.lock();
         if idle.len() >= MAX_IDLE {
@@ -242,6 +249,7 @@ fn wait_for_job(mb: &Arc<Mailbox>) -> Option<Job> {
 fn run_job(job: Job) {
     let (task, outcome, used) = match job {
         Job::Program(task, p, gate) => {
+            release_guest_globals(Some(&p.program));
             if let Some(gate) = gate {
                 if gate.recv().is_err() {
                     return;
@@ -272,6 +280,26 @@ fn run_job(job: Job) {
             // The next image's thread holds its own Arc to the task.
             let _ = next.send(());
         }
+    }
+}
+
+/// Gives back the pages of this thread's guest globals that it does not
+/// need: a thread runs one program per image, a new program always on a
+/// new thread, and a fork child's globals are all written by the parent.
+/// With `keep` (a fresh thread about to run that program), the pages of
+/// other programs' globals, and the program's own pages that hold only
+/// zeros (its zero-initialized globals read the same from a released
+/// page); without, every guest's.
+fn release_guest_globals(keep: Option<&Program>) {
+    let keep = keep.and_then(tls_layout::owner);
+    let runs = tls_layout::runs();
+    let spans = |own: bool| runs.iter().filter(move |r| (Some(r.owner) == keep) == own).map(|r| (r.lo, r.hi));
+    // SAFETY: per the above, no code on this thread reads another
+    // program's globals, and a fork child's are written before it runs;
+    // the program's own pages are given back only when they are zeros.
+    unsafe {
+        crate::mem::tls::release(spans(false), false);
+        crate::mem::tls::release(spans(true), true);
     }
 }
 
