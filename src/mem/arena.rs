@@ -38,6 +38,10 @@ pub const DEFAULT_RESERVE: usize = 1 << 30;
 /// Smallest amount the heap grows by.
 const MIN_GROWTH: usize = 64 << 10;
 
+/// Bytes at the start of a free block that the allocator uses (its size,
+/// the previous block, and the free-list links).
+const FREE_HEADER: usize = 4 * std::mem::size_of::<usize>();
+
 /// Marker in front of over-aligned blocks. Its low bits (0b1100) are never
 /// those of a TLSF block size, which is a multiple of 32 plus flag bits 0-3.
 const ALIGNED_MARK: usize = 0x7476_6d61_6c69_676c;
@@ -88,8 +92,8 @@ fn round_up(n: usize, to: usize) -> usize {
 impl Arena {
     /// Reserves `reserve` bytes of address space and sets up the allocator.
     pub fn new(reserve: usize) -> io::Result<Arena> {
-        let mut a = Arena::reserve_only(reserve)?;
         let head = round_up(std::mem::size_of::<Tlsf>(), 64);
+        let mut a = Arena::reserve_only(reserve, head + MIN_GROWTH)?;
         a.commit(head)?;
         // SAFETY: the committed start of the arena holds the allocator
         // state; nothing else uses those bytes.
@@ -101,10 +105,13 @@ impl Arena {
     }
 
     /// Reserves address space only (a fork child's arena, filled by copy),
-    /// reusing a released arena when one is kept.
-    fn reserve_only(reserve: usize) -> io::Result<Arena> {
+    /// reusing a released arena when one is kept. Of a reused arena's
+    /// populated pages, those past `need` bytes go back to the host: a new
+    /// image would otherwise hold its predecessor's heap size resident.
+    fn reserve_only(reserve: usize, need: usize) -> io::Result<Arena> {
         let reserve = round_up(reserve.max(2 * MIN_GROWTH), page_size());
         if let Some(m) = pool::ARENAS.take(reserve) {
+            pool::discard(m.base, round_up(need, page_size()).min(m.committed), m.committed);
             return Ok(Arena {
                 base: NonNull::new(m.base as *mut u8).expect("pooled arenas are non-null"),
                 reserve,
@@ -190,6 +197,36 @@ impl Arena {
     /// The start of the arena and the length in use (what fork copies).
     pub fn used(&self) -> (*mut u8, usize) {
         (self.base.as_ptr(), self.end)
+    }
+
+    /// The parts of `[base, base + used)` whose bytes matter, as (offset,
+    /// length), ascending and disjoint: the allocator state, every block in
+    /// use, the header of every free block and the pool's end marker. The
+    /// rest is free payload, whose bytes nothing reads (every block starts
+    /// zeroed when it is handed out), so fork need not copy it.
+    pub fn live_spans(&self) -> Vec<(usize, usize)> {
+        let head = round_up(std::mem::size_of::<Tlsf>(), 64);
+        let mut spans: Vec<(usize, usize)> = vec![(0, head)];
+        let mut push = |off: usize, len: usize| match spans.last_mut() {
+            Some(last) if last.0 + last.1 == off => last.1 += len,
+            _ => spans.push((off, len)),
+        };
+        let base = self.base.as_ptr() as usize;
+        let pool = NonNull::slice_from_raw_parts(
+            NonNull::new(self.base.as_ptr().wrapping_add(head)).expect("non-null"),
+            self.end - head,
+        );
+        // SAFETY: `[head, end)` is the allocator's one pool (growth appends
+        // to it), initialized and not changing while `&self` is held.
+        for block in unsafe { (*self.tlsf_ptr()).iter_blocks(pool) } {
+            let range = block.as_ptr();
+            let off = range.as_ptr() as *mut u8 as usize - base;
+            let len = if block.is_occupied() { range.len() } else { FREE_HEADER.min(range.len()) };
+            push(off, len);
+        }
+        // The end marker (a permanently used block that iter_blocks skips).
+        push(self.end - rlsf::GRANULARITY, rlsf::GRANULARITY);
+        spans
     }
 
     /// Allocates `size` bytes aligned to `align` (a power of two); null when
@@ -332,13 +369,26 @@ impl Arena {
 
     /// A fork child's arena: the same reservation size with `[0, parent
     /// end)` committed, for the caller to fill with a relocated copy of the
-    /// parent's (allocator state included).
-    pub fn child_of(parent: &Arena) -> io::Result<Arena> {
-        let mut a = Arena::reserve_only(parent.reserve)?;
+    /// parent's live spans (allocator state included).
+    pub fn child_of(parent: &Arena, spans: &[(usize, usize)]) -> io::Result<Arena> {
+        let mut a = Arena::reserve_only(parent.reserve, parent.end)?;
         let had = a.committed;
         a.commit(parent.end)?;
-        // The copy writes every byte: fault the new pages in at once.
-        pool::populate(a.base.as_ptr() as usize, had, a.committed);
+        // The copy writes every live byte: fault those new pages in at once
+        // (free payload pages stay untouched, taking no memory).
+        let page = page_size();
+        let mut pages: Vec<(usize, usize)> = Vec::new();
+        for &(off, len) in spans {
+            let (from, to) = ((off / page * page).max(had), round_up(off + len, page));
+            match pages.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ if from < to => pages.push((from, to)),
+                _ => {}
+            }
+        }
+        for (from, to) in pages {
+            pool::populate(a.base.as_ptr() as usize, from, to);
+        }
         a.end = parent.end;
         Ok(a)
     }
@@ -400,6 +450,27 @@ mod tests {
         assert_eq!(g, r, "grown in place");
         // SAFETY: 200 live bytes.
         assert!(unsafe { std::slice::from_raw_parts(g, 200) }.iter().all(|&b| b == 0));
+    }
+
+    /// Fork copies only the live spans: every allocated block, the
+    /// allocator's state and free blocks' headers, not free payloads.
+    #[test]
+    fn live_spans_cover_allocations_and_skip_free_payload() {
+        let mut a = Arena::new(64 << 20).unwrap();
+        let blocks: Vec<*mut c_void> = (0..3).map(|_| a.alloc(100 << 10, ALIGN)).collect();
+        // SAFETY: a live allocation, freed once.
+        unsafe { a.free(blocks[1]) };
+        let base = a.used().0 as usize;
+        let spans = a.live_spans();
+        let covered = |p: usize, len: usize| spans.iter().any(|&(o, l)| base + o <= p && p + len <= base + o + l);
+        assert!(covered(blocks[0] as usize, 100 << 10) && covered(blocks[2] as usize, 100 << 10));
+        assert!(covered(base, std::mem::size_of::<Tlsf>()), "the allocator state");
+        assert!(!covered(blocks[1] as usize + 64, 64), "the freed block's payload");
+        assert!(spans.windows(2).all(|w| w[0].0 + w[0].1 < w[1].0), "ascending, disjoint, merged: {spans:?}");
+        let live: usize = spans.iter().map(|s| s.1).sum();
+        let end = a.used().1;
+        assert!(live + (100 << 10) <= end && live > 200 << 10, "{live} of {end}");
+        assert_eq!(spans.last().map(|s| s.0 + s.1), Some(end), "the pool's end marker");
     }
 
     #[test]

@@ -101,7 +101,8 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
 /// Returns the image and the child's copy of the frame.
 fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut u8)> {
     let stack = GuestStack::new(p.stack.size()).map_err(|_| Errno::ENOMEM)?;
-    let arena = Arena::child_of(&p.arena).map_err(|_| Errno::ENOMEM)?;
+    let spans = p.arena.live_spans();
+    let arena = Arena::child_of(&p.arena, &spans).map_err(|_| Errno::ENOMEM)?;
     let ptop = p.stack.top() as usize;
     let len = ptop - frame;
     let cframe = stack.top() as usize - len;
@@ -124,12 +125,14 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
         }
     }
     // SAFETY: every source is live parent memory (its stack above the frame,
-    // the arena's used part, its globals); every destination is the child's
+    // the arena's live spans, its globals); every destination is the child's
     // memory of the same size and alignment (its new stack and arena, and
     // its thread's copies of the globals, idle until it receives the image).
     unsafe {
         r.copy(cframe as *mut u8, frame as *const u8, len);
-        r.copy(cbase, pbase, used);
+        for &(off, len) in &spans {
+            r.copy(cbase.add(off), pbase.add(off), len);
+        }
         for &(from, size) in &globals {
             r.copy(from.wrapping_add(tls_delta) as *mut u8, from as *const u8, size);
         }
