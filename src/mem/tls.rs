@@ -57,44 +57,126 @@ pub fn static_block(tp: usize) -> (usize, usize) {
 
 /// Gives back every page of the calling thread's static TLS that lies
 /// wholly inside one of `runs` (byte ranges as offsets from the thread
-/// pointer) and, with `zero_only`, holds nothing but zeros: such a page
-/// reads as zeros afterwards and takes no memory until written.
+/// pointer): such a page reads as zeros afterwards and takes no memory
+/// until written.
 ///
 /// # Safety
-/// Unless `zero_only`, nothing may rely on the values of the variables in
-/// `runs` on this thread until they are written again.
-pub unsafe fn release(runs: impl Iterator<Item = (isize, isize)>, zero_only: bool) {
+/// Nothing may rely on the values of the variables in `runs` on this
+/// thread until they are written again.
+pub unsafe fn release(runs: impl Iterator<Item = (isize, isize)>) {
     let tp = crate::arch::thread_pointer();
-    let page = page_size();
     for (lo, hi) in runs {
-        let from = tp.wrapping_add_signed(lo).next_multiple_of(page);
-        let to = tp.wrapping_add_signed(hi) / page * page;
-        let mut p = from;
-        while p < to {
-            // Runs of pages to give back in one call.
-            let start = p;
-            while p < to && (!zero_only || all_zero(p, page)) {
-                p += page;
-            }
-            if p > start {
-                // SAFETY: [start, p) lies in this thread's static TLS
-                // block, private anonymous memory; per the caller nobody
-                // needs its bytes (or they are zeros, which is what the
-                // pages read as afterwards).
-                unsafe { libc::madvise(start as *mut c_void, p - start, libc::MADV_DONTNEED) };
-            }
-            if p < to {
-                p += page;
-            }
+        let (from, to) = page_interior(tp.wrapping_add_signed(lo), tp.wrapping_add_signed(hi));
+        if to > from {
+            // SAFETY: [from, to) lies in this thread's static TLS block,
+            // private anonymous memory; per the caller nobody needs its
+            // bytes, and they read as zeros afterwards.
+            unsafe { libc::madvise(from as *mut c_void, to - from, libc::MADV_DONTNEED) };
         }
     }
 }
 
-fn all_zero(addr: usize, len: usize) -> bool {
-    // SAFETY: the caller passes a readable page of this thread's TLS block,
-    // page-aligned, so aligned for u64.
-    let words = unsafe { std::slice::from_raw_parts(addr as *const u64, len / 8) };
-    words.iter().all(|&w| w == 0)
+/// The whole pages inside `[from, to)`.
+fn page_interior(from: usize, to: usize) -> (usize, usize) {
+    let page = page_size();
+    (from.next_multiple_of(page), to / page * page)
+}
+
+/// The executable's TLS segment: its initialization image in memory (the
+/// `.tdata` bytes), their length, the whole segment's length (`.tbss`
+/// follows, zero) and its alignment.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    image: usize,
+    filesz: usize,
+    memsz: usize,
+    align: usize,
+}
+
+fn executable_segment() -> Option<Segment> {
+    static SEGMENT: OnceLock<Option<Segment>> = OnceLock::new();
+    *SEGMENT.get_or_init(|| {
+        unsafe extern "C" fn first(info: *mut libc::dl_phdr_info, _: libc::size_t, out: *mut c_void) -> libc::c_int {
+            // SAFETY: the loader passes a valid info for the executable
+            // first; `out` is the Option below.
+            let (info, out) = unsafe { (&*info, &mut *out.cast::<Option<Segment>>()) };
+            for i in 0..usize::from(info.dlpi_phnum) {
+                // SAFETY: dlpi_phdr has dlpi_phnum entries.
+                let ph = unsafe { &*info.dlpi_phdr.add(i) };
+                if ph.p_type == libc::PT_TLS {
+                    *out = Some(Segment {
+                        image: info.dlpi_addr as usize + ph.p_vaddr as usize,
+                        filesz: ph.p_filesz as usize,
+                        memsz: ph.p_memsz as usize,
+                        align: (ph.p_align as usize).max(1),
+                    });
+                }
+            }
+            1 // the executable only
+        }
+        let mut found: Option<Segment> = None;
+        // SAFETY: the callback only reads the loader's data and writes `found`.
+        unsafe { libc::dl_iterate_phdr(Some(first), (&raw mut found).cast()) };
+        found
+    })
+}
+
+/// Gives the variables in `runs` (offsets from the thread pointer, all in
+/// the executable's TLS segment) of the calling thread their initial
+/// values, as the C library gives a new thread: the initialized part
+/// copied from the executable's image, the rest zeroed (whole pages given
+/// back, which read as zeros). Returns false, changing nothing, when the
+/// segment is unknown.
+///
+/// # Safety
+/// Nothing may be using the variables in `runs`.
+pub unsafe fn reinitialize(runs: impl Iterator<Item = (isize, isize)>) -> bool {
+    let Some(seg) = executable_segment() else { return false };
+    // Where the segment starts relative to the thread pointer: right below
+    // it on x86-64 (variant II), after the 16-byte control block on
+    // aarch64 (variant I).
+    let start = if cfg!(target_arch = "x86_64") {
+        -(seg.memsz.next_multiple_of(seg.align) as isize)
+    } else {
+        16usize.next_multiple_of(seg.align) as isize
+    };
+    let tp = crate::arch::thread_pointer();
+    for (lo, hi) in runs {
+        let (so, eo) = ((lo - start) as usize, (hi - start) as usize);
+        if lo < start || eo > seg.memsz {
+            continue;
+        }
+        let init_end = eo.min(seg.filesz);
+        if so < init_end {
+            // SAFETY: both ranges lie in live memory (the loader's image,
+            // this thread's block) and do not overlap; per the caller
+            // nothing uses the destination.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    (seg.image + so) as *const u8,
+                    tp.wrapping_add_signed(lo) as *mut u8,
+                    init_end - so,
+                )
+            };
+        }
+        let zero_from = tp.wrapping_add_signed(start) + so.max(seg.filesz);
+        let zero_to = tp.wrapping_add_signed(hi);
+        if zero_from < zero_to {
+            let (from, to) = page_interior(zero_from, zero_to);
+            // SAFETY: this thread's block, unused per the caller: the edges
+            // are written, the whole pages between given back.
+            unsafe {
+                if to > from {
+                    std::ptr::write_bytes(zero_from as *mut u8, 0, from - zero_from);
+                    libc::madvise(from as *mut c_void, to - from, libc::MADV_DONTNEED);
+                    std::ptr::write_bytes(to as *mut u8, 0, zero_to - to);
+                } else {
+                    std::ptr::write_bytes(zero_from as *mut u8, 0, zero_to - zero_from);
+                }
+            }
+        }
+    }
+    true
 }
 
 fn page_size() -> usize {

@@ -2,7 +2,7 @@
 //!
 //! Life of an image on a thread:
 //! 1. get the image: build a fresh program's (argv and environment copies;
-//!    for exec, only once the previous image's thread is gone), or receive a
+//!    for exec, only once the previous image's thread is done), or receive a
 //!    fork child's, which the forking parent built;
 //! 2. switch to the image's stack: call the program's `main` after its
 //!    globals' initializers, or resume the fork child where the parent called
@@ -13,10 +13,12 @@
 //!    (`crt::hostobj`), then either finish the task (exit) or let the next
 //!    image's thread start (exec).
 //!
-//! A new program always gets a new thread: guest globals are thread-local,
-//! and a new thread starts them at their initial values. Threads whose image
-//! ended wait in a small pool for fork children, whose globals are all
-//! copied from the parent anyway; that keeps thread creation off fork's path.
+//! Threads whose image ended wait in a small pool, their guest globals'
+//! pages given back (docs/memory.md), and serve the next image: a fork
+//! child's globals are all copied from the parent, a new program's are set
+//! to their initial values from the executable's TLS image, as a new
+//! thread would have them. That keeps thread creation off the paths of
+//! fork and exec.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CString};
@@ -164,7 +166,7 @@ fn spawn_placed(name: String, slot: Arc<Mutex<Option<Body>>>, tries: u32) -> KRe
         if tries > 0 && crate::mem::placement::near_boundary(tls, len) {
             crate::mem::placement::fence_zone(tls, len);
             if spawn_placed(next, slot.clone(), tries - 1).is_ok() {
-                release_guest_globals(None);
+                release_guest_globals();
                 loop {
                     std::thread::park();
                 }
@@ -188,9 +190,9 @@ pub(crate) fn worker() -> KResult<Worker> {
     spawn_host_thread("task".into(), move || {
         // Before anyone learns where this thread's globals are: the fork
         // that reserved it writes the child's into them.
-        release_guest_globals(None);
+        release_guest_globals();
         if tx.send(arch::thread_pointer()).is_ok() {
-            worker_loop(mb, None);
+            worker_loop(mb);
         }
     })?;
     let tp = rx.recv().map_err(|_| Errno::EAGAIN)?;
@@ -198,31 +200,41 @@ pub(crate) fn worker() -> KResult<Worker> {
 }
 
 /// Starts a program image (spawn, first task) or, with a gate, the next
-/// image of an exec, on a new thread: the thread waits until the gate opens
-/// and quits quietly if it is dropped instead (the exec failed).
+/// image of an exec, on an idle task thread: the thread waits until the
+/// gate opens and goes back to the pool if it is dropped instead (the
+/// exec failed).
 pub fn spawn_program(task: Arc<Task>, start: ProgramStart, gate: Option<mpsc::Receiver<()>>) -> KResult<()> {
-    let name = format!("task-{}", task.pid);
-    spawn_host_thread(name, move || worker_loop(Arc::new(Mailbox::default()), Some(Job::Program(task, start, gate))))
+    worker()?.run(Job::Program(task, start, gate));
+    Ok(())
 }
 
-fn worker_loop(mailbox: Arc<Mailbox>, mut next: Option<Job>) {
-    loop {
-        let job = match next.take() {
-            Some(job) => job,
-            None => match wait_for_job(&mailbox) {
-                Some(job) => job,
-                None => return,
-            },
-        };
-        run_job(job);
-        release_guest_globals(None);
-        let me = Worker { tp: arch::thread_pointer(), mailbox: mailbox.clone() };
-        let mut idle = IDLE.lock();
-        if idle.len() >= MAX_IDLE {
+fn worker_loop(mailbox: Arc<Mailbox>) {
+    while let Some(job) = wait_for_job(&mailbox) {
+        if !run_job(job, &mailbox) {
             return;
         }
-        idle.push(me);
     }
+}
+
+/// Puts the calling thread back in the pool of idle task threads, unless
+/// the pool is full; returns whether it did. Done before the task's end
+/// is made known, so that a parent that forks again as soon as it has
+/// reaped the child finds this thread idle instead of starting another.
+fn rejoin_pool(mailbox: &Arc<Mailbox>) -> bool {
+    // A thread that ends keeps its pages: the host C library reuses its
+    // stack, TLS included, for the next thread, which would only fault
+    // them back in.
+    if IDLE.lock().len() >= MAX_IDLE {
+        return false;
+    }
+    release_guest_globals();
+    let me = Worker { tp: arch::thread_pointer(), mailbox: mailbox.clone() };
+    let mut idle = IDLE.lock();
+    if idle.len() >= MAX_IDLE {
+        return false;
+    }
+    idle.push(me);
+    true
 }
 
 /// Waits for a job; `None` when the thread idled long enough to end.
@@ -246,15 +258,17 @@ fn wait_for_job(mb: &Arc<Mailbox>) -> Option<Job> {
     }
 }
 
-fn run_job(job: Job) {
+/// Runs one job, then rejoins the pool; returns whether it did (else the
+/// thread ends).
+fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
     let (task, outcome, used) = match job {
         Job::Program(task, p, gate) => {
-            release_guest_globals(Some(&p.program));
             if let Some(gate) = gate {
                 if gate.recv().is_err() {
-                    return;
+                    return rejoin_pool(mailbox);
                 }
             }
+            start_program_globals(&p.program);
             let before = Usage::of_this_thread();
             set_current(Arc::as_ptr(&task));
             let outcome = match Image::new(p.program, &p.argv, &p.envp, DEFAULT_STACK_SIZE) {
@@ -274,6 +288,7 @@ fn run_job(job: Job) {
     };
     task.usage.lock().add(used);
     set_current(std::ptr::null());
+    let pooled = rejoin_pool(mailbox);
     match outcome {
         Outcome::Exit(status) => exit::finish(&task, status),
         Outcome::Exec(next) => {
@@ -281,26 +296,30 @@ fn run_job(job: Job) {
             let _ = next.send(());
         }
     }
+    pooled
 }
 
-/// Gives back the pages of this thread's guest globals that it does not
-/// need: a thread runs one program per image, a new program always on a
-/// new thread, and a fork child's globals are all written by the parent.
-/// With `keep` (a fresh thread about to run that program), the pages of
-/// other programs' globals, and the program's own pages that hold only
-/// zeros (its zero-initialized globals read the same from a released
-/// page); without, every guest's.
-fn release_guest_globals(keep: Option<&Program>) {
-    let keep = keep.and_then(tls_layout::owner);
+/// Gives back the pages of this thread's guest globals: an idle thread
+/// runs no program, and the next image it runs writes its own program's
+/// globals first (a fork child's are copied by the parent, a new
+/// program's set to their initial values, `start_program_globals`).
+fn release_guest_globals() {
     let runs = tls_layout::runs();
-    let spans = |own: bool| runs.iter().filter(move |r| (Some(r.owner) == keep) == own).map(|r| (r.lo, r.hi));
-    // SAFETY: per the above, no code on this thread reads another
-    // program's globals, and a fork child's are written before it runs;
-    // the program's own pages are given back only when they are zeros.
-    unsafe {
-        crate::mem::tls::release(spans(false), false);
-        crate::mem::tls::release(spans(true), true);
-    }
+    // SAFETY: per the above, nothing on this thread reads guest globals
+    // until they are written again.
+    unsafe { crate::mem::tls::release(runs.iter().map(|r| (r.lo, r.hi))) };
+}
+
+/// Gives `program`'s globals on this thread their initial values, as a
+/// new thread has them; the other programs' stay given back.
+fn start_program_globals(program: &Program) {
+    let Some(owner) = tls_layout::owner(program) else { return };
+    let runs = tls_layout::runs();
+    // SAFETY: this thread is about to start the program's image: nothing
+    // uses its globals yet.
+    let known =
+        unsafe { crate::mem::tls::reinitialize(runs.iter().filter(|r| r.owner == owner).map(|r| (r.lo, r.hi))) };
+    assert!(known, "the executable's TLS segment is known to the loader");
 }
 
 /// Where guest execution starts on the image's stack.
