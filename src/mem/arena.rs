@@ -93,7 +93,8 @@ impl Arena {
     /// Reserves `reserve` bytes of address space and sets up the allocator.
     pub fn new(reserve: usize) -> io::Result<Arena> {
         let head = round_up(std::mem::size_of::<Tlsf>(), 64);
-        let mut a = Arena::reserve_only(reserve, head + MIN_GROWTH)?;
+        // A new image's heap starts empty; what it grows into faults in.
+        let mut a = Arena::reserve_only(reserve, head + (32 << 10))?;
         a.commit(head)?;
         // SAFETY: the committed start of the arena holds the allocator
         // state; nothing else uses those bytes.
