@@ -8,7 +8,10 @@
 //! - `cat` of 100 MiB from the server, first byte to last (throughput;
 //!   higher is better);
 //! - memory of 10 idle interactive sessions: forkless's RSS (one process)
-//!   against the native processes' total RSS and total PSS.
+//!   against the native processes' total RSS and total PSS, and PSS split
+//!   into anonymous memory (heaps, stacks, globals) and file pages (code
+//!   and libraries, which RSS counts whole and PSS divides among the
+//!   processes sharing them; docs/memory.md).
 //!
 //! Both serve the same user with the same home (and so the same profile)
 //! and the same mksh: forkless its guest mksh, native the native build of
@@ -223,8 +226,29 @@ fn idle_sessions(server: &Server, port: u16) -> Vec<Child> {
         .collect()
 }
 
-/// (RSS, PSS) in KiB of `pid` (smaps_rollup).
-fn rss_pss(pid: u32) -> (u64, u64) {
+/// What smaps_rollup says of `pid`, in KiB.
+#[derive(Clone, Copy, Default)]
+struct Memory {
+    rss: u64,
+    pss: u64,
+    /// Anonymous pages resident, and their proportional share.
+    anon: u64,
+    pss_anon: u64,
+}
+
+impl std::ops::Add for Memory {
+    type Output = Memory;
+    fn add(self, o: Memory) -> Memory {
+        Memory {
+            rss: self.rss + o.rss,
+            pss: self.pss + o.pss,
+            anon: self.anon + o.anon,
+            pss_anon: self.pss_anon + o.pss_anon,
+        }
+    }
+}
+
+fn memory(pid: u32) -> Memory {
     let text = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
     let field = |name: &str| {
         text.lines()
@@ -233,7 +257,7 @@ fn rss_pss(pid: u32) -> (u64, u64) {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
-    (field("Rss:"), field("Pss:"))
+    Memory { rss: field("Rss:"), pss: field("Pss:"), anon: field("Anonymous:"), pss_anon: field("Pss_Anon:") }
 }
 
 /// `pid` and every process under it.
@@ -309,12 +333,14 @@ fn main() {
 
     let fs_ = idle_sessions(&server, server.port);
     std::thread::sleep(Duration::from_secs(1));
-    let (frss, fpss) = rss_pss(pid);
+    let fm = memory(pid);
+    let (frss, fpss) = (fm.rss, fm.pss);
     end(fs_);
     let ns = idle_sessions(&server, native.port);
     std::thread::sleep(Duration::from_secs(1));
     let procs = tree(native.child.id());
-    let (nrss, npss) = procs.iter().map(|&p| rss_pss(p)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let nm = procs.iter().map(|&p| memory(p)).fold(Memory::default(), |a, b| a + b);
+    let (nrss, npss) = (nm.rss, nm.pss);
     end(ns);
     println!(
         "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
@@ -329,6 +355,27 @@ fn main() {
         fpss,
         npss,
         fpss as f64 / npss as f64
+    );
+    println!(
+        "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
+        format!("{SESSIONS} idle sessions, anonymous PSS"),
+        fm.pss_anon,
+        nm.pss_anon,
+        fm.pss_anon as f64 / nm.pss_anon as f64
+    );
+    println!(
+        "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
+        format!("{SESSIONS} idle sessions, file-backed PSS"),
+        fm.pss - fm.pss_anon,
+        nm.pss - nm.pss_anon,
+        (fm.pss - fm.pss_anon) as f64 / (nm.pss - nm.pss_anon) as f64
+    );
+    println!(
+        "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
+        format!("forkless file-backed RSS vs native PSS"),
+        fm.rss - fm.anon,
+        npss,
+        (fm.rss - fm.anon) as f64 / npss as f64
     );
     println!(
         "{:<40} {:>9} KiB {:>9} KiB {:>10.3}",
