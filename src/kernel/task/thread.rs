@@ -221,13 +221,9 @@ fn worker_loop(mailbox: Arc<Mailbox>) {
 /// is made known, so that a parent that forks again as soon as it has
 /// reaped the child finds this thread idle instead of starting another.
 fn rejoin_pool(mailbox: &Arc<Mailbox>) -> bool {
-    // A thread that ends keeps its pages: the host C library reuses its
-    // stack, TLS included, for the next thread, which would only fault
-    // them back in.
     if IDLE.lock().len() >= MAX_IDLE {
         return false;
     }
-    release_guest_globals();
     let me = Worker { tp: arch::thread_pointer(), mailbox: mailbox.clone() };
     let mut idle = IDLE.lock();
     if idle.len() >= MAX_IDLE {
@@ -279,6 +275,7 @@ fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
             (task, outcome, Usage::of_this_thread().since(before))
         }
         Job::Resume(task, image, frame, errno) => {
+            hold_only_globals_of(&image.program);
             let before = Usage::of_this_thread();
             set_current(Arc::as_ptr(&task));
             Errno::set_raw(errno);
@@ -299,20 +296,49 @@ fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
     pooled
 }
 
-/// Gives back the pages of this thread's guest globals: an idle thread
-/// runs no program, and the next image it runs writes its own program's
-/// globals first (a fork child's are copied by the parent, a new
-/// program's set to their initial values, `start_program_globals`).
+thread_local! {
+    /// The programs (`tls_layout` owners) whose globals' pages this thread
+    /// may hold.
+    static HELD: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Gives back the pages of every guest's globals on this thread (a new
+/// thread, whose C library wrote the whole block, or a parked one).
 fn release_guest_globals() {
     let runs = tls_layout::runs();
-    // SAFETY: per the above, nothing on this thread reads guest globals
-    // until they are written again.
+    // SAFETY: this thread runs no image now, and the next image it runs
+    // writes its own program's globals first (a fork child's are copied by
+    // the parent, a new program's set to their initial values).
     unsafe { crate::mem::tls::release(runs.iter().map(|r| (r.lo, r.hi))) };
+    HELD.with(|h| h.borrow_mut().clear());
+}
+
+/// Before an image of `program` runs on this thread: gives back the pages
+/// of the other programs' globals that the thread still holds from earlier
+/// images. Nothing here reads them again before writing them. Usually
+/// there are none (a pooled thread tends to serve the same program), so
+/// most forks cost no system call and no page fault here.
+fn hold_only_globals_of(program: &Program) {
+    let keep = tls_layout::owner(program);
+    let others: Vec<usize> = HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        let others = h.iter().copied().filter(|&o| Some(o) != keep).collect();
+        *h = keep.into_iter().collect();
+        others
+    });
+    if others.is_empty() {
+        return;
+    }
+    let runs = tls_layout::runs();
+    // SAFETY: other programs' globals are not used by the image about to
+    // run, and are written before any later image of theirs uses them.
+    unsafe { crate::mem::tls::release(runs.iter().filter(|r| others.contains(&r.owner)).map(|r| (r.lo, r.hi))) };
 }
 
 /// Gives `program`'s globals on this thread their initial values, as a
-/// new thread has them; the other programs' stay given back.
+/// new thread has them.
 fn start_program_globals(program: &Program) {
+    hold_only_globals_of(program);
     let Some(owner) = tls_layout::owner(program) else { return };
     let runs = tls_layout::runs();
     // SAFETY: this thread is about to start the program's image: nothing
