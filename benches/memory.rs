@@ -9,43 +9,14 @@
 //!
 //! `cargo bench --bench memory`
 
-use std::fs;
 use std::io::Read as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use harness::TestDir;
+use harness::{procfs, TestDir};
 
 /// Task counts measured (the shell included).
 const SIZES: &[usize] = &[2, 100];
-
-/// (RSS, PSS) in KiB of `pid` (smaps_rollup).
-fn rss_pss(pid: u32) -> (u64, u64) {
-    let text = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    let field = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("Rss:"), field("Pss:"))
-}
-
-/// The children of `pid`.
-fn children(pid: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for e in fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
-        let stat = fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
-        let ppid: Option<u32> =
-            stat.rsplit(')').next().and_then(|r| r.split_whitespace().nth(1)).and_then(|n| n.parse().ok());
-        if ppid == Some(pid) {
-            out.push(p);
-        }
-    }
-    out
-}
 
 /// Starts `cmd` (a shell that prints "up" once its background sleeps run,
 /// then sleeps), waits for it to settle, and returns (RSS, PSS) summed over
@@ -56,11 +27,11 @@ fn measure(mut cmd: Command) -> (u64, u64, usize) {
     child.stdout.take().expect("piped").read_exact(&mut up).expect("the shell reports its tasks running");
     std::thread::sleep(Duration::from_secs(1));
     let mut procs = vec![child.id()];
-    procs.extend(children(child.id()));
-    let (rss, pss) = procs.iter().map(|&p| rss_pss(p)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    procs.extend(procfs::children(child.id()));
+    let m = procs.iter().map(|&p| procfs::memory(p)).fold(procfs::Memory::default(), |a, b| a + b);
     let _ = Command::new("kill").arg("-9").args(procs.iter().map(u32::to_string)).status();
     let _ = child.wait();
-    (rss, pss, procs.len())
+    (m.rss, m.pss, procs.len())
 }
 
 fn script(tasks: usize) -> String {

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use harness::scenario::PROMPT;
 use harness::sshd::{free_port, Server};
-use harness::TestDir;
+use harness::{procfs, TestDir};
 
 const LOGINS: usize = 31;
 const CATS: usize = 5;
@@ -226,54 +226,13 @@ fn idle_sessions(server: &Server, port: u16) -> Vec<Child> {
         .collect()
 }
 
-/// What smaps_rollup says of `pid`, in KiB.
-#[derive(Clone, Copy, Default)]
-struct Memory {
-    rss: u64,
-    pss: u64,
-    /// Anonymous pages resident, and their proportional share.
-    anon: u64,
-    pss_anon: u64,
-}
-
-impl std::ops::Add for Memory {
-    type Output = Memory;
-    fn add(self, o: Memory) -> Memory {
-        Memory {
-            rss: self.rss + o.rss,
-            pss: self.pss + o.pss,
-            anon: self.anon + o.anon,
-            pss_anon: self.pss_anon + o.pss_anon,
-        }
-    }
-}
-
-fn memory(pid: u32) -> Memory {
-    let text = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    let field = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    Memory { rss: field("Rss:"), pss: field("Pss:"), anon: field("Anonymous:"), pss_anon: field("Pss_Anon:") }
-}
-
 /// `pid` and every process under it.
 fn tree(pid: u32) -> Vec<u32> {
     let mut all = vec![pid];
     let mut i = 0;
     while i < all.len() {
-        let parent = all[i];
-        for e in fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
-            let stat = fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
-            let ppid = stat.rsplit(')').next().and_then(|r| r.split_whitespace().nth(1)).and_then(|n| n.parse().ok());
-            if ppid == Some(parent) && !all.contains(&p) {
-                all.push(p);
-            }
-        }
+        let kids = procfs::children(all[i]);
+        all.extend(kids.into_iter().filter(|k| !all.contains(k)).collect::<Vec<_>>());
         i += 1;
     }
     all
@@ -333,13 +292,13 @@ fn main() {
 
     let fs_ = idle_sessions(&server, server.port);
     std::thread::sleep(Duration::from_secs(1));
-    let fm = memory(pid);
+    let fm = procfs::memory(pid);
     let (frss, fpss) = (fm.rss, fm.pss);
     end(fs_);
     let ns = idle_sessions(&server, native.port);
     std::thread::sleep(Duration::from_secs(1));
     let procs = tree(native.child.id());
-    let nm = procs.iter().map(|&p| memory(p)).fold(Memory::default(), |a, b| a + b);
+    let nm = procs.iter().map(|&p| procfs::memory(p)).fold(procfs::Memory::default(), |a, b| a + b);
     let (nrss, npss) = (nm.rss, nm.pss);
     end(ns);
     println!(
