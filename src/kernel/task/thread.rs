@@ -13,12 +13,12 @@
 //!    (`crt::hostobj`), then either finish the task (exit) or let the next
 //!    image's thread start (exec).
 //!
-//! Threads whose image ended wait in a small pool, their guest globals'
-//! pages given back (docs/memory.md), and serve the next image: a fork
-//! child's globals are all copied from the parent, a new program's are set
-//! to their initial values from the executable's TLS image, as a new
-//! thread would have them. That keeps thread creation off the paths of
-//! fork and exec.
+//! Threads whose image ended wait in a small pool and serve the next
+//! image: a fork child's globals are all copied from the parent, a new
+//! program's are set to their initial values from the executable's TLS
+//! image, as a new thread would have them. That keeps thread creation off
+//! the paths of fork and exec. A thread holds the pages of one program's
+//! globals at a time (docs/memory.md).
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CString};
@@ -221,9 +221,6 @@ fn worker_loop(mailbox: Arc<Mailbox>) {
 /// is made known, so that a parent that forks again as soon as it has
 /// reaped the child finds this thread idle instead of starting another.
 fn rejoin_pool(mailbox: &Arc<Mailbox>) -> bool {
-    if IDLE.lock().len() >= MAX_IDLE {
-        return false;
-    }
     let me = Worker { tp: arch::thread_pointer(), mailbox: mailbox.clone() };
     let mut idle = IDLE.lock();
     if idle.len() >= MAX_IDLE {
