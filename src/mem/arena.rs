@@ -38,6 +38,9 @@ pub const DEFAULT_RESERVE: usize = 1 << 30;
 /// Smallest amount the heap grows by.
 const MIN_GROWTH: usize = 64 << 10;
 
+/// Where the heap starts: the allocator's state comes first.
+const HEAD: usize = std::mem::size_of::<Tlsf>().next_multiple_of(64);
+
 /// Bytes at the start of a free block that the allocator uses (its size,
 /// the previous block, and the free-list links).
 const FREE_HEADER: usize = 4 * std::mem::size_of::<usize>();
@@ -92,14 +95,13 @@ fn round_up(n: usize, to: usize) -> usize {
 impl Arena {
     /// Reserves `reserve` bytes of address space and sets up the allocator.
     pub fn new(reserve: usize) -> io::Result<Arena> {
-        let head = round_up(std::mem::size_of::<Tlsf>(), 64);
         // A new image's heap starts empty; what it grows into faults in.
-        let mut a = Arena::reserve_only(reserve, head + (32 << 10))?;
-        a.commit(head)?;
+        let mut a = Arena::reserve_only(reserve, HEAD + (32 << 10))?;
+        a.commit(HEAD)?;
         // SAFETY: the committed start of the arena holds the allocator
         // state; nothing else uses those bytes.
         unsafe { a.tlsf_ptr().write(Tlsf::new()) };
-        a.end = head;
+        a.end = HEAD;
         // SAFETY: `a` is freshly set up.
         unsafe { a.grow(MIN_GROWTH) }?;
         Ok(a)
@@ -175,7 +177,7 @@ impl Arena {
         // SAFETY: [end, new_end) is committed, inside the arena, unused.
         let start = unsafe { self.base.as_ptr().add(self.end) };
         let block = NonNull::slice_from_raw_parts(NonNull::new(start).expect("non-null"), new_end - self.end);
-        let first = self.end == round_up(std::mem::size_of::<Tlsf>(), 64);
+        let first = self.end == HEAD;
         // SAFETY: the block is ours and outlives the allocator (both live
         // until the arena is unmapped); it directly follows the pool.
         unsafe {
@@ -206,18 +208,17 @@ impl Arena {
     /// rest is free payload, whose bytes nothing reads (every block starts
     /// zeroed when it is handed out), so fork need not copy it.
     pub fn live_spans(&self) -> Vec<(usize, usize)> {
-        let head = round_up(std::mem::size_of::<Tlsf>(), 64);
-        let mut spans: Vec<(usize, usize)> = vec![(0, head)];
+        let mut spans: Vec<(usize, usize)> = vec![(0, HEAD)];
         let mut push = |off: usize, len: usize| match spans.last_mut() {
             Some(last) if last.0 + last.1 == off => last.1 += len,
             _ => spans.push((off, len)),
         };
         let base = self.base.as_ptr() as usize;
         let pool = NonNull::slice_from_raw_parts(
-            NonNull::new(self.base.as_ptr().wrapping_add(head)).expect("non-null"),
-            self.end - head,
+            NonNull::new(self.base.as_ptr().wrapping_add(HEAD)).expect("non-null"),
+            self.end - HEAD,
         );
-        // SAFETY: `[head, end)` is the allocator's one pool (growth appends
+        // SAFETY: `[HEAD, end)` is the allocator's one pool (growth appends
         // to it), initialized and not changing while `&self` is held.
         for block in unsafe { (*self.tlsf_ptr()).iter_blocks(pool) } {
             let range = block.as_ptr();
