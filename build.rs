@@ -20,6 +20,7 @@ fn main() {
         root.join("src/abi/stdio_glue.c"),
         root.join("src/abi/pty_glue.c"),
         root.join("src/abi/unistd_glue.c"),
+        root.join("src/programs/guest_text.c"),
         root.join("src/kernel/signal/at_start.c"),
     ];
     for g in &glue {

@@ -393,16 +393,26 @@ pub fn function_like_renames(shim: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Links `objects` into one relocatable object, renames references to
+/// The `ld -r` script that puts all of a program's code in one section,
+/// `tvm_guest_text`: the runtime's host signal handler tells guest code
+/// from the runtime's and the host C library's by this range
+/// (`programs::guest_text`). Other sections keep their names. The cost is
+/// that the final link's `--gc-sections` keeps or drops a program's code
+/// as a whole.
+const GUEST_TEXT_SCRIPT: &str = "SECTIONS\n{\n  tvm_guest_text : { *(.text.unlikely .text.unlikely.*) *(.text.startup .text.startup.*) *(.text.hot .text.hot.*) *(.text .text.*) }\n}\n";
+
+/// Links `objects` into one relocatable object (code in `tvm_guest_text`), renames references to
 /// the host functions in `renames`, and makes every defined symbol but
 /// `keep` local.
 fn link_program(out: &Path, objects: &[PathBuf], keep: &[String], renames: &[(String, String)]) -> io::Result<()> {
     let ld = std::env::var("TVM_LD").unwrap_or_else(|_| "ld".into());
     let objcopy = std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| "objcopy".into());
-    let key = format!("link v1\n{ld} {objcopy}\n{objects:?}\n{keep:?}\n{renames:?}");
+    let key = format!("link v2\n{ld} {objcopy}\n{GUEST_TEXT_SCRIPT}\n{objects:?}\n{keep:?}\n{renames:?}");
     cache::step(cache::shared(), &out.with_extension("rec"), &key, &[out], || {
+        let script = out.with_extension("ld");
+        fs::write(&script, GUEST_TEXT_SCRIPT)?;
         let mut cmd = std::process::Command::new(&ld);
-        cmd.arg("-r").arg("-o").arg(out).args(objects);
+        cmd.arg("-r").arg("-T").arg(&script).arg("-o").arg(out).args(objects);
         run(cmd)?;
         let list = out.with_extension("keep");
         fs::write(&list, keep.join("\n") + "\n")?;

@@ -112,3 +112,20 @@ pub fn thread_pointer() -> usize {
     };
     tp
 }
+
+/// The instruction a signal interrupted, from the context the kernel gave
+/// the handler (`ctx`, the handler's third argument under SA_SIGINFO).
+///
+/// # Safety
+/// `ctx` must be the `ucontext_t` of a signal handler that is running.
+pub unsafe fn interrupted_pc(ctx: *const c_void) -> usize {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: per the caller, `uc` is the live context; RIP is one of its
+    // general registers.
+    let pc = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: per the caller, `uc` is the live context.
+    let pc = unsafe { (*uc).uc_mcontext.pc as usize };
+    pc
+}

@@ -5,6 +5,7 @@
 //! up here; a path that is not registered is not runnable (see
 //! `kernel::task::exec`).
 
+pub mod guest_text;
 pub mod tls_layout;
 pub mod tvm_cmd;
 

@@ -8,20 +8,88 @@
 //! ([`depth`] > 0): the runtime delivers on the way out, and the host signal
 //! has already interrupted any blocking host call the thread was in.
 //!
+//! Guest code may also be inside a host C library function it called
+//! directly (`memcpy`, or a `qsort` holding the host allocator's lock). A
+//! guest handler run there could deadlock on that lock or find the
+//! library's state half-changed, so the handler delivers only when the
+//! interrupted instruction is guest text (`programs::guest_text`).
+//! Elsewhere it arms the thread's retry timer, which raises the host
+//! signal again a millisecond later, until the thread is interrupted in
+//! guest code or enters the runtime, which delivers on its way out.
+//!
 //! The host handler is installed without SA_RESTART (so it interrupts host
 //! calls) and with SA_NODEFER (a guest handler may leave with longjmp, which
 //! would otherwise leave the host signal blocked).
 
-use std::cell::Cell;
-use std::ffi::c_int;
+use std::cell::{Cell, RefCell};
+use std::ffi::{c_int, c_void};
 use std::sync::atomic::{compiler_fence, Ordering};
 use std::sync::OnceLock;
 
 use super::deliver;
 use crate::kernel::task::{thread, try_current, Task};
+use crate::programs::guest_text;
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The thread's retry timer (a `timer_t`), 0 if it has none. Kept in a
+    /// plain cell because the signal handler reads it: a thread-local with
+    /// a destructor could register that destructor (and allocate) on first
+    /// use, inside the handler.
+    static RETRY_TIMER: Cell<usize> = const { Cell::new(0) };
+    static RETRY_OWNER: RefCell<Option<RetryTimer>> = const { RefCell::new(None) };
+}
+
+/// How long the handler waits before trying again when it interrupted a
+/// host library call.
+const RETRY_AFTER: libc::timespec = libc::timespec { tv_sec: 0, tv_nsec: 1_000_000 };
+
+/// A per-thread POSIX timer that sends the host signal to its thread.
+struct RetryTimer(libc::timer_t);
+
+impl Drop for RetryTimer {
+    fn drop(&mut self) {
+        RETRY_TIMER.with(|t| t.set(0));
+        // SAFETY: the timer is this thread's and is deleted once.
+        unsafe { libc::timer_delete(self.0) };
+    }
+}
+
+/// Gives the calling thread its retry timer, if it has none: called
+/// before a thread first runs guest code.
+pub fn prepare_thread() {
+    RETRY_OWNER.with(|owner| {
+        let mut owner = owner.borrow_mut();
+        if owner.is_some() {
+            return;
+        }
+        // SAFETY: sigevent is plain data; all-zero is a valid start.
+        let mut ev: libc::sigevent = unsafe { std::mem::zeroed() };
+        ev.sigev_notify = libc::SIGEV_THREAD_ID;
+        ev.sigev_signo = host_signal();
+        // SAFETY: gettid has no preconditions.
+        ev.sigev_notify_thread_id = unsafe { libc::gettid() };
+        let mut id: libc::timer_t = std::ptr::null_mut();
+        // SAFETY: `ev` and `id` are live locals; the timer targets this
+        // thread, which deletes it before it ends (RetryTimer's drop).
+        if unsafe { libc::timer_create(libc::CLOCK_MONOTONIC, &mut ev, &mut id) } != 0 {
+            return;
+        }
+        RETRY_TIMER.with(|t| t.set(id as usize));
+        *owner = Some(RetryTimer(id));
+    });
+}
+
+/// Arms the calling thread's retry timer (async-signal-safe: one system
+/// call).
+fn retry_later() {
+    let id = RETRY_TIMER.with(|t| t.get());
+    if id == 0 {
+        return;
+    }
+    let spec = libc::itimerspec { it_interval: libc::timespec { tv_sec: 0, tv_nsec: 0 }, it_value: RETRY_AFTER };
+    // SAFETY: `id` is this thread's live timer (cleared before deletion).
+    unsafe { libc::timer_settime(id as libc::timer_t, 0, &spec, std::ptr::null_mut()) };
 }
 
 /// Marks the calling thread as inside the runtime while alive.
@@ -104,13 +172,15 @@ pub fn host_signal() -> c_int {
 
 /// Installs the host handler (once, at runtime start).
 pub fn install() {
+    guest_text::init();
     let sig = host_signal();
     // SAFETY: sigaction is plain data; all-zero is a valid start.
     let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
     sa.sa_sigaction = on_host_signal as *const () as usize;
-    sa.sa_flags = libc::SA_NODEFER;
+    sa.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER;
     // SAFETY: installs a handler for a signal no other code of the process
-    // uses; the handler is async-signal-safe (see on_host_signal).
+    // uses. The handler is async-signal-safe: outside guest text it only
+    // reads thread-locals and arms a timer (see on_host_signal).
     unsafe {
         libc::sigemptyset(&mut sa.sa_mask);
         libc::sigaction(sig, &sa, std::ptr::null_mut());
@@ -118,13 +188,24 @@ pub fn install() {
 }
 
 /// The host handler: delivers the task's pending signals when the thread
-/// was running guest code. It allocates nothing and takes only runtime
-/// locks, which a thread in guest code does not hold.
-extern "C" fn on_host_signal(_sig: c_int) {
+/// was running guest code, where it holds no runtime lock and is in no
+/// host library call; anywhere else in guest-called host code it tries
+/// again later. Inside the runtime it does nothing: the runtime delivers
+/// on its way out.
+extern "C" fn on_host_signal(_sig: c_int, _info: *mut libc::siginfo_t, ctx: *mut c_void) {
     if depth() > 0 || !thread::in_image() {
         return;
     }
     let Some(task) = try_current() else { return };
+    if !task.sig_hint.load(Ordering::Acquire) {
+        return;
+    }
+    // SAFETY: `ctx` is this handler's context (installed with SA_SIGINFO).
+    let pc = unsafe { crate::arch::interrupted_pc(ctx) };
+    if !guest_text::contains(pc) {
+        retry_later();
+        return;
+    }
     // A panic must not unwind out of a signal handler into guest code.
     crate::abi::no_unwind("signal delivery", || deliver::deliver_keeping_errno(task));
 }

@@ -356,6 +356,7 @@ enum Entry {
 fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
     host::start_image();
     crate::kernel::signal::fault::prepare_thread();
+    crate::kernel::signal::host::prepare_thread();
     // SAFETY: pthread_self has no preconditions.
     *task.host_thread.lock() = Some(unsafe { libc::pthread_self() });
     crate::crt::locale::adopt(&image);
