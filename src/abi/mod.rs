@@ -121,7 +121,13 @@ pub fn sys_restart<T: From<i8>>(name: &'static str, mut f: impl FnMut() -> KResu
 /// (EOF, null, 0) instead of -1; errno is set from the error.
 pub fn stream_call_value<T>(name: &'static str, fail: T, f: impl FnOnce() -> KResult<T>) -> T {
     let errno = SavedErrno::now();
-    let r = errno.kept_on_success(guard_only(name, f));
+    let r = errno.kept_on_success(guard_only(name, || {
+        let r = f();
+        // The call's stream references have ended: closes that a signal
+        // handler asked for during it can run now.
+        crate::crt::stdio::busy::close_deferred();
+        r
+    }));
     deliver_signals();
     match r {
         Ok(v) => v,

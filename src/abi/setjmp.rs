@@ -8,7 +8,7 @@
 use std::ffi::{c_int, c_void};
 
 use super::{me, sys};
-use crate::arch::{self, JMPBUF_MASK, JMPBUF_MASK_SAVED};
+use crate::arch::{self, JMPBUF_MASK, JMPBUF_MASK_SAVED, JMPBUF_SP};
 use crate::kernel::signal::{host, MaskHow, SigSet};
 use crate::kernel::task::fork;
 
@@ -59,6 +59,10 @@ pub unsafe extern "C" fn tvm_longjmp(env: *mut c_void, val: c_int) -> ! {
     if let Some(mask) = saved {
         super::guard("siglongjmp", || me().with_signals(|s| s.change_mask(MaskHow::Set, mask)));
     }
+    // SAFETY: as above; the saved stack pointer is a plain word.
+    let sp = unsafe { p.add(JMPBUF_SP).cast::<usize>().read() };
+    // Stream operations in the frames the jump abandons are over.
+    super::guard("longjmp", || crate::crt::stdio::busy::abandon_below(sp));
     // SAFETY: the caller passes a context saved by setjmp whose frame is live.
     unsafe { arch::longjmp(env, val) }
 }

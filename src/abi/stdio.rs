@@ -68,10 +68,15 @@ fn file(f: *mut FILE) -> KResult<&'static mut Stream> {
     stdio::check(f)
 }
 
-fn std_stream(which: usize) -> KResult<&'static mut Stream> {
+/// The guest's `stdin` (0), `stdout` (1) or `stderr` (2).
+fn std_file(which: usize) -> KResult<*mut FILE> {
     let loc = stdio::std_location(which)?;
     // SAFETY: the location lives in the task's state.
-    file(unsafe { *loc }.cast())
+    Ok(unsafe { *loc }.cast())
+}
+
+fn std_stream(which: usize) -> KResult<&'static mut Stream> {
+    file(std_file(which)?)
 }
 
 fn as_file(s: *mut Stream) -> *mut FILE {
@@ -118,17 +123,27 @@ pub unsafe extern "C" fn tvm_freopen(path: *const c_char, mode: *const c_char, f
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fclose.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fclose(f: *mut FILE) -> c_int {
-    stream_call("fclose", libc::EOF, || {
-        let s = file(f)?;
+    stream_call("fclose", libc::EOF, || match stdio::target(f)? {
         // SAFETY: `s` is a live stream of this task; the guest gives it up.
-        unsafe { open::fclose(s) }.map(|()| 0)
+        stdio::Target::Live(s) => unsafe { open::fclose(s) }.map(|()| 0),
+        // Closed when the interrupted operation using it has returned.
+        stdio::Target::Busy(s, _) => stdio::busy::defer_close(s).then_some(0).ok_or(Errno::EAGAIN),
     })
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fflush.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fflush(f: *mut FILE) -> c_int {
-    stream_call("fflush", libc::EOF, || if f.is_null() { stdio::flush_all() } else { file(f)?.flush() }.map(|()| 0))
+    stream_call("fflush", libc::EOF, || {
+        if f.is_null() {
+            return stdio::flush_all().map(|()| 0);
+        }
+        match stdio::target(f)? {
+            stdio::Target::Live(s) => s.flush().map(|()| 0),
+            // Its pending bytes are the interrupted operation's to write.
+            stdio::Target::Busy(..) => Ok(0),
+        }
+    })
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fread.html>
@@ -150,14 +165,13 @@ pub unsafe extern "C" fn tvm_fread(p: *mut c_void, size: usize, n: usize, f: *mu
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fwrite(p: *const c_void, size: usize, n: usize, f: *mut FILE) -> usize {
     stream_call("fwrite", 0, || {
-        let s = file(f)?;
         let total = size.checked_mul(n).ok_or(Errno::EOVERFLOW)?;
         if total == 0 {
             return Ok(0);
         }
         // SAFETY: the caller provides `size * n` readable bytes.
         let bytes = unsafe { buf(p, total) }?;
-        Ok(s.write(bytes)? / size)
+        Ok(stdio::write(f, bytes)? / size)
     })
 }
 
@@ -183,28 +197,28 @@ pub extern "C" fn tvm_getchar() -> c_int {
     stream_call("getchar", libc::EOF, || getc_from(std_stream(0)))
 }
 
-fn putc_to(c: c_int, s: KResult<&'static mut Stream>) -> KResult<c_int> {
+fn putc_to(c: c_int, f: KResult<*mut FILE>) -> KResult<c_int> {
     let b = c as u8;
-    s?.write(&[b])?;
+    stdio::write(f?, &[b])?;
     Ok(c_int::from(b))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fputc.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fputc(c: c_int, f: *mut FILE) -> c_int {
-    stream_call("fputc", libc::EOF, || putc_to(c, file(f)))
+    stream_call("fputc", libc::EOF, || putc_to(c, Ok(f)))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/putc.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_putc(c: c_int, f: *mut FILE) -> c_int {
-    stream_call("putc", libc::EOF, || putc_to(c, file(f)))
+    stream_call("putc", libc::EOF, || putc_to(c, Ok(f)))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/putchar.html>
 #[no_mangle]
 pub extern "C" fn tvm_putchar(c: c_int) -> c_int {
-    stream_call("putchar", libc::EOF, || putc_to(c, std_stream(1)))
+    stream_call("putchar", libc::EOF, || putc_to(c, std_file(1)))
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fgets.html>
@@ -245,9 +259,8 @@ pub unsafe extern "C" fn tvm_fgets(p: *mut c_char, n: c_int, f: *mut FILE) -> *m
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fputs(str: *const c_char, f: *mut FILE) -> c_int {
     stream_call("fputs", libc::EOF, || {
-        let s = file(f)?;
         // SAFETY: the caller passes a NUL-terminated string.
-        s.write(unsafe { cstr(str)? }.to_bytes())?;
+        stdio::write(f, unsafe { cstr(str)? }.to_bytes())?;
         Ok(1)
     })
 }
@@ -256,11 +269,11 @@ pub unsafe extern "C" fn tvm_fputs(str: *const c_char, f: *mut FILE) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn tvm_puts(str: *const c_char) -> c_int {
     stream_call("puts", libc::EOF, || {
-        let s = std_stream(1)?;
+        let out = std_file(1)?;
         // SAFETY: the caller passes a NUL-terminated string.
         let bytes = unsafe { cstr(str)? }.to_bytes();
-        s.write(bytes)?;
-        s.write(b"\n")?;
+        stdio::write(out, bytes)?;
+        stdio::write(out, b"\n")?;
         Ok(c_int::try_from(bytes.len() + 1).unwrap_or(c_int::MAX))
     })
 }
@@ -480,7 +493,10 @@ pub unsafe extern "C" fn tvm_clearerr(f: *mut FILE) {
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/fileno.html>
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fileno(f: *mut FILE) -> c_int {
-    stream_call("fileno", -1, || file(f)?.fd().ok_or(Errno::EBADF))
+    stream_call("fileno", -1, || match stdio::target(f)? {
+        stdio::Target::Live(s) => s.fd().ok_or(Errno::EBADF),
+        stdio::Target::Busy(_, fd) => (fd >= 0).then_some(fd).ok_or(Errno::EBADF),
+    })
 }
 
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/flockfile.html>
@@ -543,18 +559,18 @@ pub unsafe extern "C" fn tvm_pclose(f: *mut FILE) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn tvm_stdio_put(f: *mut FILE, p: *const c_char, len: usize) -> c_int {
     stream_call("stdio", -1, || {
-        let s = file(f)?;
         // SAFETY: the glue passes `len` formatted bytes.
         let bytes = unsafe { buf(p.cast(), len) }?;
-        s.write(bytes).map(|_| 0)
+        stdio::write(f, bytes).map(|_| 0)
     })
 }
 
-/// For the formatted-input glue: 0 when `f` is a live readable stream,
-/// else -1 with errno set.
+/// For the formatted-output and -input glue: 0 when `f` is a live stream
+/// (perhaps busy: `tvm_stdio_put` and the reads handle that), else -1 with
+/// errno set.
 #[no_mangle]
 pub unsafe extern "C" fn tvm_stdio_check(f: *mut FILE) -> c_int {
-    stream_call("stdio", -1, || file(f).map(|_| 0))
+    stream_call("stdio", -1, || stdio::target(f).map(|_| 0))
 }
 
 // Large-file names: on LP64 targets off_t is already 64 bits wide.
@@ -609,7 +625,7 @@ pub unsafe extern "C" fn tvm_fsetpos64(f: *mut FILE, pos: *const libc::fpos64_t)
 
 /// Writes a whole message to the task's stderr (perror, psignal, assert).
 pub fn to_stderr(msg: &[u8]) {
-    stream_call("stderr", (), || std_stream(2)?.write(msg).map(drop));
+    stream_call("stderr", (), || stdio::write(std_file(2)?, msg).map(drop));
 }
 
 /// psignal(3): "PREFIX: description\n" on stderr.

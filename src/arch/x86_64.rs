@@ -12,6 +12,8 @@
 
 /// Bytes `tvm_fork` pushes below its caller's stack pointer.
 pub const FORK_FRAME: usize = 64;
+/// Offset in the jmp_buf of the saved stack pointer.
+pub const JMPBUF_SP: usize = 48;
 /// Offsets in glibc's `struct __jmp_buf_tag` of `__mask_was_saved` and
 /// `__saved_mask`.
 pub const JMPBUF_MASK_SAVED: usize = 64;

@@ -7,6 +7,7 @@
 //! misaligned, or to a closed stream is EBADF, never a crash. The three
 //! standard streams are made on first use, on descriptors 0, 1 and 2.
 
+pub mod busy;
 pub mod memory;
 pub mod open;
 pub mod stream;
@@ -17,6 +18,8 @@ use std::ptr;
 pub use stream::Stream;
 use stream::{Backend, F_READ, F_STD, F_WRITE, MAGIC};
 
+use crate::kernel::fd::ops as fdops;
+use crate::kernel::signal::deliver::restarting;
 use crate::kernel::{Errno, KResult};
 
 /// The task's streams.
@@ -28,6 +31,8 @@ pub struct StdioState {
     /// Every open stream, newest first.
     pub head: *mut Stream,
     pub std_made: bool,
+    /// Streams that interrupted operations are using.
+    pub busy: busy::BusyState,
 }
 
 /// The calling task's stdio state, with its standard streams made.
@@ -101,21 +106,62 @@ pub unsafe fn remove(p: *mut Stream) {
     }
 }
 
+/// What a guest `FILE *` names.
+pub enum Target {
+    Live(&'static mut Stream),
+    /// A stream that an interrupted operation is using (`busy.rs`), with
+    /// its descriptor (-1 for a memory stream).
+    Busy(*mut Stream, c_int),
+}
+
 /// The stream a guest `FILE *` names: EBADF unless it points at a live
 /// stream of the calling task. The reference is for the duration of one
 /// runtime call (the stream lives until the guest closes it).
-pub fn check(f: *mut libc::FILE) -> KResult<&'static mut Stream> {
+pub fn target(f: *mut libc::FILE) -> KResult<Target> {
     let p = f.cast::<Stream>();
     if p.is_null() || !p.is_aligned() || !crate::crt::in_arena(p.cast(), std::mem::size_of::<Stream>()) {
         return Err(Errno::EBADF);
     }
+    if let Some(fd) = busy::fd_of(p) {
+        return Ok(Target::Busy(p, fd));
+    }
     // SAFETY: the block lies in the task's arena, aligned; a live stream
-    // carries MAGIC (the runtime wrote it; fclose clears it).
+    // carries MAGIC (the runtime wrote it; fclose clears it). No other
+    // reference to it is live: it is not busy.
     unsafe {
         if ptr::read(&raw const (*p).magic) != MAGIC {
             return Err(Errno::EBADF);
         }
-        Ok(&mut *p)
+        Ok(Target::Live(&mut *p))
+    }
+}
+
+/// [`target`] for calls that need the stream itself: one that an
+/// interrupted operation is using gives EAGAIN (`busy.rs`).
+pub fn check(f: *mut libc::FILE) -> KResult<&'static mut Stream> {
+    match target(f)? {
+        Target::Live(s) => Ok(s),
+        Target::Busy(..) => Err(Errno::EAGAIN),
+    }
+}
+
+/// Writes `bytes` to the stream `f` names: through the stream, or, if an
+/// interrupted operation is using it, straight to its descriptor.
+pub fn write(f: *mut libc::FILE, bytes: &[u8]) -> KResult<usize> {
+    match target(f)? {
+        Target::Live(s) => s.write(bytes),
+        Target::Busy(_, fd) if fd >= 0 => {
+            let mut rest = bytes;
+            while !rest.is_empty() {
+                let n = restarting(|task| fdops::write(task, fd, rest))?;
+                if n == 0 {
+                    return Err(Errno::EIO);
+                }
+                rest = &rest[n..];
+            }
+            Ok(bytes.len())
+        }
+        Target::Busy(..) => Err(Errno::EAGAIN),
     }
 }
 
@@ -126,9 +172,13 @@ fn for_each(mut f: impl FnMut(&mut Stream) -> bool) {
     let mut p = unsafe { (*st).stdio.head };
     while !p.is_null() {
         // SAFETY: as above; `next` is read before `f` may change anything.
-        let (s, next) = unsafe { (&mut *p, (*p).next) };
-        if !f(s) {
-            return;
+        let next = unsafe { (*p).next };
+        // A stream that an interrupted operation is using is left to it.
+        if !busy::is_busy(p) {
+            // SAFETY: as above; no other reference to it is live.
+            if !f(unsafe { &mut *p }) {
+                return;
+            }
         }
         p = next;
     }

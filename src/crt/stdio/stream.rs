@@ -19,7 +19,8 @@
 //! Blocking reads and writes go through `deliver::restarting`, so a signal
 //! handler runs in the middle of an `fgets` exactly when the kernel would
 //! have run it during the underlying `read`, and the read resumes or fails
-//! with EINTR as Linux decides.
+//! with EINTR as Linux decides. Meanwhile the stream is marked busy, and a
+//! handler's calls on it do not touch it (`busy.rs`).
 
 use std::ffi::c_int;
 use std::ptr;
@@ -187,6 +188,7 @@ impl Stream {
             Backend::Memory(m) => m.write(bytes).map(drop),
             Backend::Fd(fd) => {
                 let fd = *fd;
+                let _waiting = super::busy::waiting(ptr::from_mut(self), fd);
                 while !bytes.is_empty() {
                     let n = restarting(|task| fdops::write(task, fd, bytes))?;
                     if n == 0 {
@@ -204,6 +206,7 @@ impl Stream {
             Backend::Memory(m) => m.read(into),
             Backend::Fd(fd) => {
                 let fd = *fd;
+                let _waiting = super::busy::waiting(ptr::from_mut(self), fd);
                 restarting(|task| fdops::read(task, fd, into))
             }
         }
