@@ -1,6 +1,6 @@
 //! `forkless sshd` under load and abuse, on loopback, with the stock
 //! OpenSSH client: many logins in a row leave the process as they found
-//! it; sessions overlap; clients that vanish mid-transfer, mid-handshake
+//! it; 50 log in at once; sessions overlap; clients that vanish mid-transfer, mid-handshake
 //! or under a running `yes` leave no task behind; a session whose shell
 //! segfaults takes no other session with it; a client that connects and
 //! says nothing blocks nobody; and the idle server uses no CPU.
@@ -80,8 +80,8 @@ fn five_hundred_logins_in_a_row_leave_the_process_as_they_found_it() {
 fn twenty_overlapping_sessions_all_finish() {
     let dir = TestDir::new("sshd-load-overlap").expect("a directory");
     let s = server(&dir);
-    // Each is logged in (it printed "started") before the next connects:
-    // dropbear drops a sixth unauthenticated connection from one address.
+    // Each is logged in (it printed "started") before the next connects,
+    // so that all 20 overlap for the whole of their `sleep`.
     let sessions: Vec<(Child, BufReader<std::process::ChildStdout>)> = (0..20)
         .map(|i| {
             let mut c = s.ssh(&["echo started; sleep 5; echo ok"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
@@ -98,6 +98,33 @@ fn twenty_overlapping_sessions_all_finish() {
         assert_eq!(rest, "ok\n", "session {i}");
         assert!(c.wait().expect("ssh ends").success(), "session {i}");
     }
+    s.left_over().unwrap();
+}
+
+#[test]
+fn fifty_concurrent_logins_all_succeed() {
+    let dir = TestDir::new("sshd-load-concurrent").expect("a directory");
+    let s = server(&dir);
+    // All 50 connect at once: 50 key exchanges and logins in flight.
+    let clients: Vec<Child> = (0..50)
+        .map(|i| {
+            s.ssh(&[&format!("echo login {i}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("ssh runs")
+        })
+        .collect();
+    for (i, c) in clients.into_iter().enumerate() {
+        let out = c.wait_with_output().expect("ssh ends");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("login {i}\n"),
+            "login {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    prompt_login(&s);
     s.left_over().unwrap();
 }
 

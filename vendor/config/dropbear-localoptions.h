@@ -24,3 +24,12 @@
 #define DROPBEAR_KEXGUESS2 0
 #define DROPBEAR_ENABLE_GCM_MODE 1
 #define DROPBEAR_SHA2_512_HMAC 1
+
+/* Connections still logging in, per client address and in all. Dropbear's
+ * 5 and 30 drop the sixth simultaneous login from one address, which is
+ * every login through a NAT or an ssh multiplexer and every test on
+ * loopback. An unauthenticated connection costs one task; 128 stay well
+ * under the runtime's task cap (TVM_MAX_TASKS, 1024), and the per-address
+ * share still leaves room for other addresses when one floods. */
+#define MAX_UNAUTH_PER_IP 64
+#define MAX_UNAUTH_CLIENTS 128
