@@ -205,3 +205,55 @@ fn a_neighbours_segfault_leaves_the_other_sessions_running() {
     prompt_login(&s);
     s.left_over().unwrap();
 }
+
+#[test]
+fn a_neighbours_fork_bomb_leaves_the_server_serving() {
+    let dir = TestDir::new("sshd-load-bomb").expect("a directory");
+    let s = server(&dir);
+    let mut a = s.ssh(&["echo started; sleep 4; echo ok"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
+    let mut out = BufReader::new(a.stdout.take().expect("a pipe"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("a line");
+    assert_eq!(line, "started\n");
+
+    // The classic bomb, in a subshell of a session whose shell then
+    // becomes a `sleep` (which needs no fork). Without job control every
+    // task of it stays in the shell's process group, whose id it prints
+    // first (from `tvm ps`, the runtime's task list).
+    let mut bomb = s
+        .ssh(&["tvm ps | while read pid ppid pgid rest; do [ $pid = $$ ] && echo $pgid; done; \
+                (b() { b | b & }; b); exec sleep 60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh runs");
+    let mut bomb_out = BufReader::new(bomb.stdout.take().expect("a pipe"));
+    let mut pgid = String::new();
+    bomb_out.read_line(&mut pgid).expect("the bomb's group");
+    let pgid: u32 = pgid.trim().parse().expect("a pid");
+    // Let it fill its session's share of the task cap.
+    std::thread::sleep(Duration::from_secs(2));
+
+    // The other session goes on, and new logins work and run commands.
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).expect("the rest");
+    assert_eq!(rest, "ok\n");
+    assert!(a.wait().expect("ssh ends").success());
+    for _ in 0..3 {
+        let o = s.ssh(&["echo $(echo sub) | cat"]).output().expect("ssh runs");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "sub\n", "{}", String::from_utf8_lossy(&o.stderr));
+    }
+
+    // The bomb's group is killed from another session, all of it at once:
+    // a task forking while the signal arrives gets it, and so does its
+    // child.
+    let k = s.ssh(&[&format!("kill -9 -- -{pgid}; echo $?")]).output().expect("ssh runs");
+    assert_eq!(String::from_utf8_lossy(&k.stdout), "0\n", "{}", String::from_utf8_lossy(&k.stderr));
+    let t = Instant::now();
+    let mut rest = String::new();
+    bomb_out.read_to_string(&mut rest).expect("the bomb's session ends");
+    bomb.wait().expect("ssh ends");
+    assert!(t.elapsed() < Duration::from_secs(10), "the bomb's session took {:?} to end", t.elapsed());
+    s.left_over().unwrap();
+    prompt_login(&s);
+}

@@ -84,3 +84,15 @@ fn the_task_cap_comes_from_the_environment() {
         .success()
         .stdout(predicate::str::contains("1 passed"));
 }
+
+#[test]
+fn a_sessions_share_of_the_task_cap_follows_the_cap() {
+    // limits_session_share reads the same variable and expects a new
+    // session's fork loop to stop at half of it.
+    test_tvm()
+        .args(["-k", "limits_session_share"])
+        .env("TVM_MAX_TASKS", "40")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 passed"));
+}

@@ -75,10 +75,16 @@ pub const MAX_RW: usize = 0x7fff_f000;
 /// Runs an adapter body, turning `Err(e)` into `-1` with errno `e`; an
 /// interrupted call fails with EINTR.
 pub fn sys<T: From<i8>>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> T {
+    to_c(sys_result(name, f))
+}
+
+/// [`sys`] before the conversion to C: the result, with signals delivered
+/// and errno kept on success.
+pub fn sys_result<T>(name: &'static str, f: impl FnOnce() -> KResult<T>) -> KResult<T> {
     let errno = SavedErrno::now();
     let r = guard_only(name, f);
     deliver_signals();
-    to_c(errno.kept_on_success(r))
+    errno.kept_on_success(r)
 }
 
 /// The caller's errno, put back when a call succeeds: host calls the
@@ -138,7 +144,7 @@ pub fn stream_call_value<T>(name: &'static str, fail: T, f: impl FnOnce() -> KRe
     }
 }
 
-fn to_c<T: From<i8>>(r: KResult<T>) -> T {
+pub fn to_c<T: From<i8>>(r: KResult<T>) -> T {
     match r {
         Ok(v) => v,
         Err(e) => {

@@ -7,15 +7,24 @@
 
 use std::ffi::{c_int, c_void};
 
-use super::{me, sys};
+use super::me;
 use crate::arch::{self, JMPBUF_MASK, JMPBUF_MASK_SAVED, JMPBUF_SP};
 use crate::kernel::signal::{host, MaskHow, SigSet};
 use crate::kernel::task::fork;
+use crate::kernel::Errno;
 
 /// Called by `tvm_fork`/`tvm_vfork` (arch) with the frame they pushed.
 #[no_mangle]
 pub unsafe extern "C" fn tvm_fork_impl(frame: *mut u8) -> libc::pid_t {
-    sys("fork", || fork::fork(me(), frame as usize))
+    // fork fails with EINTR only when a signal arrived during it; it is
+    // then run again after the handlers, whatever their SA_RESTART (Linux's
+    // ERESTARTNOINTR), and the guest never sees EINTR.
+    loop {
+        match super::sys_result("fork", || fork::fork(me(), frame as usize)) {
+            Err(Errno::EINTR) => continue,
+            r => return super::to_c(r),
+        }
+    }
 }
 
 /// Called by `tvm_arch_fork_resume` on the child's stack, just before the

@@ -64,7 +64,15 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
         let (pgid, sid, cmdline, ctty) = (me.pgid, me.sid, me.cmdline.clone(), me.ctty.clone());
-        let pid = t.alloc_child_pid(&limits)?;
+        // A signal that reached the parent during the fork (one sent to its
+        // whole group, say) must not miss the child: as Linux does, the
+        // fork is undone and restarted after delivery (the caller sees
+        // EINTR and restarts). Signals are sent under this lock, so a later
+        // one finds the child in the table.
+        if parent.sig_hint.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(Errno::EINTR);
+        }
+        let pid = t.alloc_child_pid(&limits, sid)?;
         let task = Arc::new(Task::new(pid, files, fs, signals, limits)?);
         t.insert(Proc {
             task: task.clone(),

@@ -3,8 +3,8 @@
 //! "A child created via fork(2) inherits its parent's resource limits;
 //! resource limits are preserved across execve(2)" (getrlimit(2)). Every
 //! task carries its own table. RLIMIT_NOFILE is enforced by the task's
-//! descriptor table (EMFILE), RLIMIT_NPROC and the runtime's own task cap
-//! by fork and spawn (EAGAIN); the other limits are kept and reported per
+//! descriptor table (EMFILE), RLIMIT_NPROC, the runtime's own task cap
+//! and a session's share of it by fork and spawn (EAGAIN); the other limits are kept and reported per
 //! task (so `ulimit` in a subshell changes only the subshell) but are not
 //! enforced by the runtime (see docs/limits.md).
 
@@ -28,6 +28,29 @@ pub fn max_tasks() -> usize {
             .filter(|&n: &usize| n > 0)
             .unwrap_or(DEFAULT_MAX_TASKS)
     })
+}
+
+/// The most tasks one session may hold while another session has tasks:
+/// `TVM_SESSION_MAX_TASKS` (a positive number), else half the task cap.
+/// A fork bomb in one ssh session then leaves the other half to the
+/// server and the other sessions. Read once.
+pub fn session_max_tasks() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        std::env::var("TVM_SESSION_MAX_TASKS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n: &usize| n > 0)
+            .unwrap_or(max_tasks() / 2)
+    })
+}
+
+/// How many tasks exist, in all and in the session of the task that wants
+/// one more.
+#[derive(Clone, Copy, Debug)]
+pub struct TaskCount {
+    pub live: usize,
+    pub in_session: usize,
 }
 
 /// Linux's RLIM_NLIMITS (RLIMIT_CPU .. RLIMIT_RTTIME).
@@ -74,15 +97,21 @@ impl Limits {
         Ok(())
     }
 
-    /// Whether a task with these limits may make one more task when
-    /// `live` tasks exist: RLIMIT_NPROC counts every task (they all belong
-    /// to the one user that runs forkless, zombies included, as Linux
-    /// counts a user's processes), and the runtime's cap holds for all.
-    /// Unlike Linux, a root host user is not exempt: the limit is what
-    /// keeps a fork bomb in one session from taking the others down.
-    pub fn may_add_task(&self, live: usize) -> KResult<()> {
+    /// Whether a task with these limits may make one more task: RLIMIT_NPROC
+    /// counts every task (they all belong to the one user that runs
+    /// forkless, zombies included, as Linux counts a user's processes),
+    /// the runtime's cap holds for all, and a session may hold at most its
+    /// share of the cap while another session has tasks
+    /// ([`session_max_tasks`]). Unlike Linux, a root host user is not
+    /// exempt: the limits are what keep a fork bomb in one session from
+    /// taking the others down.
+    pub fn may_add_task(&self, n: TaskCount) -> KResult<()> {
         let nproc = self.table[libc::RLIMIT_NPROC as usize].rlim_cur;
-        if live >= max_tasks() || (nproc != libc::RLIM_INFINITY && live as u64 >= nproc) {
+        let others = n.live > n.in_session;
+        if n.live >= max_tasks()
+            || (nproc != libc::RLIM_INFINITY && n.live as u64 >= nproc)
+            || (others && n.in_session >= session_max_tasks())
+        {
             return Err(Errno::EAGAIN);
         }
         Ok(())

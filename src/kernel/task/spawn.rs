@@ -118,7 +118,7 @@ pub fn spawn(
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
         let (mut pgid, mut sid, mut ctty) = (me.pgid, me.sid, me.ctty.clone());
-        let pid = t.alloc_child_pid(&limits)?;
+        let pid = t.alloc_child_pid(&limits, sid)?;
         if attrs.flags & libc::POSIX_SPAWN_SETSID as c_int != 0 {
             (pgid, sid, ctty) = (pid, pid, None);
         } else if attrs.flags & libc::POSIX_SPAWN_SETPGROUP != 0 {

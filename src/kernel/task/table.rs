@@ -114,10 +114,12 @@ impl TaskTable {
         Err(Errno::EAGAIN)
     }
 
-    /// A pid for a new child of a task with `limits`: EAGAIN at its
-    /// RLIMIT_NPROC or the runtime's task cap (`Limits::may_add_task`).
-    pub fn alloc_child_pid(&mut self, limits: &super::limits::Limits) -> KResult<Pid> {
-        limits.may_add_task(self.procs.len())?;
+    /// A pid for a new child, in session `sid`, of a task with `limits`:
+    /// EAGAIN at its RLIMIT_NPROC, the runtime's task cap or the session's
+    /// share of it (`Limits::may_add_task`).
+    pub fn alloc_child_pid(&mut self, limits: &super::limits::Limits, sid: Pid) -> KResult<Pid> {
+        let in_session = self.procs.values().filter(|p| p.sid == sid).count();
+        limits.may_add_task(super::limits::TaskCount { live: self.procs.len(), in_session })?;
         self.alloc_pid()
     }
 
