@@ -16,6 +16,7 @@ fn set(task: &Task, resource: c_int, new: libc::rlimit) -> KResult<()> {
     if resource == libc::RLIMIT_NOFILE as c_int {
         task.files.lock().set_limit(l.nofile());
     }
+    task.heap_limit.store(l.heap_limit(), std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 

@@ -21,6 +21,8 @@ use std::alloc::Layout;
 use std::ffi::c_void;
 use std::io;
 use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use super::pool;
 
@@ -82,6 +84,10 @@ pub struct Arena {
     /// Bytes from `base` that are readable and writable (>= end; more when
     /// the mapping was reused).
     committed: usize,
+    /// The most bytes `end` may reach, shared with the owning task (its
+    /// RLIMIT_DATA and RLIMIT_AS, which another task may change); none:
+    /// the reservation.
+    limit: Option<Arc<AtomicUsize>>,
 }
 
 // SAFETY: the arena is plain memory owned by this value; only the owning
@@ -120,6 +126,7 @@ impl Arena {
                 reserve,
                 end: 0,
                 committed: m.committed,
+                limit: None,
             });
         }
         let p = super::placement::map(
@@ -128,7 +135,13 @@ impl Arena {
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
         )?;
         super::stats::mapped(reserve);
-        Ok(Arena { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0, committed: 0 })
+        Ok(Arena {
+            base: NonNull::new(p.cast()).expect("mmap returned null"),
+            reserve,
+            end: 0,
+            committed: 0,
+            limit: None,
+        })
     }
 
     /// Makes `[0, upto)` readable and writable.
@@ -168,8 +181,12 @@ impl Arena {
     /// # Safety
     /// The allocator state must be initialized.
     unsafe fn grow(&mut self, need: usize) -> io::Result<()> {
+        let cap = self.cap();
+        if self.end.saturating_add(need) > cap {
+            return Err(io::Error::from_raw_os_error(libc::ENOMEM));
+        }
         let step = need.saturating_add(64).max(MIN_GROWTH).max(self.end / 4);
-        let new_end = round_up(self.end.saturating_add(step), page_size()).min(self.reserve);
+        let new_end = round_up(self.end.saturating_add(step), page_size()).min(cap);
         if new_end <= self.end + 64 {
             return Err(io::Error::from_raw_os_error(libc::ENOMEM));
         }
@@ -189,6 +206,17 @@ impl Arena {
         }
         self.end = new_end;
         Ok(())
+    }
+
+    /// How far the heap may span: the reservation or the limit.
+    fn cap(&self) -> usize {
+        self.reserve.min(self.limit.as_ref().map_or(usize::MAX, |l| l.load(Ordering::Relaxed)))
+    }
+
+    /// Bounds the heap by `limit` bytes from now on (read at each growth;
+    /// a heap already past it keeps what it has).
+    pub fn set_limit(&mut self, limit: Arc<AtomicUsize>) {
+        self.limit = Some(limit);
     }
 
     /// Whether `p` points into this arena's heap.
@@ -262,6 +290,13 @@ impl Arena {
         loop {
             // SAFETY: the allocator state is initialized for a live arena.
             if let Some(p) = unsafe { self.tlsf() }.allocate(layout) {
+                // A lowered limit also holds for free space the heap kept
+                // from before: no block may end past it.
+                if self.limit.is_some() && p.as_ptr() as usize - self.base.as_ptr() as usize + size > self.cap() {
+                    // SAFETY: just allocated with this layout.
+                    unsafe { self.tlsf().deallocate(p, ALIGN) };
+                    return ptr::null_mut();
+                }
                 // Fork relocates every word that looks like a pointer into
                 // the parent's memory. A block still holding the allocator's
                 // free-list links or a freed object's pointers would, once

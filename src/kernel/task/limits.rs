@@ -4,7 +4,9 @@
 //! resource limits are preserved across execve(2)" (getrlimit(2)). Every
 //! task carries its own table. RLIMIT_NOFILE is enforced by the task's
 //! descriptor table (EMFILE), RLIMIT_NPROC, the runtime's own task cap
-//! and a session's share of it by fork and spawn (EAGAIN); the other limits are kept and reported per
+//! and a session's share of it by fork and spawn (EAGAIN), RLIMIT_DATA
+//! and RLIMIT_AS by the task's heap (ENOMEM), RLIMIT_STACK by a new
+//! image's stack; the other limits are kept and reported per
 //! task (so `ulimit` in a subshell changes only the subshell) but are not
 //! enforced by the runtime (see docs/limits.md).
 
@@ -115,6 +117,27 @@ impl Limits {
             return Err(Errno::EAGAIN);
         }
         Ok(())
+    }
+
+    /// The most bytes a task's heap may span: its RLIMIT_DATA and
+    /// RLIMIT_AS, whichever is lower (the heap is the memory a task
+    /// grows; its stack is bounded by RLIMIT_STACK when an image starts).
+    pub fn heap_limit(&self) -> usize {
+        let soft = |r: usize| match self.table[r].rlim_cur {
+            libc::RLIM_INFINITY => usize::MAX,
+            n => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        soft(libc::RLIMIT_DATA as usize).min(soft(libc::RLIMIT_AS as usize))
+    }
+
+    /// The guest stack size of a new image: RLIMIT_STACK, between 256 KiB
+    /// (room for the runtime's headroom and a program's first frames) and
+    /// 1 GiB; the default when unlimited.
+    pub fn stack_size(&self) -> usize {
+        match self.table[libc::RLIMIT_STACK as usize].rlim_cur {
+            libc::RLIM_INFINITY => super::image::DEFAULT_STACK_SIZE,
+            n => usize::try_from(n).unwrap_or(usize::MAX).clamp(256 << 10, 1 << 30),
+        }
     }
 
     /// The descriptor limit as a table size.

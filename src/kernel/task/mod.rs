@@ -33,7 +33,7 @@ pub mod thread;
 pub mod wait;
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,6 +62,9 @@ pub struct Task {
     pub fs: Mutex<FsState>,
     pub signals: Mutex<SignalState>,
     pub limits: Mutex<Limits>,
+    /// `limits.heap_limit()`, shared with the arena of the task's image,
+    /// which checks it as the heap grows.
+    pub heap_limit: Arc<AtomicUsize>,
     /// CPU time of the task's finished threads (exec'd images), for wait4.
     pub usage: Mutex<Usage>,
     /// Set when a pending signal may be deliverable (pending & !mask, or a
@@ -118,6 +121,7 @@ impl Task {
             files: Mutex::new(files),
             fs: Mutex::new(fs),
             signals: Mutex::new(signals),
+            heap_limit: Arc::new(AtomicUsize::new(limits.heap_limit())),
             limits: Mutex::new(limits),
             usage: Mutex::new(Usage::default()),
             sig_hint: AtomicBool::new(false),

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
-use super::image::{Image, DEFAULT_STACK_SIZE};
+use super::image::Image;
 use super::{exit, set_current, Task, Usage};
 use crate::arch::{self, ExitContext};
 use crate::kernel::signal::host;
@@ -264,7 +264,8 @@ fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
             start_program_globals(&p.program);
             let before = Usage::of_this_thread();
             set_current(Arc::as_ptr(&task));
-            let outcome = match Image::new(p.program, &p.argv, &p.envp, DEFAULT_STACK_SIZE) {
+            let stack_size = task.limits.lock().stack_size();
+            let outcome = match Image::new(p.program, &p.argv, &p.envp, stack_size) {
                 Ok(image) => run(&task, image, Entry::Main),
                 // No memory for a stack: the task dies as the kernel would kill it.
                 Err(_) => Outcome::Exit(libc::SIGKILL),
@@ -353,8 +354,9 @@ enum Entry {
 }
 
 /// Runs one image of `task` to its end and returns how it ended.
-fn run(task: &Task, image: Image, entry: Entry) -> Outcome {
+fn run(task: &Task, mut image: Image, entry: Entry) -> Outcome {
     host::start_image();
+    image.arena.set_limit(task.heap_limit.clone());
     crate::kernel::signal::fault::prepare_thread();
     crate::kernel::signal::host::prepare_thread();
     // SAFETY: pthread_self has no preconditions.
