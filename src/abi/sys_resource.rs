@@ -17,6 +17,8 @@ fn set(task: &Task, resource: c_int, new: libc::rlimit) -> KResult<()> {
         task.files.lock().set_limit(l.nofile());
     }
     task.heap_limit.store(l.heap_limit(), std::sync::atomic::Ordering::Relaxed);
+    drop(l);
+    crate::kernel::signal::cpu_limit::watch_if_limited(task);
     Ok(())
 }
 

@@ -217,6 +217,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         let sid = if leads || host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
         let signals = if detached { SignalState::default() } else { SignalState::inherited(host.ignored, host.mask) };
         let task = Arc::new(Task::new(pid, files, fs, signals, Limits::from_host(host.fd_limit))?);
+        crate::kernel::signal::cpu_limit::watch_if_limited(&task);
         t.insert(Proc {
             task: task.clone(),
             ppid: INIT_PID,

@@ -6,6 +6,7 @@
 //! dispositions of ignored signals are left unchanged; the mask and pending
 //! set are preserved" (signal(7)).
 
+pub mod cpu_limit;
 pub mod deliver;
 pub mod fault;
 pub mod host;

@@ -6,7 +6,7 @@
 //! descriptor table (EMFILE), RLIMIT_NPROC, the runtime's own task cap
 //! and a session's share of it by fork and spawn (EAGAIN), RLIMIT_DATA
 //! and RLIMIT_AS by the task's heap (ENOMEM), RLIMIT_STACK by a new
-//! image's stack; the other limits are kept and reported per
+//! image's stack, RLIMIT_CPU by `signal::cpu_limit`; the other limits are kept and reported per
 //! task (so `ulimit` in a subshell changes only the subshell) but are not
 //! enforced by the runtime (see docs/limits.md).
 

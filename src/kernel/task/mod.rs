@@ -33,7 +33,7 @@ pub mod thread;
 pub mod wait;
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -65,6 +65,10 @@ pub struct Task {
     /// `limits.heap_limit()`, shared with the arena of the task's image,
     /// which checks it as the heap grows.
     pub heap_limit: Arc<AtomicUsize>,
+    /// The CPU time (ns) of the task's host thread when its current image
+    /// started: the image's own time is the thread's since then
+    /// (`signal::cpu_limit`).
+    pub image_cpu_start: AtomicU64,
     /// CPU time of the task's finished threads (exec'd images), for wait4.
     pub usage: Mutex<Usage>,
     /// Set when a pending signal may be deliverable (pending & !mask, or a
@@ -90,6 +94,11 @@ impl Usage {
     pub fn add(&mut self, other: Usage) {
         self.user += other.user;
         self.system += other.system;
+    }
+
+    /// User and system time together.
+    pub fn total(self) -> Duration {
+        self.user + self.system
     }
 
     /// The time used since `earlier` (a reading of the same thread).
@@ -122,6 +131,7 @@ impl Task {
             fs: Mutex::new(fs),
             signals: Mutex::new(signals),
             heap_limit: Arc::new(AtomicUsize::new(limits.heap_limit())),
+            image_cpu_start: AtomicU64::new(0),
             limits: Mutex::new(limits),
             usage: Mutex::new(Usage::default()),
             sig_hint: AtomicBool::new(false),

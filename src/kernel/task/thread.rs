@@ -22,6 +22,7 @@
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CString};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -263,6 +264,7 @@ fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
             }
             start_program_globals(&p.program);
             let before = Usage::of_this_thread();
+            task.image_cpu_start.store(before.total().as_nanos() as u64, Ordering::Release);
             set_current(Arc::as_ptr(&task));
             let stack_size = task.limits.lock().stack_size();
             let outcome = match Image::new(p.program, &p.argv, &p.envp, stack_size) {
@@ -275,6 +277,7 @@ fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
         Job::Resume(task, image, frame, errno) => {
             hold_only_globals_of(&image.program);
             let before = Usage::of_this_thread();
+            task.image_cpu_start.store(before.total().as_nanos() as u64, Ordering::Release);
             set_current(Arc::as_ptr(&task));
             Errno::set_raw(errno);
             let outcome = run(&task, image, Entry::Resume(frame));
