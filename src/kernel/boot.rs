@@ -175,7 +175,8 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         }
     };
     let leads_terminal = bridge.is_some() && host_tty.is_none();
-    let mut files = FdTable::new(host.fd_limit);
+    let limits = Limits::from_host(host.fd_limit);
+    let mut files = FdTable::new(limits.nofile());
     let slave = match &bridge {
         Some(b) if leads_terminal => Some(OpenFile::device(Box::new(b.pty().open_slave()?), libc::O_RDWR)),
         _ => None,
@@ -216,7 +217,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         let pgid = if leads || host_pgrp == host_pid { pid } else { outer.unwrap_or(pid) };
         let sid = if leads || host_sid == host_pid { pid } else { outer.unwrap_or(pid) };
         let signals = if detached { SignalState::default() } else { SignalState::inherited(host.ignored, host.mask) };
-        let task = Arc::new(Task::new(pid, files, fs, signals, Limits::from_host(host.fd_limit))?);
+        let task = Arc::new(Task::new(pid, files, fs, signals, limits)?);
         crate::kernel::signal::cpu_limit::watch_if_limited(&task);
         t.insert(Proc {
             task: task.clone(),

@@ -47,6 +47,27 @@ pub fn session_max_tasks() -> usize {
     })
 }
 
+/// The most descriptors one task may have: an eighth of the host
+/// process's descriptor limit (which the runtime raised to its hard limit
+/// at start), at least 64. Every task's descriptors share the host's
+/// table, so no task may take it whole: RLIMIT_NOFILE's hard limit starts
+/// at this ceiling and cannot be raised past it, not even by root (as
+/// Linux's `nr_open`). Read once, after the raise.
+pub fn task_fd_ceiling() -> usize {
+    static CEILING: OnceLock<usize> = OnceLock::new();
+    *CEILING.get_or_init(|| {
+        let mut rl = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: `rl` is a live local.
+        let host =
+            if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } == 0 && rl.rlim_cur != libc::RLIM_INFINITY {
+                usize::try_from(rl.rlim_cur).unwrap_or(1 << 20)
+            } else {
+                1 << 20
+            };
+        (host / 8).max(64)
+    })
+}
+
 /// How many tasks exist, in all and in the session of the task that wants
 /// one more.
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +97,10 @@ impl Limits {
             // SAFETY: getrlimit writes one rlimit into the slot.
             unsafe { libc::getrlimit(r as _, slot) };
         }
-        table[libc::RLIMIT_NOFILE as usize].rlim_cur = nofile_soft as libc::rlim_t;
+        let ceiling = task_fd_ceiling() as libc::rlim_t;
+        let nofile = &mut table[libc::RLIMIT_NOFILE as usize];
+        nofile.rlim_max = nofile.rlim_max.min(ceiling);
+        nofile.rlim_cur = (nofile_soft as libc::rlim_t).min(nofile.rlim_max);
         Limits { table }
     }
 
@@ -93,6 +117,9 @@ impl Limits {
         }
         // SAFETY: geteuid has no preconditions.
         if new.rlim_max > self.table[i].rlim_max && unsafe { libc::geteuid() } != 0 {
+            return Err(Errno::EPERM);
+        }
+        if resource == libc::RLIMIT_NOFILE as i32 && new.rlim_max > task_fd_ceiling() as libc::rlim_t {
             return Err(Errno::EPERM);
         }
         self.table[i] = new;
