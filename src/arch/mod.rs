@@ -129,3 +129,19 @@ pub unsafe fn interrupted_pc(ctx: *const c_void) -> usize {
     let pc = unsafe { (*uc).uc_mcontext.pc as usize };
     pc
 }
+
+/// The stack pointer of the code a signal interrupted (see
+/// [`interrupted_pc`]).
+///
+/// # Safety
+/// As for [`interrupted_pc`].
+pub unsafe fn interrupted_sp(ctx: *const c_void) -> usize {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: per the caller.
+    let sp = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RSP as usize] as usize };
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: per the caller.
+    let sp = unsafe { (*uc).uc_mcontext.sp as usize };
+    sp
+}

@@ -109,19 +109,7 @@ fn next_step(task: &Task) -> Step {
             let info = s.take(sig).unwrap_or_else(|| SigInfo::kernel(sig));
             match s.effect(sig) {
                 Effect::Handle => {
-                    let action = s.action(sig).unwrap_or(Action::DEFAULT);
-                    // The mask to put back after the handler: the one from
-                    // before a temporary mask, if any (a siglongjmp out of
-                    // the handler skips this, as on Linux).
-                    let old = s.restore_mask.take().unwrap_or(s.mask);
-                    let mut m = SigSet(old.0 | action.mask.0);
-                    if action.flags & libc::SA_NODEFER == 0 {
-                        m.add(sig);
-                    }
-                    s.mask = m.without_unblockable();
-                    if action.flags & libc::SA_RESETHAND as c_int != 0 {
-                        s.set_default(sig);
-                    }
+                    let (action, old) = begin_handler(&mut s, sig);
                     Step::Handle(sig, info, action, old)
                 }
                 Effect::Terminate => Step::Terminate(sig),
@@ -132,6 +120,51 @@ fn next_step(task: &Task) -> Step {
     };
     task.update_signal_hint(&s);
     step
+}
+
+/// Switches `s` to the mask a handler of `sig` runs under (and resets the
+/// disposition under SA_RESETHAND); returns the action and the mask to put
+/// back after the handler: the one from before a temporary mask, if any (a
+/// siglongjmp out of the handler skips this, as on Linux).
+fn begin_handler(s: &mut super::SignalState, sig: c_int) -> (Action, SigSet) {
+    let action = s.action(sig).unwrap_or(Action::DEFAULT);
+    let old = s.restore_mask.take().unwrap_or(s.mask);
+    let mut m = SigSet(old.0 | action.mask.0);
+    if action.flags & libc::SA_NODEFER == 0 {
+        m.add(sig);
+    }
+    s.mask = m.without_unblockable();
+    if action.flags & libc::SA_RESETHAND as c_int != 0 {
+        s.set_default(sig);
+    }
+    (action, old)
+}
+
+/// Runs the calling task's handler for a fault it raised (SIGSEGV and the
+/// like, `info` describing it), as Linux's forced delivery does: a handler
+/// runs even before other pending signals; a fault signal that is blocked
+/// or ignored, or has no handler, ends the task instead (false: the caller
+/// terminates it). Runs on the guest stack, as guest code.
+pub fn handle_fault(task: &Task, sig: c_int, info: SigInfo) -> bool {
+    let (action, old) = {
+        let _rt = InRuntime::enter();
+        let mut s = task.signals.lock();
+        if s.mask.contains(sig) || s.effect(sig) != Effect::Handle {
+            return false;
+        }
+        let started = begin_handler(&mut s, sig);
+        task.update_signal_hint(&s);
+        started
+    };
+    // SAFETY: the guest installed this handler for this signal.
+    unsafe { call_handler(action, sig, &info, old) };
+    let _rt = InRuntime::enter();
+    if let Some(now) = try_current() {
+        let mut s = now.signals.lock();
+        s.mask = old;
+        now.update_signal_hint(&s);
+    }
+    true
 }
 
 /// Delivers the calling task's pending signals from inside a runtime call

@@ -4,8 +4,11 @@
 //! killed by that signal (its parent's waitpid sees WTERMSIG), and every
 //! other task goes on. Guest stacks end in a guard page; the handler runs
 //! on an alternate stack of the thread's own, so an overflow is caught
-//! like any other fault. A guest's own handlers for these signals are not
-//! run: the task ends as with the default action (docs/reliability.md).
+//! like any other fault. A guest's own handler for the signal runs on the
+//! guest stack below the faulting frame; returning from it re-runs the
+//! faulting instruction, as on Linux. Without a handler (or with the signal
+//! blocked or ignored, or no stack left) the task ends as with the default
+//! action (docs/reliability.md).
 //!
 //! A fault in the runtime itself (or on a thread that runs no task) may
 //! have left a runtime lock held or state half-changed: the process dies
@@ -14,7 +17,8 @@
 use std::cell::RefCell;
 use std::ffi::{c_int, c_void};
 
-use super::host;
+use super::{deliver, host, SigInfo};
+use crate::arch::{self, ExitContext};
 use crate::kernel::task::exit;
 use crate::kernel::task::thread;
 use crate::kernel::task::wait::status;
@@ -90,10 +94,44 @@ pub fn prepare_thread() {
     });
 }
 
-extern "C" fn on_fault(sig: c_int, _info: *mut libc::siginfo_t, _ctx: *mut c_void) {
+/// What the guest handler of a fault needs, passed to [`fault_entry`].
+struct FaultCall {
+    sig: c_int,
+    info: SigInfo,
+    /// Where [`fault_entry`] returns to, on the alternate stack.
+    back: ExitContext,
+}
+
+/// Bytes left untouched below the interrupted stack pointer before the
+/// handler's frames: x86_64's red zone (128) and some slack.
+const BELOW_SP: usize = 256;
+
+extern "C" fn on_fault(sig: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
     if host::depth() == 0 && thread::in_image() {
         // Guest code faulted: no runtime lock is held on this thread, as
-        // for the host signal's deliveries.
+        // for the host signal's deliveries. The guest's handler, if it has
+        // one, runs on the guest stack below the faulting frame, unless
+        // that stack is all but used up (an overflow): then, as on Linux
+        // without an alternate stack, the task dies of the signal.
+        // SAFETY: the kernel passes this handler's live context and info.
+        let (sp, code, addr) = unsafe { (arch::interrupted_sp(ctx), (*info).si_code, (*info).si_addr() as usize) };
+        let floor = thread::stack_floor();
+        if floor != 0 && sp > floor + BELOW_SP {
+            let mut call = FaultCall { sig, info: SigInfo::fault(sig, code, addr), back: ExitContext::default() };
+            let top = ((sp - BELOW_SP) & !15) as *mut u8;
+            let call_ptr = &raw mut call;
+            // SAFETY: `top` lies inside the live guest stack, below every
+            // frame in use; `call` outlives the call, which comes back
+            // through `call.back` (or leaves for good: an exit or a
+            // longjmp out of the handler, which abandon these frames, as
+            // the task's end already does).
+            let handled = unsafe { arch::run_on_stack(top, fault_entry, call_ptr.cast(), &raw mut (*call_ptr).back) };
+            if handled != 0 {
+                // Returning re-runs the faulting instruction, as on Linux:
+                // the handler has made it work or it faults again.
+                return;
+            }
+        }
         exit::terminate_with(status::signaled(sig, false));
     }
     let msg: &[u8] = match sig {
@@ -108,4 +146,21 @@ extern "C" fn on_fault(sig: c_int, _info: *mut libc::siginfo_t, _ctx: *mut c_voi
         libc::write(2, msg.as_ptr().cast(), msg.len());
         libc::signal(sig, libc::SIG_DFL);
     }
+}
+
+/// First frame of a fault handler's run on the guest stack.
+///
+/// # Safety
+/// `arg` is the [`FaultCall`] of `on_fault`, live until this returns
+/// through its `back` context.
+unsafe extern "C" fn fault_entry(arg: *mut c_void) -> ! {
+    let call = arg.cast::<FaultCall>();
+    // SAFETY: per the caller.
+    let (sig, info) = unsafe { ((*call).sig, (*call).info) };
+    let handled = crate::abi::no_unwind("fault", || {
+        crate::kernel::task::try_current().is_some_and(|task| deliver::handle_fault(task, sig, info))
+    });
+    // SAFETY: `back` belongs to the run_on_stack call in on_fault, which is
+    // still active below us on the alternate stack.
+    unsafe { arch::exit_to(&raw const (*call).back, usize::from(handled)) }
 }

@@ -465,6 +465,13 @@ impl SigInfo {
         }
     }
 
+    /// A fault raised by an instruction (SIGSEGV, SIGBUS, SIGFPE, SIGILL):
+    /// its `si_code` and the faulting address, `si_addr`, which Linux's
+    /// union puts where `si_pid` and `si_uid` are.
+    pub fn fault(sig: c_int, code: c_int, addr: usize) -> SigInfo {
+        SigInfo { signo: sig, code, pid: addr as u32 as libc::pid_t, uid: (addr >> 32) as u32, ..SigInfo::default() }
+    }
+
     /// A signal the runtime itself generates (SIGALRM, SIGPIPE, SIGHUP of an
     /// orphaned group): SI_KERNEL.
     pub fn kernel(sig: c_int) -> SigInfo {

@@ -94,6 +94,12 @@ thread_local! {
 /// contained).
 pub const RUNTIME_HEADROOM: usize = 128 << 10;
 
+/// The lowest stack address at which a runtime call may start on the
+/// calling thread's guest stack (0 outside an image).
+pub fn stack_floor() -> usize {
+    STACK_FLOOR.with(|f| f.get())
+}
+
 /// Whether the calling thread is running a guest whose stack is within
 /// [`RUNTIME_HEADROOM`] of its end.
 #[inline]
