@@ -60,11 +60,14 @@ fn main() {
         "extern \"C\" {{\n    /// Every tvm_ function the shim renames to (linking fails if one is missing).\n    static tvm_shim_table: [*const ::std::ffi::c_void; {}];\n}}",
         shim_table.1
     );
-    // The terminal and device cases also run natively, on the host's ptys
-    // and devices: both must pass (test_tvm's `*_native` tests).
+    // The terminal, device and hostile-argument cases also run natively,
+    // on the host's ptys, devices and kernel: both must pass (test_tvm's
+    // `*_native` tests).
     let mut native_cases =
         String::from("/// Cases also built natively: (name, path).\npub static NATIVE_CASES: &[(&str, &str)] = &[\n");
-    for p in programs.iter().filter(|p| p.tag == "case" && (p.id.starts_with("tty_") || p.id.starts_with("dev_"))) {
+    for p in programs.iter().filter(|p| {
+        p.tag == "case" && (p.id.starts_with("tty_") || p.id.starts_with("dev_") || p.id.starts_with("abi_"))
+    }) {
         let exe = out.join("native-cases").join(&p.id);
         guestbuild::build_native(
             &exe,
