@@ -133,6 +133,7 @@
     X(initstate) X(setstate) X(drand48) X(lrand48) X(mrand48) X(srand48) \
     X(seed48) X(lcong48) X(localtime) X(gmtime) X(asctime) X(ctime) \
     X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) X(getspnam) X(crypt) \
+    X(getusershell) X(setusershell) X(endusershell) \
     X(getgrnam) X(getgrgid) X(getgrent) X(setgrent) X(endgrent) \
     X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
     X(setlocale) X(localeconv) X(newlocale) X(uselocale) X(duplocale) \
@@ -574,6 +575,9 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define getpwnam tvm_getpwnam
 #define getpwuid tvm_getpwuid
 #define getpwent tvm_getpwent
+#define getusershell tvm_getusershell
+#define setusershell tvm_setusershell
+#define endusershell tvm_endusershell
 #define setpwent tvm_setpwent
 #define endpwent tvm_endpwent
 #define getspnam tvm_getspnam

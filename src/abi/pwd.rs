@@ -1,10 +1,12 @@
 //! <pwd.h> and <grp.h>: database lookups with per-task result buffers and
-//! enumeration positions (`crt::pwd`).
+//! enumeration positions (`crt::pwd`); getusershell's login shells
+//! (`crt::shells`).
 
 use std::ffi::c_char;
 
 use super::stream_call_value;
 use crate::crt::pwd::{self, PwdState};
+use crate::crt::shells::{self, ShellsState};
 use crate::kernel::KResult;
 
 fn lookup<T>(name: &'static str, f: impl FnOnce(&mut PwdState) -> KResult<*mut T>) -> *mut T {
@@ -101,4 +103,32 @@ pub extern "C" fn tvm_setgrent() {
 #[no_mangle]
 pub extern "C" fn tvm_endgrent() {
     rewind(|st| st.gr_next = 0);
+}
+
+fn with_shells<R>(name: &'static str, fail: R, f: impl FnOnce(&mut ShellsState) -> KResult<R>) -> R {
+    stream_call_value(name, fail, || {
+        // SAFETY: a field of the live state block.
+        crate::crt::with_part(|st| unsafe { &raw mut (*st).shells }, f)
+    })
+}
+
+/// getusershell(3): the next login shell, per task (`crt::shells`).
+#[no_mangle]
+pub extern "C" fn tvm_getusershell() -> *mut c_char {
+    with_shells("getusershell", std::ptr::null_mut(), shells::next)
+}
+
+/// setusershell(3).
+#[no_mangle]
+pub extern "C" fn tvm_setusershell() {
+    with_shells("setusershell", (), shells::rewind);
+}
+
+/// endusershell(3).
+#[no_mangle]
+pub extern "C" fn tvm_endusershell() {
+    with_shells("endusershell", (), |st| {
+        shells::end(st);
+        Ok(())
+    });
 }

@@ -26,6 +26,7 @@ pub mod netdb;
 pub mod pwd;
 pub mod random;
 pub mod shell;
+pub mod shells;
 pub mod stdio;
 pub mod string;
 pub mod term;
@@ -48,6 +49,7 @@ pub struct CrtState {
     pub random: random::RandomState,
     pub time: time::TimeState,
     pub pwd: pwd::PwdState,
+    pub shells: shells::ShellsState,
     pub crypt: crypt::CryptState,
     pub term: term::TermState,
     pub tmpnam: tmpnam::TmpnamState,
