@@ -11,7 +11,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use harness::procfs;
@@ -256,4 +256,140 @@ fn a_neighbours_fork_bomb_leaves_the_server_serving() {
     assert!(t.elapsed() < Duration::from_secs(10), "the bomb's session took {:?} to end", t.elapsed());
     s.left_over().unwrap();
     prompt_login(&s);
+}
+
+/// The soak (opt-in: `cargo test --test sshd_load -- --ignored soak`,
+/// `SOAK_SECS` long, 600 by default): four clients at once for the whole
+/// time, an interactive terminal session, exec sessions running
+/// pipelines, `scp` of 1 MiB up and down, and 10 MiB streams; every
+/// minute a row of logins, bytes moved, errors and the server's RSS,
+/// descriptors and threads. Fails on any error or if RSS more than
+/// doubles from the first minute.
+#[test]
+#[ignore = "takes 10 minutes; run on purpose"]
+fn soak() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    let secs: u64 = std::env::var("SOAK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+    let dir = TestDir::new("sshd-soak").expect("a directory");
+    let s = Arc::new(server(&dir));
+    let pid = s.pid().expect("running");
+    let payload: Vec<u8> = (0..1 << 20).map(|i: u32| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    std::fs::write(dir.path().join("up.bin"), &payload).expect("payload");
+
+    let (logins, bytes, errors) =
+        (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for kind in 0..4 {
+        let (s, logins, bytes, errors, stop) = (s.clone(), logins.clone(), bytes.clone(), errors.clone(), stop.clone());
+        let dir = dir.path().to_path_buf();
+        let payload = payload.clone();
+        workers.push(std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let ok = match kind {
+                    0 => {
+                        let mut c = s.ssh(&["-tt"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("ssh");
+                        let script = format!("echo soak {n} | tr a-z A-Z\nls / >/dev/null && echo listed\nexit\n");
+                        // Input stays open until the shell has exited: an
+                        // end of input would hang the terminal up first.
+                        let mut input = c.stdin.take().expect("stdin");
+                        input.write_all(script.as_bytes()).expect("write");
+                        let mut out = Vec::new();
+                        c.stdout.take().expect("stdout").read_to_end(&mut out).expect("read");
+                        drop(input);
+                        c.wait().expect("ssh ends");
+                        let text = String::from_utf8_lossy(&out);
+                        let ok = text.contains(&format!("SOAK {n}")) && text.contains("listed");
+                        if !ok {
+                            eprintln!("soak: the terminal said {text:?}");
+                        }
+                        ok
+                    }
+                    1 => {
+                        let out =
+                            s.ssh(&["seq 1 2000 | sort -rn | head -n 1; echo $(( 6 * 7 ))"]).output().expect("ssh");
+                        out.stdout == b"2000\n42\n"
+                    }
+                    2 => {
+                        let remote = format!("soak-{n}.bin");
+                        let port = s.port.to_string();
+                        let scp = |from: &str, to: &str| {
+                            Command::new("scp")
+                                .args(s.client_options())
+                                .args(["-O", "-q", "-P", &port, from, to])
+                                .status()
+                                .is_ok_and(|st| st.success())
+                        };
+                        let target =
+                            format!("{}@127.0.0.1:{}", harness::sshd::user_name(), dir.join(&remote).display());
+                        let back = dir.join(format!("down-{n}.bin"));
+                        let ok = scp(&dir.join("up.bin").display().to_string(), &target)
+                            && scp(&target, &back.display().to_string())
+                            && std::fs::read(&back).is_ok_and(|b| b == payload);
+                        let _ = std::fs::remove_file(dir.join(&remote));
+                        let _ = std::fs::remove_file(&back);
+                        if ok {
+                            bytes.fetch_add(2 << 20, Ordering::Relaxed);
+                        }
+                        ok
+                    }
+                    _ => {
+                        let out = s.ssh(&["head -c 10485760 /dev/zero"]).output().expect("ssh");
+                        bytes.fetch_add(out.stdout.len() as u64, Ordering::Relaxed);
+                        let ok = out.stdout.len() == 10 << 20;
+                        if !ok {
+                            eprintln!(
+                                "soak: stream of {} bytes: {}",
+                                out.stdout.len(),
+                                String::from_utf8_lossy(&out.stderr)
+                            );
+                        }
+                        ok
+                    }
+                };
+                logins.fetch_add(if kind == 2 { 2 } else { 1 }, Ordering::Relaxed);
+                if !ok {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    eprintln!("soak: a {} round failed", ["terminal", "exec", "scp", "stream"][kind]);
+                }
+            }
+        }));
+    }
+
+    let start = Instant::now();
+    let mut rows = Vec::new();
+    let mut minute = 0;
+    while start.elapsed() < Duration::from_secs(secs) {
+        let left = Duration::from_secs(secs).saturating_sub(start.elapsed());
+        std::thread::sleep(left.min(Duration::from_secs(60)));
+        minute += 1;
+        let (fds, threads, rss) = footprint(pid);
+        rows.push((
+            minute,
+            logins.load(Ordering::Relaxed),
+            bytes.load(Ordering::Relaxed),
+            errors.load(Ordering::Relaxed),
+            rss,
+            fds,
+            threads,
+        ));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().expect("a worker");
+    }
+    eprintln!("| minute | logins | MiB moved | errors | RSS KiB | fds | threads |");
+    eprintln!("|---|---|---|---|---|---|---|");
+    for (m, l, b, e, rss, fds, t) in &rows {
+        eprintln!("| {m} | {l} | {} | {e} | {rss} | {fds} | {t} |", b >> 20);
+    }
+    let (_, _, _, errs, first_rss, ..) = rows[0];
+    let (_, _, _, _, last_rss, ..) = *rows.last().expect("a row");
+    assert_eq!(errors.load(Ordering::Relaxed), 0, "errors in the soak (first minute: {errs})");
+    assert!(last_rss <= first_rss * 2, "RSS grew from {first_rss} to {last_rss} KiB");
+    s.left_over().unwrap();
 }

@@ -275,11 +275,10 @@ pub fn detach_from_caller() {
 }
 
 /// Stops a service from outside its tasks (a host SIGTERM to `forkless
-/// sshd`): SIGHUP to every task but init and the first, as a hung-up
-/// session's processes get; SIGKILL to those still there after `grace`;
-/// then, once they are gone, SIGTERM to the first, whose own handler
-/// decides how it ends. Returns how many tasks were hung up and how many of
-/// them had to be killed.
+/// sshd`), first half: SIGHUP to every task but init and the first, as a
+/// hung-up session's processes get; SIGKILL to those still there after
+/// `grace`. Returns how many tasks were hung up and how many of them had
+/// to be killed. Then [`terminate_first`] ends the first task.
 pub fn stop_service(grace: std::time::Duration) -> (usize, usize) {
     use crate::kernel::signal::send::send;
     let others = |t: &TaskTable| -> Vec<Arc<Task>> {
@@ -307,11 +306,29 @@ pub fn stop_service(grace: std::time::Duration) -> (usize, usize) {
     wait_gone(grace);
     let killed = signal_all(libc::SIGKILL);
     wait_gone(grace);
-    let mut t = table::lock();
-    if let Some(task) = t.first_pid().and_then(|pid| t.get(pid)).map(|p| p.task.clone()) {
-        send(&mut t, &task, libc::SIGTERM, SigInfo::kernel(libc::SIGTERM));
-    }
     (hung_up, killed)
+}
+
+/// The second half of stopping a service: SIGTERM to the first task.
+pub fn terminate_first() {
+    use crate::kernel::signal::send::send;
+    // The first task gets SIGTERM, again each second while it lives, and
+    // SIGKILL after five: a server whose handler only sets a flag that it
+    // checks after its next select (dropbear) misses a signal that lands
+    // between that check and the select, and would wait there for good.
+    for round in 0..=5 {
+        {
+            let mut t = table::lock();
+            let Some(first) = t.first_pid().and_then(|pid| t.get(pid)) else { break };
+            if matches!(first.state, ProcState::Zombie(_)) {
+                break;
+            }
+            let task = first.task.clone();
+            let sig = if round < 5 { libc::SIGTERM } else { libc::SIGKILL };
+            send(&mut t, &task, sig, SigInfo::kernel(sig));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
 }
 
 /// Whether host descriptors `a` and `b` are the same terminal.

@@ -289,6 +289,7 @@ fn stop_on_host_signals() {
             // Sessions get a second to end on their own.
             let (hung_up, killed) = tvm::kernel::boot::stop_service(std::time::Duration::from_secs(1));
             eprintln!("forkless sshd: stopping: hung up {hung_up} session tasks ({killed} killed after 1 s)");
+            tvm::kernel::boot::terminate_first();
         }
     });
 }
