@@ -325,6 +325,11 @@ pub fn terminate_first() {
             }
             let task = first.task.clone();
             let sig = if round < 5 { libc::SIGTERM } else { libc::SIGKILL };
+            match round {
+                1 => eprintln!("forkless: task {} did not end on SIGTERM; sending it again", task.pid),
+                5 => eprintln!("forkless: task {} did not end on SIGTERM; killing it", task.pid),
+                _ => {}
+            }
             send(&mut t, &task, sig, SigInfo::kernel(sig));
         }
         std::thread::sleep(std::time::Duration::from_secs(1));
