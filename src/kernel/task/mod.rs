@@ -199,11 +199,19 @@ thread_local! {
 }
 
 /// The task the calling thread runs, if any.
+///
+/// The reference is `'static` only in name: it is valid while this thread
+/// runs this task's image. It must not be kept across a guest signal
+/// handler: the handler may fork, and the child returns into copies of the
+/// caller's frames on another thread, where a kept reference is the
+/// parent's and dangles once the parent is reaped (`deliver` looks the task
+/// up again after each handler).
 pub fn try_current() -> Option<&'static Task> {
     let p = CURRENT.with(|c| c.get());
-    // SAFETY: CURRENT is set by the task's thread while it holds an Arc to
-    // the task (see thread.rs) and cleared before that Arc is dropped, so the
-    // pointer is valid for as long as this thread can observe it.
+    // SAFETY: CURRENT is set by this thread while it holds an Arc to the
+    // task (see thread.rs) and cleared before that Arc is dropped, so the
+    // pointer is valid now; the contract above keeps callers from holding
+    // it past that.
     unsafe { p.as_ref() }
 }
 
