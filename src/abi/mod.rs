@@ -271,11 +271,20 @@ pub unsafe fn buf_mut<'a>(p: *mut c_void, len: usize) -> KResult<&'a mut [u8]> {
     if len == 0 {
         return Ok(&mut []);
     }
-    if p.is_null() {
-        return Err(Errno::EFAULT);
-    }
+    user_range(p as usize, len)?;
     // SAFETY: the caller vouches for `len` writable bytes at `p`.
     Ok(unsafe { std::slice::from_raw_parts_mut(p.cast(), len.min(MAX_RW)) })
+}
+
+/// EFAULT unless `[p, p + len)` could be user memory, as Linux's
+/// `access_ok` checks a system call's buffer before anything else: not
+/// null, not wrapping, below the top of the user address space. (Linux
+/// checks the whole length, then moves at most `MAX_RW`.)
+fn user_range(p: usize, len: usize) -> KResult<()> {
+    match p.checked_add(len) {
+        Some(end) if p != 0 && end <= crate::arch::USER_TOP => Ok(()),
+        _ => Err(Errno::EFAULT),
+    }
 }
 
 /// A caller's input buffer; see [`buf_mut`].
@@ -286,9 +295,7 @@ pub unsafe fn buf<'a>(p: *const c_void, len: usize) -> KResult<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
     }
-    if p.is_null() {
-        return Err(Errno::EFAULT);
-    }
+    user_range(p as usize, len)?;
     // SAFETY: the caller vouches for `len` readable bytes at `p`.
     Ok(unsafe { std::slice::from_raw_parts(p.cast(), len.min(MAX_RW)) })
 }

@@ -7,6 +7,8 @@
 //! jmp_buf (glibc's 22-word `__jmp_buf`, unmangled here): x19-x28, x29,
 //! x30, sp, d8-d15.
 
+/// The top of the user address space (48-bit virtual addresses).
+pub const USER_TOP: usize = 1 << 48;
 /// Bytes `tvm_fork` keeps below its caller's stack pointer.
 pub const FORK_FRAME: usize = 176;
 /// Offset in the jmp_buf of the saved stack pointer.

@@ -20,9 +20,9 @@ mod aarch64;
 mod x86_64;
 
 #[cfg(target_arch = "aarch64")]
-pub use aarch64::{FORK_FRAME, JMPBUF_MASK, JMPBUF_MASK_SAVED, JMPBUF_SP};
+pub use aarch64::{FORK_FRAME, JMPBUF_MASK, JMPBUF_MASK_SAVED, JMPBUF_SP, USER_TOP};
 #[cfg(target_arch = "x86_64")]
-pub use x86_64::{FORK_FRAME, JMPBUF_MASK, JMPBUF_MASK_SAVED, JMPBUF_SP};
+pub use x86_64::{FORK_FRAME, JMPBUF_MASK, JMPBUF_MASK_SAVED, JMPBUF_SP, USER_TOP};
 
 use std::ffi::c_void;
 

@@ -10,6 +10,8 @@
 //! jmp_buf (glibc's `__jmp_buf`, unmangled here): rbx, rbp, r12, r13, r14,
 //! r15, rsp after return, return address.
 
+/// The top of the user address space (x86_64 with 4-level paging: `TASK_SIZE_MAX`).
+pub const USER_TOP: usize = 0x7fff_ffff_f000;
 /// Bytes `tvm_fork` pushes below its caller's stack pointer.
 pub const FORK_FRAME: usize = 64;
 /// Offset in the jmp_buf of the saved stack pointer.

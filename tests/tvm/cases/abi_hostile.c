@@ -155,6 +155,35 @@ static void wrong_kind(void)
     CHECK_ERR(unlink("abi_file"), ENOENT);
 }
 
+/* Lengths far past the buffer: a range that wraps or leaves the user
+ * address space is EFAULT before anything moves (Linux's access_ok). */
+static void huge_lengths(void)
+{
+    char buf[16] = { 0 };
+    struct iovec iov = { buf, sizeof buf };
+    volatile size_t huge = SIZE_MAX;
+    int devnull = open("/dev/null", O_RDWR);
+    CHECK(devnull >= 0);
+    CHECK_ERR(read(devnull, buf, huge), EFAULT);
+    CHECK_ERR(write(devnull, buf, huge), EFAULT);
+    int p[2];
+    CHECK_OK(pipe(p));
+    CHECK_EQ(write(p[1], "hello", 5), 5);
+    CHECK_ERR(read(p[0], buf, huge), EFAULT);
+    CHECK_EQ(read(p[0], buf, sizeof buf), 5);
+    CHECK_EQ(memcmp(buf, "hello", 5), 0);
+    volatile int minus = -1, many = 1 << 20;
+    CHECK_ERR(writev(p[1], &iov, minus), EINVAL);
+    CHECK_ERR(writev(p[1], &iov, many), EINVAL);
+    CHECK_ERR(readv(p[0], &iov, minus), EINVAL);
+    close(p[0]);
+    close(p[1]);
+    close(devnull);
+    CHECK_NULL_ERR(getcwd(buf, 0), EINVAL);
+    CHECK_NULL_ERR(getcwd(buf, 1), ERANGE);
+    CHECK_ERR(gethostname(buf, 0), ENAMETOOLONG);
+}
+
 static void bad_paths(void)
 {
     struct stat st;
@@ -243,6 +272,7 @@ int main(void)
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         bad_descriptor(fds[i]);
     wrong_kind();
+    huge_lengths();
     bad_paths();
     bad_flags_and_numbers();
     /* select ignores descriptors past the host's table (as Linux does),
