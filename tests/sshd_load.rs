@@ -18,6 +18,15 @@ use harness::procfs;
 use harness::sshd::Server;
 use harness::TestDir;
 
+/// The tests of this file run one at a time: the fork bomb and the 50
+/// concurrent logins load the machine, and the others time the next
+/// login (within 1 s).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn server(dir: &TestDir) -> Server {
     Server::start(&PathBuf::from(env!("CARGO_BIN_EXE_forkless")), dir.path(), &[], &[]).expect("forkless sshd starts")
 }
@@ -58,6 +67,7 @@ fn prompt_login(s: &Server) {
 
 #[test]
 fn five_hundred_logins_in_a_row_leave_the_process_as_they_found_it() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-logins").expect("a directory");
     let s = server(&dir);
     let pid = s.pid().expect("running");
@@ -78,6 +88,7 @@ fn five_hundred_logins_in_a_row_leave_the_process_as_they_found_it() {
 
 #[test]
 fn twenty_overlapping_sessions_all_finish() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-overlap").expect("a directory");
     let s = server(&dir);
     // Each is logged in (it printed "started") before the next connects,
@@ -103,6 +114,7 @@ fn twenty_overlapping_sessions_all_finish() {
 
 #[test]
 fn fifty_concurrent_logins_all_succeed() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-concurrent").expect("a directory");
     let s = server(&dir);
     // All 50 connect at once: 50 key exchanges and logins in flight.
@@ -130,6 +142,7 @@ fn fifty_concurrent_logins_all_succeed() {
 
 #[test]
 fn clients_that_vanish_leave_nothing_behind() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-vanish").expect("a directory");
     let s = server(&dir);
 
@@ -167,6 +180,7 @@ fn clients_that_vanish_leave_nothing_behind() {
 
 #[test]
 fn a_silent_client_blocks_nobody_and_an_idle_server_sleeps() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-silent").expect("a directory");
     let s = server(&dir);
     let pid = s.pid().expect("running");
@@ -187,6 +201,7 @@ fn a_silent_client_blocks_nobody_and_an_idle_server_sleeps() {
 
 #[test]
 fn a_neighbours_segfault_leaves_the_other_sessions_running() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-segfault").expect("a directory");
     let s = server(&dir);
     let mut a = s.ssh(&["echo started; sleep 3; echo ok"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
@@ -208,6 +223,7 @@ fn a_neighbours_segfault_leaves_the_other_sessions_running() {
 
 #[test]
 fn a_neighbours_fork_bomb_leaves_the_server_serving() {
+    let _serial = one_at_a_time();
     let dir = TestDir::new("sshd-load-bomb").expect("a directory");
     let s = server(&dir);
     let mut a = s.ssh(&["echo started; sleep 4; echo ok"]).stdout(Stdio::piped()).spawn().expect("ssh runs");
@@ -268,6 +284,7 @@ fn a_neighbours_fork_bomb_leaves_the_server_serving() {
 #[test]
 #[ignore = "takes 10 minutes; run on purpose"]
 fn soak() {
+    let _serial = one_at_a_time();
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::sync::Arc;
 
