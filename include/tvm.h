@@ -15,6 +15,27 @@
 typedef int (*tvm_main_t)(int argc, char **argv, char **envp);
 
 /**
+ * One per-task global of a program the guest build compiled: a function
+ * returning its address in the calling thread, its size and its name
+ * (the guest build's `struct tvm_global`).
+ */
+typedef struct tvm_global_t {
+  void *(*addr)(void);
+  uintptr_t size;
+  const char *name;
+} tvm_global_t;
+
+/**
+ * One compiled unit of a program the guest build compiled: its globals
+ * and the function that initializes them in a new image (may be NULL).
+ */
+typedef struct tvm_unit_t {
+  const struct tvm_global_t *globals;
+  uintptr_t count;
+  void (*init)(void);
+} tvm_unit_t;
+
+/**
  * What the runtime holds on the host at one moment (`tvm_memory_stats`).
  */
 typedef struct tvm_memory_stats_t {
@@ -104,6 +125,32 @@ int tvm_init(void);
  * `path` must be a NUL-terminated string.
  */
 int tvm_register_program(const char *path, tvm_main_t main);
+
+/**
+ * Registers the programs built into the library: the runtime's own, mksh
+ * (`/bin/sh`), toybox's commands, dropbear and the first-party programs,
+ * at the paths `forkless` has them. A path already registered keeps its
+ * program. Returns 0.
+ */
+int tvm_register_bundled(void);
+
+/**
+ * Registers a program compiled by the guest build (`guest-cc`), whose
+ * globals each task gets its own copy of, so that it can fork: `main` is
+ * its renamed entry point and `units` its `nunits` units (the tables the
+ * guest build generates, which must live as long as the process). The
+ * guest build's registration function (`tvm_register_NAME`) calls this.
+ * Returns 0, or -1 with errno EINVAL (bad path, null `main`, a global
+ * without an address function) or EEXIST.
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string; `units` must point to `nunits`
+ * units whose global tables stay valid and unchanged for good.
+ */
+int tvm_register_guest(const char *path,
+                       tvm_main_t main,
+                       const struct tvm_unit_t *units,
+                       uintptr_t nunits);
 
 /**
  * Runs the program registered at `path` as the first task, with `argv`

@@ -15,6 +15,9 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+// The guest build's generated tables name this crate `::tvm`.
+extern crate self as tvm;
+
 pub mod abi;
 pub mod arch;
 pub mod crt;

@@ -35,6 +35,88 @@ pub unsafe extern "C" fn tvm_register_program(path: *const c_char, main: tvm_mai
     })
 }
 
+/// Registers the programs built into the library: the runtime's own, mksh
+/// (`/bin/sh`), toybox's commands, dropbear and the first-party programs,
+/// at the paths `forkless` has them. A path already registered keeps its
+/// program. Returns 0.
+#[no_mangle]
+pub extern "C" fn tvm_register_bundled() -> c_int {
+    super::sys("tvm_register_bundled", || {
+        programs::bundled::register_all();
+        Ok(0)
+    })
+}
+
+/// One per-task global of a program the guest build compiled: a function
+/// returning its address in the calling thread, its size and its name
+/// (the guest build's `struct tvm_global`).
+#[allow(non_camel_case_types)]
+#[repr(C)]
+pub struct tvm_global_t {
+    pub addr: Option<unsafe extern "C" fn() -> *mut c_void>,
+    pub size: usize,
+    pub name: *const c_char,
+}
+
+/// One compiled unit of a program the guest build compiled: its globals
+/// and the function that initializes them in a new image (may be NULL).
+#[allow(non_camel_case_types)]
+#[repr(C)]
+pub struct tvm_unit_t {
+    pub globals: *const tvm_global_t,
+    pub count: usize,
+    pub init: Option<unsafe extern "C" fn()>,
+}
+
+const _: () = assert!(std::mem::size_of::<tvm_global_t>() == std::mem::size_of::<programs::GlobalDesc>());
+
+/// Registers a program compiled by the guest build (`guest-cc`), whose
+/// globals each task gets its own copy of, so that it can fork: `main` is
+/// its renamed entry point and `units` its `nunits` units (the tables the
+/// guest build generates, which must live as long as the process). The
+/// guest build's registration function (`tvm_register_NAME`) calls this.
+/// Returns 0, or -1 with errno EINVAL (bad path, null `main`, a global
+/// without an address function) or EEXIST.
+///
+/// # Safety
+/// `path` must be a NUL-terminated string; `units` must point to `nunits`
+/// units whose global tables stay valid and unchanged for good.
+#[no_mangle]
+pub unsafe extern "C" fn tvm_register_guest(
+    path: *const c_char,
+    main: tvm_main_t,
+    units: *const tvm_unit_t,
+    nunits: usize,
+) -> c_int {
+    super::sys("tvm_register_guest", || {
+        let main = main.ok_or(Errno::EINVAL)?;
+        // SAFETY: the caller passes a NUL-terminated path.
+        let p = unsafe { super::cstr(path) }?.to_str().map_err(|_| Errno::EINVAL)?;
+        if units.is_null() && nunits > 0 {
+            return Err(Errno::EINVAL);
+        }
+        // SAFETY: the caller passes `nunits` units.
+        let given = if nunits == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(units, nunits) } };
+        let mut converted = Vec::with_capacity(given.len());
+        for u in given {
+            if u.count > 0 && u.globals.is_null() {
+                return Err(Errno::EINVAL);
+            }
+            // SAFETY: per the caller, `count` globals at `globals`.
+            let globals =
+                if u.count == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(u.globals, u.count) } };
+            if globals.iter().any(|g| g.addr.is_none()) {
+                return Err(Errno::EINVAL);
+            }
+            // The layouts are the same (repr(C), checked above), and no
+            // address function is null.
+            converted.push(programs::GuestUnit { globals: u.globals.cast(), count: u.count, init: u.init });
+        }
+        let units: &'static [programs::GuestUnit] = Box::leak(converted.into_boxed_slice());
+        programs::register_guest_units(p, main, units).map(|_| 0)
+    })
+}
+
 /// Runs the program registered at `path` as the first task, with `argv`
 /// (`argc` strings), this process's stdio, cwd and environment, and waits
 /// for it. Returns its exit status (128 + signal number if a signal ended

@@ -5,6 +5,7 @@
 //! up here; a path that is not registered is not runnable (see
 //! `kernel::task::exec`).
 
+pub mod bundled;
 pub mod guest_text;
 pub mod tls_layout;
 pub mod tvm_cmd;
@@ -41,8 +42,10 @@ pub struct GlobalDesc {
 // SAFETY: descriptors are immutable data generated at build time.
 unsafe impl Sync for GlobalDesc {}
 
-/// One compiled unit of a guest program: its globals and initializer.
+/// One compiled unit of a guest program: its globals and initializer
+/// (laid out as the embedding API's `tvm_unit_t`).
 #[derive(Debug)]
+#[repr(C)]
 pub struct GuestUnit {
     pub globals: *const GlobalDesc,
     pub count: usize,
@@ -125,6 +128,12 @@ pub fn register(path: &str, main: MainFn) -> KResult<Arc<Program>> {
 /// Registers a compiled guest program (see `GuestProgram`) under `path`.
 pub fn register_guest(path: &str, p: &'static GuestProgram) -> KResult<Arc<Program>> {
     register_units(path, p.main, Some(p.units))
+}
+
+/// Registers a guest program from its parts (the embedding API's
+/// `tvm_register_guest`).
+pub fn register_guest_units(path: &str, main: MainFn, units: &'static [GuestUnit]) -> KResult<Arc<Program>> {
+    register_units(path, main, Some(units))
 }
 
 fn register_units(path: &str, main: MainFn, units: Option<&'static [GuestUnit]>) -> KResult<Arc<Program>> {

@@ -15,33 +15,6 @@ use tvm::programs;
 
 mod sshd;
 
-/// The third-party guests compiled by build.rs (vendor/manifest.toml):
-/// `GUEST_TABLES` and their install paths, `GUEST_PATHS`.
-mod guests {
-    include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
-}
-
-/// Registers the runtime's programs and every guest under its paths, then
-/// under their merged-/usr twins (docs/fs.md).
-fn register_all() {
-    programs::register_builtins();
-    let guests = || {
-        guests::GUEST_TABLES.iter().flat_map(|t| t.iter()).flat_map(|g| {
-            let paths = guests::GUEST_PATHS.iter().find(|(id, _)| *id == g.id).map_or(&[][..], |(_, p)| p);
-            paths.iter().map(move |p| (*p, g))
-        })
-    };
-    for (path, g) in guests() {
-        programs::register_guest(path, g).expect("guest paths are valid and free");
-    }
-    for (path, g) in guests() {
-        if let Some(twin) = programs::merged_usr_twin(path) {
-            // A program installed at the twin itself keeps it.
-            let _ = programs::register_guest(&twin, g);
-        }
-    }
-}
-
 /// Every task runs on a thread of its own, and glibc gives each thread
 /// that allocates a malloc arena of its own, up to eight per core, each
 /// keeping tens of KiB resident. Guest memory comes from task arenas, not
@@ -72,7 +45,7 @@ struct Cli {
 }
 
 fn programs_help() -> String {
-    register_all();
+    programs::bundled::register_all();
     let mut names: Vec<String> =
         programs::all().into_iter().filter_map(|(p, _)| p.rsplit('/').next().map(str::to_string)).collect();
     names.sort();
@@ -125,7 +98,7 @@ fn multicall_program(argv0: &std::path::Path) -> Option<String> {
 
 fn main() -> ExitCode {
     one_malloc_arena();
-    register_all();
+    programs::bundled::register_all();
     #[cfg(debug_assertions)]
     if std::env::var_os("TVM_PRINT_TLS_LAYOUT").is_some() {
         // For tests/tls_layout.rs (test builds only).
