@@ -33,10 +33,13 @@ fn run(cmd: &mut Command) -> String {
 fn a_c_host_embeds_the_runtime_with_its_own_forking_program_and_device() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = harness::TestDir::new("embed").expect("a directory");
-    // The whole workspace, so that features unify as in the default build
-    // and nothing but the static library is built anew.
+    // The workspace's libraries, binaries and tests: features then unify
+    // as they do for `cargo test` (whose dev-dependencies count), so what
+    // it built is reused and only the static library and guest-cc are
+    // built anew. Without `--tests`, the runtime's build script ran again
+    // in a new directory and rebuilt every guest (5 minutes).
     let mut build = Command::new(env!("CARGO"));
-    build.current_dir(root).args(["build", "--workspace", "--quiet"]);
+    build.current_dir(root).args(["build", "--workspace", "--lib", "--bins", "--tests", "--quiet"]);
     if profile_dir().ends_with("release") {
         build.arg("--release");
     }

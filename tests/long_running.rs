@@ -28,8 +28,9 @@ fn sample(pid: u32) -> (f64, u64) {
     (procfs::cpu_seconds(pid), procfs::status_field(pid, "VmRSS:"))
 }
 
-#[test]
-fn commands_by_path_keep_the_shell_fast_and_small() {
+/// One run: CPU seconds per block (the warm-up left out) and resident KiB
+/// after each block (the first two left out).
+fn measure() -> (Vec<f64>, Vec<u64>) {
     let script = format!(
         "b=0; while [ $b -lt {BLOCKS} ]; do i=0; while [ $i -lt {PER_BLOCK} ]; do /bin/true; i=$((i+1)); done; \
          echo block $b; read ack; b=$((b+1)); done"
@@ -51,14 +52,31 @@ fn commands_by_path_keep_the_shell_fast_and_small() {
         stdin.write_all(b"\n").expect("ack");
     }
     assert!(child.wait().expect("forkless ends").success());
-
-    // CPU seconds and resident KiB of each block, the warm-up left out.
     let cpu: Vec<f64> = samples.windows(2).map(|w| w[1].0 - w[0].0).skip(1).collect();
     let rss: Vec<u64> = samples.iter().map(|s| s.1).skip(2).collect();
-    let (early, late) = (cpu[0] + cpu[1], cpu[cpu.len() - 2] + cpu[cpu.len() - 1]);
-    let report = format!("CPU s per block {cpu:.2?}, RSS KiB after each {rss:?}");
-    eprintln!("{report}");
-    assert!(late / early < 1.3, "the last blocks cost {:.2}x the first: {report}", late / early);
-    let grew = rss.last().expect("a sample").saturating_sub(rss[0]);
-    assert!(grew < 1024, "RSS grew {grew} KiB over {} commands: {report}", (BLOCKS - 1) * PER_BLOCK);
+    (cpu, rss)
+}
+
+#[test]
+fn commands_by_path_keep_the_shell_fast_and_small() {
+    // CPU time still moves with heavy load beside the test (two CPU hogs
+    // on two cores once gave blocks of 0.33, 0.34, 0.34, 0.57 and 0.61 s
+    // with no trend in any other run): a run whose ratio is off is run
+    // again, up to three times. A shell that really slows down with use
+    // fails every run (the unpatched mksh gave 1.63); RSS must stay flat
+    // in every run.
+    let mut reports = Vec::new();
+    for _ in 0..3 {
+        let (cpu, rss) = measure();
+        let (early, late) = (cpu[0] + cpu[1], cpu[cpu.len() - 2] + cpu[cpu.len() - 1]);
+        let report = format!("CPU s per block {cpu:.2?}, RSS KiB after each {rss:?}");
+        eprintln!("{report}");
+        let grew = rss.last().expect("a sample").saturating_sub(rss[0]);
+        assert!(grew < 1024, "RSS grew {grew} KiB over {} commands: {report}", (BLOCKS - 1) * PER_BLOCK);
+        if late / early < 1.3 {
+            return;
+        }
+        reports.push(format!("{:.2}x: {report}", late / early));
+    }
+    panic!("the last blocks cost more than 1.3x the first in three runs:\n{}", reports.join("\n"));
 }
