@@ -2,15 +2,19 @@
 //!
 //! Every guest allocation (`malloc` and every libc call that hands out
 //! memory to `free`) comes from the arena of the task's current image. The
-//! arena is one reserved range of address space: the allocator's own state
-//! (a TLSF allocator, `rlsf`) sits at its start and the heap grows upwards
-//! from there, committing pages as it needs them. So:
+//! arena is one allocator (TLSF, `rlsf`) over a chain of reserved regions
+//! of address space: the allocator's own state sits at the start of the
+//! first, small region, and when the heap outgrows the last region it
+//! grows into a new, larger one, committing pages as it needs them. So:
 //!
-//! - fork copies `[base, end)` and relocates the pointers in it, and the
-//!   child's allocator is immediately valid (its free lists are pointers
-//!   into the same range, relocated like any other);
-//! - exit and exec release the whole image with one `munmap`: nothing can
-//!   leak past the image;
+//! - fork copies each region's `[base, end)` to a region of the same size
+//!   and relocates the pointers in it, each region by its own offset, and
+//!   the child's allocator is immediately valid (its free lists are
+//!   pointers into the same regions, relocated like any other);
+//! - exit and exec release the whole image with one `munmap` per region:
+//!   nothing can leak past the image;
+//! - an idle task holds little address space (an iOS app has a few GiB in
+//!   all), while a heap can still grow as far as the task's limits allow;
 //! - runtime (Rust) memory never lives here.
 //!
 //! Alignments above 16 (memalign and friends) are served by over-allocating
@@ -33,19 +37,35 @@ type Tlsf = rlsf::Tlsf<'static, u64, u16, 59, 16>;
 /// The alignment of every ordinary allocation (glibc's `max_align_t`).
 pub const ALIGN: usize = 16;
 
-/// Default address space reserved per arena; `TVM_ARENA_SIZE` overrides it
-/// (bytes, or with a K/M/G suffix) for hosts with less address space.
-pub const DEFAULT_RESERVE: usize = 1 << 30;
+/// Address space reserved for an arena's first region; `TVM_ARENA_SIZE`
+/// overrides it (bytes, or with a K/M/G suffix). Later regions are reserved
+/// as the heap needs them, so this bounds nothing: it is what an idle task
+/// holds of the host's address space (an iOS app has a few GiB in all).
+pub const DEFAULT_RESERVE: usize = 1 << 20;
+
+/// The largest region reserved ahead of need; one allocation larger than
+/// this gets a region of its own size.
+const MAX_REGION: usize = 1 << 30;
+
+/// Regions up to this size go back to the pool of released arenas when an
+/// image ends; larger ones are unmapped (the pool must not hold address
+/// space a task under RLIMIT_AS could need).
+const POOLED_REGION: usize = 4 << 20;
 
 /// Smallest amount the heap grows by.
 const MIN_GROWTH: usize = 64 << 10;
 
-/// Where the heap starts: the allocator's state comes first.
+/// Where the heap starts in the first region: the allocator's state comes
+/// first.
 const HEAD: usize = std::mem::size_of::<Tlsf>().next_multiple_of(64);
 
 /// Bytes at the start of a free block that the allocator uses (its size,
 /// the previous block, and the free-list links).
 const FREE_HEADER: usize = 4 * std::mem::size_of::<usize>();
+
+/// What a pool of `n` bytes needs beyond an allocation of `n`: the block's
+/// header, rounding to the granularity, and the pool's end marker.
+const POOL_OVERHEAD: usize = 4 * rlsf::GRANULARITY;
 
 /// Marker in front of over-aligned blocks. Its low bits (0b1100) are never
 /// those of a TLSF block size, which is a multiple of 32 plus flag bits 0-3.
@@ -59,7 +79,7 @@ fn page_size() -> usize {
     }
 }
 
-/// The reservation size from `TVM_ARENA_SIZE`, or the default.
+/// The first region's size from `TVM_ARENA_SIZE`, or the default.
 pub fn configured_reserve() -> usize {
     let Some(v) = std::env::var_os("TVM_ARENA_SIZE") else {
         return DEFAULT_RESERVE;
@@ -71,12 +91,12 @@ pub fn configured_reserve() -> usize {
         Some('g' | 'G') => (&s[..s.len() - 1], 1 << 30),
         _ => (&s[..], 1),
     };
-    num.parse::<usize>().ok().and_then(|n| n.checked_mul(mult)).filter(|&n| n >= 1 << 20).unwrap_or(DEFAULT_RESERVE)
+    num.parse::<usize>().ok().and_then(|n| n.checked_mul(mult)).filter(|&n| n >= 256 << 10).unwrap_or(DEFAULT_RESERVE)
 }
 
-/// A guest heap.
+/// One reserved range of address space holding part of the heap.
 #[derive(Debug)]
-pub struct Arena {
+struct Region {
     base: NonNull<u8>,
     reserve: usize,
     /// Bytes from `base` that are committed and handed to the allocator.
@@ -84,50 +104,19 @@ pub struct Arena {
     /// Bytes from `base` that are readable and writable (>= end; more when
     /// the mapping was reused).
     committed: usize,
-    /// The most bytes `end` may reach, shared with the owning task (its
-    /// RLIMIT_DATA and RLIMIT_AS, which another task may change); none:
-    /// the reservation.
-    limit: Option<Arc<AtomicUsize>>,
 }
 
-// SAFETY: the arena is plain memory owned by this value; only the owning
-// task's thread uses it, but moving the owner between threads is sound.
-unsafe impl Send for Arena {}
-
-fn round_up(n: usize, to: usize) -> usize {
-    n.div_ceil(to) * to
-}
-
-impl Arena {
-    /// Reserves `reserve` bytes of address space and sets up the allocator.
-    pub fn new(reserve: usize) -> io::Result<Arena> {
-        // A new image's heap starts empty; what it grows into faults in.
-        let mut a = Arena::reserve_only(reserve, HEAD + (32 << 10))?;
-        a.commit(HEAD)?;
-        // SAFETY: the committed start of the arena holds the allocator
-        // state; nothing else uses those bytes.
-        unsafe { a.tlsf_ptr().write(Tlsf::new()) };
-        a.end = HEAD;
-        // SAFETY: `a` is freshly set up.
-        unsafe { a.grow(MIN_GROWTH) }?;
-        Ok(a)
-    }
-
-    /// Reserves address space only (a fork child's arena, filled by copy),
-    /// reusing a released arena when one is kept. Of a reused arena's
-    /// populated pages, those past `need` bytes go back to the host: a new
-    /// image would otherwise hold its predecessor's heap size resident.
-    fn reserve_only(reserve: usize, need: usize) -> io::Result<Arena> {
+impl Region {
+    /// Reserves `reserve` bytes (rounded up to pages) of address space,
+    /// reusing a released region of that size when one is kept. Of a
+    /// reused region's populated pages, those past `need` bytes go back to
+    /// the host: a new image would otherwise hold its predecessor's heap.
+    fn reserve(reserve: usize, need: usize) -> io::Result<Region> {
         let reserve = round_up(reserve.max(2 * MIN_GROWTH), page_size());
         if let Some(m) = pool::ARENAS.take(reserve) {
             pool::discard(m.base, round_up(need, page_size()).min(m.committed), m.committed);
-            return Ok(Arena {
-                base: NonNull::new(m.base as *mut u8).expect("pooled arenas are non-null"),
-                reserve,
-                end: 0,
-                committed: m.committed,
-                limit: None,
-            });
+            let base = NonNull::new(m.base as *mut u8).expect("pooled arenas are non-null");
+            return Ok(Region { base, reserve, end: 0, committed: m.committed });
         }
         let p = super::placement::map(
             reserve,
@@ -135,13 +124,7 @@ impl Arena {
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
         )?;
         super::stats::mapped(reserve);
-        Ok(Arena {
-            base: NonNull::new(p.cast()).expect("mmap returned null"),
-            reserve,
-            end: 0,
-            committed: 0,
-            limit: None,
-        })
+        Ok(Region { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0, committed: 0 })
     }
 
     /// Makes `[0, upto)` readable and writable.
@@ -165,8 +148,79 @@ impl Arena {
         Ok(())
     }
 
+    fn addr(&self) -> usize {
+        self.base.as_ptr() as usize
+    }
+
+    fn holds(&self, p: usize) -> bool {
+        (self.addr()..self.addr() + self.end).contains(&p)
+    }
+}
+
+impl Drop for Region {
+    fn drop(&mut self) {
+        let base = self.addr();
+        pool::discard(base, pool::KEEP_BYTES, self.committed);
+        let m = pool::Mapping { base, len: self.reserve, committed: self.committed };
+        let kept = if self.reserve <= POOLED_REGION { pool::ARENAS.give(m) } else { Err(m) };
+        if let Err(m) = kept {
+            // SAFETY: the reservation is ours; its image has ended.
+            unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
+            super::stats::unmapped(m.len);
+        }
+    }
+}
+
+/// A guest heap: one allocator over one or more regions. The first region
+/// is small; when the heap outgrows the last region, it grows into a new
+/// one (each at least as large as all before, up to [`MAX_REGION`]), so a
+/// heap can grow as far as the task's limits and the host allow while an
+/// idle task holds little address space.
+#[derive(Debug)]
+pub struct Arena {
+    /// The allocator's state is at the start of `regions[0]`.
+    regions: Vec<Region>,
+    /// The most heap bytes (the regions' `end`s added up) the arena may
+    /// hold, shared with the owning task (its RLIMIT_DATA and RLIMIT_AS,
+    /// which another task may change); none: unbounded.
+    limit: Option<Arc<AtomicUsize>>,
+}
+
+// SAFETY: the arena is plain memory owned by this value; only the owning
+// task's thread uses it, but moving the owner between threads is sound.
+unsafe impl Send for Arena {}
+
+fn round_up(n: usize, to: usize) -> usize {
+    n.div_ceil(to) * to
+}
+
+/// Where the allocator's pool starts in region `i`.
+fn pool_start(i: usize) -> usize {
+    if i == 0 {
+        HEAD
+    } else {
+        0
+    }
+}
+
+impl Arena {
+    /// Reserves a first region of `reserve` bytes and sets up the allocator.
+    pub fn new(reserve: usize) -> io::Result<Arena> {
+        // A new image's heap starts empty; what it grows into faults in.
+        let mut first = Region::reserve(reserve, HEAD + (32 << 10))?;
+        first.commit(HEAD)?;
+        let mut a = Arena { regions: vec![first], limit: None };
+        // SAFETY: the committed start of the first region holds the
+        // allocator state; nothing else uses those bytes.
+        unsafe { a.tlsf_ptr().write(Tlsf::new()) };
+        a.regions[0].end = HEAD;
+        // SAFETY: `a` is freshly set up.
+        unsafe { a.grow(MIN_GROWTH) }?;
+        Ok(a)
+    }
+
     fn tlsf_ptr(&self) -> *mut Tlsf {
-        self.base.as_ptr().cast()
+        self.regions[0].base.as_ptr().cast()
     }
 
     /// # Safety
@@ -176,41 +230,79 @@ impl Arena {
         unsafe { &mut *self.tlsf_ptr() }
     }
 
-    /// Extends the heap by at least `need` bytes.
+    /// Heap bytes held: every region's `end` added up.
+    fn heap_bytes(&self) -> usize {
+        self.regions.iter().map(|r| r.end).sum()
+    }
+
+    /// The most heap bytes the limit allows.
+    fn cap(&self) -> usize {
+        self.limit.as_ref().map_or(usize::MAX, |l| l.load(Ordering::Relaxed))
+    }
+
+    /// Extends the heap by at least `need` bytes of free space.
     ///
     /// # Safety
     /// The allocator state must be initialized.
     unsafe fn grow(&mut self, need: usize) -> io::Result<()> {
-        let cap = self.cap();
-        if self.end.saturating_add(need) > cap {
-            return Err(io::Error::from_raw_os_error(libc::ENOMEM));
+        let enomem = || io::Error::from_raw_os_error(libc::ENOMEM);
+        let held = self.heap_bytes();
+        let room = self.cap().saturating_sub(held);
+        // TLSF searches the free lists from the size class above the
+        // request (up to a sixteenth more), so a free block of just `need`
+        // bytes would not be found.
+        let need = need.checked_add(need / 8 + POOL_OVERHEAD).ok_or_else(enomem)?;
+        if need > room {
+            return Err(enomem());
         }
-        let step = need.saturating_add(64).max(MIN_GROWTH).max(self.end / 4);
-        let new_end = round_up(self.end.saturating_add(step), page_size()).min(cap);
-        if new_end <= self.end + 64 {
-            return Err(io::Error::from_raw_os_error(libc::ENOMEM));
+        let step = need.max(MIN_GROWTH).max(held / 4).min(room);
+        let page = page_size();
+        let last = self.regions.len() - 1;
+        let r = &self.regions[last];
+        if r.end + need <= r.reserve {
+            // Grow inside the last region, appending to its pool.
+            let new_end = round_up(r.end + step, page).min(r.reserve).min(r.end + room);
+            let from = r.end;
+            self.regions[last].commit(new_end)?;
+            // SAFETY: [from, new_end) of the last region is committed and
+            // unused; it directly follows that region's pool.
+            unsafe { self.add_to_pool(last, from, new_end, from == pool_start(last)) };
+            return Ok(());
         }
-        self.commit(new_end)?;
-        // SAFETY: [end, new_end) is committed, inside the arena, unused.
-        let start = unsafe { self.base.as_ptr().add(self.end) };
-        let block = NonNull::slice_from_raw_parts(NonNull::new(start).expect("non-null"), new_end - self.end);
-        let first = self.end == HEAD;
+        // A new region, at least as large as all before (so a growing heap
+        // needs few), and at least the first region's size.
+        let reserved: usize = self.regions.iter().map(|r| r.reserve).sum();
+        let size = round_up(need, page).max(reserved.min(MAX_REGION)).max(self.regions[0].reserve);
+        let mut region = Region::reserve(size, 0)?;
+        let new_end = round_up(step, page).min(region.reserve).min(room).max(need);
+        region.commit(new_end)?;
+        self.regions.push(region);
+        // SAFETY: [0, new_end) of the new region is committed and unused.
+        unsafe { self.add_to_pool(last + 1, 0, new_end, true) };
+        Ok(())
+    }
+
+    /// Hands `[from, to)` of region `i` to the allocator: a new pool, or
+    /// appended to the region's pool, which ends at `from`.
+    ///
+    /// # Safety
+    /// The range must be committed and unused, and (when appending) follow
+    /// the region's pool directly.
+    unsafe fn add_to_pool(&mut self, i: usize, from: usize, to: usize, new_pool: bool) {
+        let r = &self.regions[i];
+        // SAFETY: per the caller, inside region `i`.
+        let start = unsafe { r.base.as_ptr().add(from) };
+        let block = NonNull::slice_from_raw_parts(NonNull::new(start).expect("non-null"), to - from);
         // SAFETY: the block is ours and outlives the allocator (both live
-        // until the arena is unmapped); it directly follows the pool.
+        // until the arena is dropped).
         unsafe {
-            if first {
+            if new_pool {
                 self.tlsf().insert_free_block_ptr(block);
             } else {
                 self.tlsf().append_free_block_ptr(block);
             }
         }
-        self.end = new_end;
-        Ok(())
-    }
-
-    /// How far the heap may span: the reservation or the limit.
-    fn cap(&self) -> usize {
-        self.reserve.min(self.limit.as_ref().map_or(usize::MAX, |l| l.load(Ordering::Relaxed)))
+        self.regions[i].end = to;
     }
 
     /// Bounds the heap by `limit` bytes from now on (read at each growth;
@@ -221,46 +313,57 @@ impl Arena {
 
     /// Whether `p` points into this arena's heap.
     pub fn contains(&self, p: *const c_void) -> bool {
-        let b = self.base.as_ptr() as usize;
-        (b..b + self.end).contains(&(p as usize))
+        self.regions.iter().any(|r| r.holds(p as usize))
     }
 
-    /// The start of the arena and the length in use (what fork copies).
-    pub fn used(&self) -> (*mut u8, usize) {
-        (self.base.as_ptr(), self.end)
+    /// Each region's start and the length in use (what fork copies), in
+    /// the order [`Arena::live_spans`] and [`Arena::child_of`] use.
+    pub fn regions(&self) -> impl Iterator<Item = (*mut u8, usize)> + '_ {
+        self.regions.iter().map(|r| (r.base.as_ptr(), r.end))
     }
 
-    /// The parts of `[base, base + used)` whose bytes matter, as (offset,
-    /// length), ascending and disjoint: the allocator state, every block in
-    /// use, the header of every free block and the pool's end marker. The
-    /// rest is free payload, whose bytes nothing reads (every block starts
-    /// zeroed when it is handed out), so fork need not copy it.
-    pub fn live_spans(&self) -> Vec<(usize, usize)> {
-        let mut spans: Vec<(usize, usize)> = vec![(0, HEAD)];
-        let mut push = |off: usize, len: usize| match spans.last_mut() {
-            Some(last) if last.0 + last.1 == off => last.1 += len,
-            _ => spans.push((off, len)),
+    /// Address space the arena holds, in bytes.
+    pub fn reserved(&self) -> usize {
+        self.regions.iter().map(|r| r.reserve).sum()
+    }
+
+    /// The parts of each region's `[base, base + used)` whose bytes matter,
+    /// as (region, offset, length), ascending and disjoint within a region:
+    /// the allocator state, every block in use, the header of every free
+    /// block and each pool's end marker. The rest is free payload, whose
+    /// bytes nothing reads (every block starts zeroed when it is handed
+    /// out), so fork need not copy it.
+    pub fn live_spans(&self) -> Vec<(usize, usize, usize)> {
+        let mut spans: Vec<(usize, usize, usize)> = vec![(0, 0, HEAD)];
+        let mut push = |i: usize, off: usize, len: usize| match spans.last_mut() {
+            Some(last) if last.0 == i && last.1 + last.2 == off => last.2 += len,
+            _ => spans.push((i, off, len)),
         };
-        let base = self.base.as_ptr() as usize;
-        let pool = NonNull::slice_from_raw_parts(
-            NonNull::new(self.base.as_ptr().wrapping_add(HEAD)).expect("non-null"),
-            self.end - HEAD,
-        );
-        // SAFETY: `[HEAD, end)` is the allocator's one pool (growth appends
-        // to it), initialized and not changing while `&self` is held.
-        for block in unsafe { (*self.tlsf_ptr()).iter_blocks(pool) } {
-            let range = block.as_ptr();
-            let off = range.as_ptr() as *mut u8 as usize - base;
-            let len = if block.is_occupied() { range.len() } else { FREE_HEADER.min(range.len()) };
-            push(off, len);
+        for (i, r) in self.regions.iter().enumerate() {
+            let base = r.addr();
+            let start = pool_start(i);
+            let pool = NonNull::slice_from_raw_parts(
+                NonNull::new(r.base.as_ptr().wrapping_add(start)).expect("non-null"),
+                r.end - start,
+            );
+            // SAFETY: `[start, end)` is one of the allocator's pools (growth
+            // appends to it), initialized and not changing while `&self` is
+            // held.
+            for block in unsafe { (*self.tlsf_ptr()).iter_blocks(pool) } {
+                let range = block.as_ptr();
+                let off = range.as_ptr() as *mut u8 as usize - base;
+                let len = if block.is_occupied() { range.len() } else { FREE_HEADER.min(range.len()) };
+                push(i, off, len);
+            }
+            // The end marker (a permanently used block that iter_blocks
+            // skips).
+            push(i, r.end - rlsf::GRANULARITY, rlsf::GRANULARITY);
         }
-        // The end marker (a permanently used block that iter_blocks skips).
-        push(self.end - rlsf::GRANULARITY, rlsf::GRANULARITY);
         spans
     }
 
     /// Allocates `size` bytes aligned to `align` (a power of two); null when
-    /// the reservation is exhausted.
+    /// the heap cannot grow.
     pub fn alloc(&mut self, size: usize, align: usize) -> *mut c_void {
         if align <= ALIGN {
             return self.alloc_plain(size.max(1));
@@ -283,6 +386,19 @@ impl Arena {
         aligned as *mut c_void
     }
 
+    /// Heap bytes up to `p` + `size`: the regions before `p`'s, in full,
+    /// and `p`'s up to that point.
+    fn heap_offset(&self, p: usize, size: usize) -> usize {
+        let mut before = 0;
+        for r in &self.regions {
+            if r.holds(p) {
+                return before + (p - r.addr()) + size;
+            }
+            before += r.end;
+        }
+        before
+    }
+
     fn alloc_plain(&mut self, size: usize) -> *mut c_void {
         let Ok(layout) = Layout::from_size_align(size, ALIGN) else {
             return ptr::null_mut();
@@ -292,7 +408,7 @@ impl Arena {
             if let Some(p) = unsafe { self.tlsf() }.allocate(layout) {
                 // A lowered limit also holds for free space the heap kept
                 // from before: no block may end past it.
-                if self.limit.is_some() && p.as_ptr() as usize - self.base.as_ptr() as usize + size > self.cap() {
+                if self.limit.is_some() && self.heap_offset(p.as_ptr() as usize, size) > self.cap() {
                     // SAFETY: just allocated with this layout.
                     unsafe { self.tlsf().deallocate(p, ALIGN) };
                     return ptr::null_mut();
@@ -404,30 +520,35 @@ impl Arena {
         q
     }
 
-    /// A fork child's arena: the same reservation size with `[0, parent
-    /// end)` committed, for the caller to fill with a relocated copy of the
-    /// parent's live spans (allocator state included).
-    pub fn child_of(parent: &Arena, spans: &[(usize, usize)]) -> io::Result<Arena> {
-        let mut a = Arena::reserve_only(parent.reserve, parent.end)?;
-        let had = a.committed;
-        a.commit(parent.end)?;
-        // The copy writes every live byte: fault those new pages in at once
-        // (free payload pages stay untouched, taking no memory).
+    /// A fork child's arena: regions of the parent's sizes with each
+    /// parent region's `[0, end)` committed, for the caller to fill with a
+    /// relocated copy of the parent's live spans (allocator state
+    /// included).
+    pub fn child_of(parent: &Arena, spans: &[(usize, usize, usize)]) -> io::Result<Arena> {
         let page = page_size();
-        let mut pages: Vec<(usize, usize)> = Vec::new();
-        for &(off, len) in spans {
-            let (from, to) = ((off / page * page).max(had), round_up(off + len, page));
-            match pages.last_mut() {
-                Some(last) if from <= last.1 => last.1 = last.1.max(to),
-                _ if from < to => pages.push((from, to)),
-                _ => {}
+        let mut regions = Vec::with_capacity(parent.regions.len());
+        for (i, p) in parent.regions.iter().enumerate() {
+            let mut r = Region::reserve(p.reserve, p.end)?;
+            let had = r.committed;
+            r.commit(p.end)?;
+            // The copy writes every live byte: fault those new pages in at
+            // once (free payload pages stay untouched, taking no memory).
+            let mut pages: Vec<(usize, usize)> = Vec::new();
+            for &(_, off, len) in spans.iter().filter(|s| s.0 == i) {
+                let (from, to) = ((off / page * page).max(had), round_up(off + len, page));
+                match pages.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    _ if from < to => pages.push((from, to)),
+                    _ => {}
+                }
             }
+            for (from, to) in pages {
+                pool::populate(r.addr(), from, to);
+            }
+            r.end = p.end;
+            regions.push(r);
         }
-        for (from, to) in pages {
-            pool::populate(a.base.as_ptr() as usize, from, to);
-        }
-        a.end = parent.end;
-        Ok(a)
+        Ok(Arena { regions, limit: None })
     }
 
     /// Copies a C string (with its terminator) into the arena.
@@ -439,19 +560,6 @@ impl Arena {
             unsafe { ptr::copy_nonoverlapping(bytes.as_ptr().cast(), p, bytes.len()) };
         }
         p
-    }
-}
-
-impl Drop for Arena {
-    fn drop(&mut self) {
-        let base = self.base.as_ptr() as usize;
-        pool::discard(base, pool::KEEP_BYTES, self.committed);
-        let m = pool::Mapping { base, len: self.reserve, committed: self.committed };
-        if let Err(m) = pool::ARENAS.give(m) {
-            // SAFETY: the reservation is ours; its image has ended.
-            unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
-            super::stats::unmapped(m.len);
-        }
     }
 }
 
@@ -497,17 +605,58 @@ mod tests {
         let blocks: Vec<*mut c_void> = (0..3).map(|_| a.alloc(100 << 10, ALIGN)).collect();
         // SAFETY: a live allocation, freed once.
         unsafe { a.free(blocks[1]) };
-        let base = a.used().0 as usize;
+        let (base, end) = a.regions().next().map(|(b, e)| (b as usize, e)).unwrap();
         let spans = a.live_spans();
-        let covered = |p: usize, len: usize| spans.iter().any(|&(o, l)| base + o <= p && p + len <= base + o + l);
+        assert!(spans.iter().all(|s| s.0 == 0), "one region");
+        let covered = |p: usize, len: usize| spans.iter().any(|&(_, o, l)| base + o <= p && p + len <= base + o + l);
         assert!(covered(blocks[0] as usize, 100 << 10) && covered(blocks[2] as usize, 100 << 10));
         assert!(covered(base, std::mem::size_of::<Tlsf>()), "the allocator state");
         assert!(!covered(blocks[1] as usize + 64, 64), "the freed block's payload");
-        assert!(spans.windows(2).all(|w| w[0].0 + w[0].1 < w[1].0), "ascending, disjoint, merged: {spans:?}");
-        let live: usize = spans.iter().map(|s| s.1).sum();
-        let end = a.used().1;
+        assert!(spans.windows(2).all(|w| w[0].1 + w[0].2 < w[1].1), "ascending, disjoint, merged: {spans:?}");
+        let live: usize = spans.iter().map(|s| s.2).sum();
         assert!(live + (100 << 10) <= end && live > 200 << 10, "{live} of {end}");
-        assert_eq!(spans.last().map(|s| s.0 + s.1), Some(end), "the pool's end marker");
+        assert_eq!(spans.last().map(|s| s.1 + s.2), Some(end), "the pool's end marker");
+    }
+
+    /// A heap outgrows its first region into new ones; every block stays
+    /// usable, fork's spans cover each region, and the limit still holds.
+    #[test]
+    fn grows_past_the_first_region() {
+        let mut a = Arena::new(256 << 10).unwrap();
+        assert_eq!(a.reserved(), 256 << 10);
+        let blocks: Vec<*mut u8> = (0..40).map(|_| a.alloc(100 << 10, ALIGN).cast::<u8>()).collect();
+        assert!(blocks.iter().all(|p| !p.is_null() && a.contains(p.cast())));
+        for (i, &p) in blocks.iter().enumerate() {
+            // SAFETY: 100 KiB live at each.
+            unsafe { p.write_bytes(i as u8, 100 << 10) };
+        }
+        let regions: Vec<(usize, usize)> = a.regions().map(|(b, e)| (b as usize, e)).collect();
+        assert!(regions.len() > 2, "{regions:?}");
+        let spans = a.live_spans();
+        for (i, &(b, e)) in regions.iter().enumerate() {
+            assert!(spans.iter().any(|s| s.0 == i && s.1 + s.2 == e), "region {i} has its end marker");
+            assert!(spans.iter().filter(|s| s.0 == i).all(|s| s.1 + s.2 <= e), "inside region {i}");
+            assert!(b != 0);
+        }
+        for &p in &blocks {
+            let (i, (b, _)) =
+                regions.iter().enumerate().find(|(_, &(b, e))| (b..b + e).contains(&(p as usize))).unwrap();
+            let off = p as usize - b;
+            assert!(spans.iter().any(|s| s.0 == i && s.1 <= off && off + (100 << 10) <= s.1 + s.2));
+        }
+        for (i, &p) in blocks.iter().enumerate() {
+            // SAFETY: 100 KiB live at each.
+            assert!(unsafe { std::slice::from_raw_parts(p, 100 << 10) }.iter().all(|&b| b == i as u8));
+            // SAFETY: live, freed once.
+            unsafe { a.free(p.cast()) };
+        }
+        // Over a limit: null, then room again below it.
+        let limit = Arc::new(AtomicUsize::new(a.heap_bytes() + (1 << 20)));
+        a.set_limit(limit.clone());
+        assert!(a.alloc(64 << 20, ALIGN).is_null());
+        limit.store(usize::MAX, Ordering::Relaxed);
+        let big = a.alloc(64 << 20, ALIGN);
+        assert!(!big.is_null() && a.contains(big));
     }
 
     #[test]
@@ -527,10 +676,11 @@ mod tests {
         // Far more than the initial pool: the heap grows.
         let big = a.alloc(8 << 20, ALIGN);
         assert!(!big.is_null());
-        assert!(a.used().1 > 8 << 20);
+        assert!(a.heap_bytes() > 8 << 20);
         // SAFETY: big is live.
         unsafe { a.free(big) };
-        // Exhausting the reservation gives null, not a crash.
+        // Past the limit: null, not a crash.
+        a.set_limit(Arc::new(AtomicUsize::new(32 << 20)));
         assert!(a.alloc(128 << 20, ALIGN).is_null());
     }
 
@@ -563,14 +713,14 @@ mod coalesce_tests {
         // ask for one block larger than any single step.
         let blocks: Vec<_> = (0..4000).map(|_| a.alloc(4000, ALIGN)).collect();
         assert!(blocks.iter().all(|p| !p.is_null()));
-        let end = a.used().1;
+        let end = a.heap_bytes();
         for p in blocks {
             // SAFETY: each block is live and freed once.
             unsafe { a.free(p) };
         }
         let big = a.alloc(end / 2, ALIGN);
         assert!(!big.is_null());
-        assert_eq!(a.used().1, end, "satisfied from the coalesced pool, no growth");
+        assert_eq!(a.heap_bytes(), end, "satisfied from the coalesced pool, no growth");
         println!("control block: {} bytes", std::mem::size_of::<Tlsf>());
     }
 }

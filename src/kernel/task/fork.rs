@@ -114,13 +114,16 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
     let ptop = p.stack.top() as usize;
     let len = ptop - frame;
     let cframe = stack.top() as usize - len;
-    let (pbase, used) = p.arena.used();
-    let (cbase, _) = arena.used();
+    // Each parent region (start, bytes used) beside the child's copy.
+    type Region = (*mut u8, usize);
+    let regions: Vec<(Region, Region)> = p.arena.regions().zip(arena.regions()).collect();
     let tls_delta = child_tp.wrapping_sub(arch::thread_pointer());
 
     let mut r = Relocator::new();
     r.add(frame, len, cframe);
-    r.add(pbase as usize, used, cbase as usize);
+    for &((pbase, used), (cbase, _)) in &regions {
+        r.add(pbase as usize, used, cbase as usize);
+    }
     // SAFETY: each getter returns this (the parent's) thread's address.
     let globals: Vec<(usize, usize)> = p.program.globals().map(|g| (unsafe { (g.addr)() } as usize, g.size)).collect();
     // Pointers into this thread's static TLS (the guest globals, errno and
@@ -138,7 +141,8 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
     // its thread's copies of the globals, idle until it receives the image).
     unsafe {
         r.copy(cframe as *mut u8, frame as *const u8, len);
-        for &(off, len) in &spans {
+        for &(i, off, len) in &spans {
+            let ((pbase, _), (cbase, _)) = regions[i];
             r.copy(cbase.add(off), pbase.add(off), len);
         }
         for &(from, size) in &globals {
