@@ -81,6 +81,7 @@ pub fn init() -> KResult<()> {
         crate::kernel::signal::host::install();
         crate::kernel::signal::fault::install();
         let fd_limit = raise_fd_limit();
+        crate::kernel::task::limits::raise_host_stack_limit();
         programs::register_builtins();
         super::dev::memory::register_all();
         super::tty::register_devices();

@@ -1,6 +1,8 @@
 //! Guest memory: the stacks tasks run on and the heap their images own.
 
 pub mod arena;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod lane;
 pub mod placement;
 pub mod pool;
 pub mod reloc;

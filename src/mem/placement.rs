@@ -17,7 +17,7 @@ use std::io;
 
 /// How far from a 4 GiB boundary a small int's look-alike can be: ints of
 /// magnitude below 16 Mi (descriptors, lengths, counts, -1).
-const ZONE: usize = 16 << 20;
+pub const ZONE: usize = 16 << 20;
 const SPAN: usize = 1 << 32;
 
 /// The first multiple of 4 GiB whose zone reaches above `base`.

@@ -5,17 +5,32 @@
 //! the top, and nothing above the top belongs to the guest. The lowest page
 //! is a guard page so an overflow faults instead of running into other
 //! memory.
+//!
+//! On Linux a stack maps only its top pages and grows down on demand, in
+//! a slot of the stack lane (`lane.rs`): an idle task then holds a few
+//! pages of address space for its stack, not its whole RLIMIT_STACK.
+//! Elsewhere (and if the lane cannot be used) the whole stack is mapped,
+//! pages committed only when touched.
 
 use std::io;
 use std::ptr::NonNull;
 
 use super::pool;
 
+/// Bytes a growing stack maps at first, below its top.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const INITIAL: usize = 64 << 10;
+
 /// A mapped stack with a guard page at its low end.
 #[derive(Debug)]
 pub struct GuestStack {
+    /// The guard page's address: the stack's slot starts here.
     base: NonNull<u8>,
+    /// The slot's length: the guard page and the usable bytes.
     len: usize,
+    /// Whether the stack grows on demand in a lane slot (else the whole
+    /// slot is one mapping).
+    grows: bool,
 }
 
 // SAFETY: the mapping is plain memory owned by this value; moving the owner
@@ -33,15 +48,26 @@ fn page_size() -> usize {
 }
 
 impl GuestStack {
-    /// Maps a stack with `usable` bytes (rounded up to pages) above one guard
+    /// A stack with `usable` bytes (rounded up to pages) above one guard
     /// page. Pages are only committed when touched.
     pub fn new(usable: usize) -> io::Result<GuestStack> {
         let page = page_size();
         let usable = usable.max(page).div_ceil(page) * page;
         let len = usable + page;
         if let Some(m) = pool::STACKS.take(len) {
-            return Ok(GuestStack { base: NonNull::new(m.base as *mut u8).expect("pooled stacks are non-null"), len });
+            let base = NonNull::new(m.base as *mut u8).expect("pooled stacks are non-null");
+            return Ok(GuestStack { base, len, grows: m.committed == 0 });
         }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Some(s) = Self::growing(len) {
+            return Ok(s);
+        }
+        Self::whole(len)
+    }
+
+    /// The whole stack as one mapping, its lowest page made inaccessible.
+    fn whole(len: usize) -> io::Result<GuestStack> {
+        let page = page_size();
         let p = super::placement::map(
             len,
             libc::PROT_READ | libc::PROT_WRITE,
@@ -55,12 +81,49 @@ impl GuestStack {
             return Err(e);
         }
         super::stats::mapped(len);
-        Ok(GuestStack { base: NonNull::new(p.cast()).expect("mmap returned null"), len })
+        Ok(GuestStack { base: NonNull::new(p.cast()).expect("mmap returned null"), len, grows: false })
+    }
+
+    /// A stack that maps its top [`INITIAL`] bytes in a lane slot and
+    /// grows down on demand to the guard page at the slot's start. None
+    /// when no slot could be mapped (the caller maps the stack whole).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn growing(len: usize) -> Option<GuestStack> {
+        let page = page_size();
+        let initial = INITIAL.min(len - page);
+        // A few tries: a slot the kernel did use after all is skipped.
+        for _ in 0..4 {
+            let base = super::lane::take(len)?;
+            let guard = fixed(base, page, libc::PROT_NONE, 0);
+            let top = fixed(
+                base + len - initial,
+                initial,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_GROWSDOWN | libc::MAP_STACK,
+            );
+            match (guard, top) {
+                (true, true) => {
+                    super::stats::mapped(len);
+                    let base = NonNull::new(base as *mut u8).expect("lane slots are non-null");
+                    return Some(GuestStack { base, len, grows: true });
+                }
+                // SAFETY: whichever of the two was mapped is ours, unused.
+                (g, t) => unsafe {
+                    if g {
+                        libc::munmap(base as *mut libc::c_void, page);
+                    }
+                    if t {
+                        libc::munmap((base + len - initial) as *mut libc::c_void, initial);
+                    }
+                },
+            }
+        }
+        None
     }
 
     /// The highest address of the stack (exclusive), 16-byte aligned.
     pub fn top(&self) -> *mut u8 {
-        // SAFETY: base + len is one past the end of our mapping.
+        // SAFETY: base + len is one past the end of our slot.
         unsafe { self.base.as_ptr().add(self.len) }
     }
 
@@ -71,9 +134,84 @@ impl GuestStack {
 
     /// The lowest usable address (just above the guard page).
     pub fn bottom(&self) -> *mut u8 {
-        // SAFETY: the guard page is one page long and inside the mapping.
+        // SAFETY: the guard page is one page long and inside the slot.
         unsafe { self.base.as_ptr().add(page_size()) }
     }
+
+    /// Address space the stack holds now, in bytes.
+    pub fn mapped(&self) -> usize {
+        if !self.grows {
+            return self.len;
+        }
+        let top = self.top() as usize;
+        top - lowest_mapped(self.bottom() as usize, top) + page_size()
+    }
+
+    /// Unmaps the stack and gives its slot back.
+    fn unmap(&self) {
+        let base = self.base.as_ptr() as usize;
+        if self.grows {
+            let top = self.top() as usize;
+            let low = lowest_mapped(self.bottom() as usize, top);
+            // SAFETY: the guard page and the stack's one mapping, `[low,
+            // top)`, are ours; nothing else in the slot is touched.
+            unsafe {
+                libc::munmap(base as *mut libc::c_void, page_size());
+                libc::munmap(low as *mut libc::c_void, top - low);
+            }
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            super::lane::give(base, self.len);
+        } else {
+            // SAFETY: the mapping is ours and unused.
+            unsafe { libc::munmap(base as *mut libc::c_void, self.len) };
+        }
+        super::stats::unmapped(self.len);
+    }
+}
+
+/// Maps `[at, at + len)` with `prot` where nothing is mapped yet; false if
+/// anything is (or the kernel took the address as a hint only).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn fixed(at: usize, len: usize, prot: libc::c_int, flags: libc::c_int) -> bool {
+    let flags = flags | libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
+    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping.
+    let p = unsafe { libc::mmap(at as *mut libc::c_void, len, prot, flags, -1, 0) };
+    if p == libc::MAP_FAILED {
+        return false;
+    }
+    if p as usize != at {
+        // A kernel older than MAP_FIXED_NOREPLACE took it as a hint.
+        // SAFETY: the mapping just made, which nobody uses.
+        unsafe { libc::munmap(p, len) };
+        return false;
+    }
+    true
+}
+
+/// The lowest page address `a` in `[floor, top)` such that `[a, top)` is
+/// all mapped: where a grown stack's mapping now starts. `msync` fails
+/// with ENOMEM on a range with a hole, so a binary search finds it.
+fn lowest_mapped(floor: usize, top: usize) -> usize {
+    let page = page_size();
+    let mapped = |a: usize| {
+        // SAFETY: msync only checks the range and, with MS_ASYNC, starts
+        // no write-back for anonymous memory.
+        unsafe { libc::msync(a as *mut libc::c_void, top - a, libc::MS_ASYNC) == 0 }
+    };
+    let (mut lo, mut hi) = (floor / page, top / page - 1);
+    if mapped(lo * page) {
+        return lo * page;
+    }
+    // Invariant: lo's page is not mapped through to the top, hi's is.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if mapped(mid * page) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi * page
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -89,14 +227,56 @@ impl Drop for GuestStack {
     fn drop(&mut self) {
         // No guest code runs on the stack any more (the owning image is torn
         // down after its thread left it). Keep it for the next image, with
-        // only its top pages populated.
+        // only its top pages populated. (A pooled growing stack keeps the
+        // address space it grew to; `committed` 0 marks it as growing.)
         let base = self.base.as_ptr() as usize;
-        pool::discard(base, page_size(), self.len.saturating_sub(pool::KEEP_BYTES).max(page_size()));
-        let m = pool::Mapping { base, len: self.len, committed: self.len };
-        if let Err(m) = pool::STACKS.give(m) {
-            // SAFETY: the mapping is ours and unused.
-            unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
-            super::stats::unmapped(m.len);
+        let from =
+            if self.grows { lowest_mapped(self.bottom() as usize, self.top() as usize) - base } else { page_size() };
+        pool::discard(base, from, self.len.saturating_sub(pool::KEEP_BYTES).max(from));
+        let committed = if self.grows { 0 } else { self.len };
+        if pool::STACKS.give(pool::Mapping { base, len: self.len, committed }).is_err() {
+            self.unmap();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new stack holds a few pages of address space, grows as deep as
+    /// its size when used (the kernel extends it on each fault), and ends
+    /// at its guard page.
+    #[test]
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn grows_on_demand_to_its_size() {
+        let s = GuestStack::new(8 << 20).unwrap();
+        assert!(s.grows);
+        assert!(s.mapped() <= INITIAL + page_size(), "{}", s.mapped());
+        let (bottom, top) = (s.bottom() as usize, s.top() as usize);
+        // Touch downwards, as a deep recursion does.
+        for a in (bottom..top).step_by(4096).rev() {
+            // SAFETY: inside the stack; the kernel maps it on the fault.
+            unsafe { (a as *mut u8).write_volatile(1) };
+        }
+        assert_eq!(s.mapped(), 8 << 20 | page_size());
+        // SAFETY: the lowest usable byte, now mapped.
+        assert_eq!(unsafe { (bottom as *const u8).read_volatile() }, 1);
+        // The guard page below stays inaccessible.
+        assert!(!super::fixed(bottom - page_size(), page_size(), libc::PROT_NONE, 0), "the guard page is mapped");
+        s.unmap();
+        std::mem::forget(s);
+        assert!(super::fixed(bottom, 4096, libc::PROT_NONE, 0), "the grown stack was unmapped");
+        // SAFETY: the probe page just mapped.
+        unsafe { libc::munmap(bottom as *mut libc::c_void, 4096) };
+    }
+
+    #[test]
+    fn whole_stacks_have_their_size() {
+        let s = GuestStack::whole(1 << 20).unwrap();
+        assert_eq!(s.size(), (1 << 20) - page_size());
+        assert_eq!(s.mapped(), 1 << 20);
+        // SAFETY: the top byte of a whole mapping.
+        unsafe { s.top().sub(1).write_volatile(1) };
     }
 }

@@ -74,6 +74,8 @@ pub fn task_fd_ceiling() -> usize {
 pub struct TaskCount {
     pub live: usize,
     pub in_session: usize,
+    /// Tasks of other sessions, init not counted.
+    pub elsewhere: usize,
 }
 
 /// Linux's RLIM_NLIMITS (RLIMIT_CPU .. RLIMIT_RTTIME).
@@ -88,6 +90,29 @@ fn index(resource: i32) -> KResult<usize> {
     usize::try_from(resource).ok().filter(|&r| r < COUNT).ok_or(Errno::EINVAL)
 }
 
+/// The host's RLIMIT_STACK as the process was started with it, before
+/// [`raise_host_stack_limit`].
+static HOST_STACK: std::sync::OnceLock<libc::rlimit> = std::sync::OnceLock::new();
+
+/// Raises the host's soft RLIMIT_STACK to its hard limit, keeping the
+/// original as the tasks' own. On Linux a guest stack is a mapping the
+/// kernel grows on demand (`mem/stack.rs`), and the kernel bounds every
+/// such mapping by the process's soft RLIMIT_STACK: a task whose own limit
+/// is higher than the host's default must be able to grow to it.
+pub fn raise_host_stack_limit() {
+    // SAFETY: rlimit is plain data; zero is valid.
+    let mut rl: libc::rlimit = unsafe { std::mem::zeroed() };
+    // SAFETY: `rl` is a live local.
+    if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) } != 0 {
+        return;
+    }
+    if HOST_STACK.set(rl).is_ok() && rl.rlim_cur != rl.rlim_max {
+        let raised = libc::rlimit { rlim_cur: rl.rlim_max, rlim_max: rl.rlim_max };
+        // SAFETY: `raised` is a live local.
+        unsafe { libc::setrlimit(libc::RLIMIT_STACK, &raised) };
+    }
+}
+
 impl Limits {
     /// The host process's limits, with RLIMIT_NOFILE's soft value replaced
     /// by `nofile_soft` (the host's own was raised for the shared table).
@@ -96,6 +121,9 @@ impl Limits {
         for (r, slot) in table.iter_mut().enumerate() {
             // SAFETY: getrlimit writes one rlimit into the slot.
             unsafe { libc::getrlimit(r as _, slot) };
+        }
+        if let Some(&stack) = HOST_STACK.get() {
+            table[libc::RLIMIT_STACK as usize] = stack;
         }
         let ceiling = task_fd_ceiling() as libc::rlim_t;
         let nofile = &mut table[libc::RLIMIT_NOFILE as usize];
@@ -136,7 +164,7 @@ impl Limits {
     /// taking the others down.
     pub fn may_add_task(&self, n: TaskCount) -> KResult<()> {
         let nproc = self.table[libc::RLIMIT_NPROC as usize].rlim_cur;
-        let others = n.live > n.in_session;
+        let others = n.elsewhere > 0;
         if n.live >= max_tasks()
             || (nproc != libc::RLIM_INFINITY && n.live as u64 >= nproc)
             || (others && n.in_session >= session_max_tasks())
