@@ -119,7 +119,10 @@ impl TaskTable {
     /// share of it (`Limits::may_add_task`).
     pub fn alloc_child_pid(&mut self, limits: &super::limits::Limits, sid: Pid) -> KResult<Pid> {
         let in_session = self.procs.values().filter(|p| p.sid == sid).count();
-        limits.may_add_task(super::limits::TaskCount { live: self.procs.len(), in_session })?;
+        // init is the runtime's own task, not another session's: a shell
+        // alone may use the whole cap.
+        let elsewhere = self.procs.iter().filter(|(&pid, p)| p.sid != sid && pid != INIT_PID).count();
+        limits.may_add_task(super::limits::TaskCount { live: self.procs.len(), in_session, elsewhere })?;
         self.alloc_pid()
     }
 
