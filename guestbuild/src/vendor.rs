@@ -31,6 +31,13 @@ pub struct Guest {
     pub debian_suite: String,
     #[serde(default)]
     pub upstream_url: Option<String>,
+    /// Upstream's own tarball where it is not the file `source` pins (a
+    /// Debian repack): the file `upstream_url` serves and its SHA-256. It
+    /// stands in for `source` and is accepted only under its own name and
+    /// hash: a Debian channel never supplies it, the upstream URL never
+    /// supplies `source` then.
+    #[serde(default)]
+    pub upstream: Option<Pinned>,
     pub source: Pinned,
     #[serde(default)]
     pub debian: Option<Pinned>,
@@ -105,10 +112,18 @@ pub struct Fetcher {
 impl Fetcher {
     /// Returns the verified file in the cache, fetching it if needed.
     pub fn obtain(&self, guest: &Guest, pin: &Pinned) -> Result<PathBuf, FetchError> {
+        self.obtain_pinned(guest, pin).map(|(path, _)| path)
+    }
+
+    /// Like `obtain`, and also says which pin the file matched: for a
+    /// guest's source that is `source`, or `upstream` when only upstream's
+    /// own tarball could be had.
+    pub fn obtain_pinned<'g>(&self, guest: &'g Guest, pin: &'g Pinned) -> Result<(PathBuf, &'g Pinned), FetchError> {
         let mut tried = Vec::new();
-        let cached = self.cache.join(&pin.file);
-        let accept = |candidate: &Path, channel: String, tried: &mut Vec<String>| -> bool {
-            match verify(candidate, pin) {
+        // Checks `candidate` against `want` and copies it into the cache.
+        let accept = |candidate: &Path, want: &Pinned, channel: String, tried: &mut Vec<String>| -> bool {
+            let cached = self.cache.join(&want.file);
+            match verify(candidate, want) {
                 Ok(None) => {
                     if candidate != cached {
                         let tmp = cached.with_extension("part");
@@ -136,37 +151,48 @@ impl Fetcher {
                 }
             }
         };
-        match &self.env_dir {
-            Some(d) => {
-                if accept(&d.join(&pin.file), format!("${DIR_ENV} ({})", d.display()), &mut tried) {
-                    return Ok(cached);
+        let is_source = pin.file == guest.source.file;
+        // Upstream's own tarball, where it differs from the pinned source.
+        let alternative = guest.upstream.as_ref().filter(|_| is_source);
+        // Local channels first, for the pinned file, then for upstream's.
+        for want in std::iter::once(pin).chain(alternative) {
+            let name = if alternative.is_some() { format!(" {}", want.file) } else { String::new() };
+            match &self.env_dir {
+                Some(d) => {
+                    let channel = format!("${DIR_ENV} ({}){name}", d.display());
+                    if accept(&d.join(&want.file), want, channel, &mut tried) {
+                        return Ok((self.cache.join(&want.file), want));
+                    }
                 }
+                None => tried.push(format!("${DIR_ENV}{name}: not set")),
             }
-            None => tried.push(format!("${DIR_ENV}: not set")),
-        }
-        if accept(&cached, format!("cache ({})", self.cache.display()), &mut tried) {
-            return Ok(cached);
+            let cached = self.cache.join(&want.file);
+            if accept(&cached, want, format!("cache ({}){name}", self.cache.display()), &mut tried) {
+                return Ok((cached, want));
+            }
         }
         match self.apt_source(guest) {
             Ok(dir) => {
                 let channel = format!("apt-get source {}={}", guest.debian_package, guest.debian_version);
-                if accept(&dir.join(&pin.file), channel, &mut tried) {
-                    return Ok(cached);
+                if accept(&dir.join(&pin.file), pin, channel, &mut tried) {
+                    return Ok((self.cache.join(&pin.file), pin));
                 }
             }
             Err(e) => tried.push(e),
         }
-        if let Some(url) = guest.upstream_url.as_deref().filter(|_| pin.file == guest.source.file) {
-            match self.download(url) {
+        // The upstream URL serves upstream's file: `upstream` where pinned,
+        // else `source` itself (upstream's tarball under Debian's name).
+        let from_url = if is_source { Some(alternative.unwrap_or(pin)) } else { None };
+        match (guest.upstream_url.as_deref(), from_url) {
+            (Some(url), Some(want)) => match self.download(url) {
                 Ok(path) => {
-                    if accept(&path, format!("upstream {url}"), &mut tried) {
-                        return Ok(cached);
+                    if accept(&path, want, format!("upstream {url}"), &mut tried) {
+                        return Ok((self.cache.join(&want.file), want));
                     }
                 }
                 Err(e) => tried.push(e),
-            }
-        } else {
-            tried.push("upstream: no release URL carries this exact file".to_string());
+            },
+            _ => tried.push("upstream: no release URL carries this exact file".to_string()),
         }
         Err(FetchError { file: pin.file.clone(), tried })
     }
@@ -249,7 +275,7 @@ pub fn our_patches(vendor: &Path, name: &str) -> io::Result<Vec<PathBuf>> {
 /// Obtains, verifies, unpacks and patches `guest` under `out` (one
 /// directory per guest, redone whenever an input changes).
 pub fn prepare(vendor: &Path, guest: &Guest, fetcher: &Fetcher, out: &Path) -> io::Result<Prepared> {
-    let source = fetcher.obtain(guest, &guest.source).map_err(io::Error::other)?;
+    let (source, source_pin) = fetcher.obtain_pinned(guest, &guest.source).map_err(io::Error::other)?;
     let mut warnings = Vec::new();
     let debian = match &guest.debian {
         Some(pin) => match fetcher.obtain(guest, pin) {
@@ -271,7 +297,7 @@ pub fn prepare(vendor: &Path, guest: &Guest, fetcher: &Fetcher, out: &Path) -> i
     let ours = our_patches(vendor, &guest.name)?;
 
     // A stamp of every input: redo the tree only when one changed.
-    let mut stamp = format!("{}\n{}\n", guest.source.sha256, debian.is_some());
+    let mut stamp = format!("{}\n{}\n", source_pin.sha256, debian.is_some());
     if let Some(d) = &guest.debian {
         stamp.push_str(&d.sha256);
     }
@@ -354,7 +380,85 @@ mod tests {
             let g = m.guest(name).unwrap();
             assert_eq!(g.source.sha256.len(), 64, "{name}");
             assert!(g.source.sha256.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+            if let Some(up) = &g.upstream {
+                assert_eq!(up.sha256.len(), 64, "{name} upstream");
+                assert!(up.sha256.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+                assert_ne!(up.file, g.source.file, "{name}: upstream pins a file of its own");
+                let url = g.upstream_url.as_deref().expect("an upstream pin comes with its URL");
+                assert!(url.ends_with(&format!("/{}", up.file)), "{name}: {url} serves {}", up.file);
+            }
         }
+        // toybox's source is Debian's +dfsg repack; upstream's tarball is
+        // pinned beside it for machines without Debian's archive.
+        assert!(m.guest("toybox").unwrap().upstream.is_some());
+    }
+
+    const ABC: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    const XYZ: &str = "3608bca1e44ea6c4d268eb6db02260269892c0b42b86bbf1e77a6fa16c3c9282";
+
+    /// A guest whose source is "demo.tar" (contents "abc") and whose
+    /// upstream publishes "demo-up.tar" (contents "xyz") at `url`.
+    fn repacked(url: Option<String>) -> Guest {
+        let mut g = guest("demo.tar", ABC);
+        g.upstream_url = url;
+        g.upstream = Some(Pinned { file: "demo-up.tar".into(), sha256: XYZ.into(), optional: false });
+        g
+    }
+
+    #[test]
+    fn upstream_file_stands_in_for_the_source_under_its_own_name() {
+        let tmp = scratch("upstream-env");
+        let d = tmp.path();
+        let env = d.join("env");
+        fs::create_dir_all(&env).unwrap();
+        fs::write(env.join("demo-up.tar"), b"xyz").unwrap();
+        let f = Fetcher { cache: d.join("cache"), env_dir: Some(env), work: d.join("work") };
+        let g = repacked(None);
+        let (path, pin) = f.obtain_pinned(&g, &g.source).unwrap();
+        assert_eq!(path, d.join("cache/demo-up.tar"));
+        assert_eq!(pin.sha256, XYZ);
+        assert_eq!(fs::read(&path).unwrap(), b"xyz");
+    }
+
+    #[test]
+    fn each_hash_is_accepted_only_for_its_own_file() {
+        let tmp = scratch("upstream-swap");
+        let d = tmp.path();
+        let env = d.join("env");
+        fs::create_dir_all(&env).unwrap();
+        // Upstream's bytes under the source's name, and the reverse.
+        fs::write(env.join("demo.tar"), b"xyz").unwrap();
+        fs::write(env.join("demo-up.tar"), b"abc").unwrap();
+        let f = Fetcher { cache: d.join("cache"), env_dir: Some(env), work: d.join("work") };
+        let g = repacked(None);
+        let text = f.obtain_pinned(&g, &g.source).unwrap_err().to_string();
+        assert!(text.contains(&format!("got {XYZ}, pinned {ABC}")), "{text}");
+        assert!(text.contains(&format!("got {ABC}, pinned {XYZ}")), "{text}");
+        assert!(!d.join("cache").exists() || fs::read_dir(d.join("cache")).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn upstream_url_is_checked_against_the_upstream_pin() {
+        let tmp = scratch("upstream-url");
+        let d = tmp.path();
+        let served = d.join("served");
+        fs::create_dir_all(&served).unwrap();
+        // curl reads file:// URLs: the download channel without a network.
+        let url = format!("file://{}/demo-up.tar", served.display());
+        let f = Fetcher { cache: d.join("cache"), env_dir: None, work: d.join("work") };
+
+        // Upstream serves its own tarball: accepted under its own name.
+        fs::write(served.join("demo-up.tar"), b"xyz").unwrap();
+        let g = repacked(Some(url.clone()));
+        let (path, pin) = f.obtain_pinned(&g, &g.source).unwrap();
+        assert_eq!((path, pin.sha256.as_str()), (d.join("cache/demo-up.tar"), XYZ));
+
+        // The same URL serving the repack's bytes is refused: the URL
+        // channel checks against the upstream pin only.
+        fs::remove_dir_all(d.join("cache")).unwrap();
+        fs::write(served.join("demo-up.tar"), b"abc").unwrap();
+        let text = f.obtain_pinned(&g, &g.source).unwrap_err().to_string();
+        assert!(text.contains(&format!("upstream {url}: SHA-256 mismatch: got {ABC}, pinned {XYZ}")), "{text}");
     }
 
     fn guest(file: &str, sha: &str) -> Guest {
@@ -365,6 +469,7 @@ mod tests {
             debian_version: "0".into(),
             debian_suite: "none".into(),
             upstream_url: None,
+            upstream: None,
             source: Pinned { file: file.into(), sha256: sha.into(), optional: false },
             debian: None,
         }
