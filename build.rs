@@ -10,6 +10,15 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
+    // FORKLESS_GUESTS=0 builds the runtime with first-party programs only:
+    // no third-party guests, no test or benchmark programs (their tests
+    // then have nothing to run).
+    println!("cargo:rerun-if-env-changed=FORKLESS_GUESTS");
+    let all_guests = std::env::var("FORKLESS_GUESTS").map_or(true, |v| v != "0");
+    if std::env::var("CARGO_CFG_TARGET_VENDOR").is_ok_and(|v| v == "apple") {
+        apple(&out, all_guests);
+        return;
+    }
     // crypt(3) for tasks (src/crt/crypt.rs) is the host's libcrypt.
     println!("cargo:rustc-link-lib=crypt");
 
@@ -27,12 +36,6 @@ fn main() {
         println!("cargo:rerun-if-changed={}", g.display());
     }
     cc::Build::new().files(&glue).warnings(true).extra_warnings(true).warnings_into_errors(true).compile("tvm_cglue");
-
-    // FORKLESS_GUESTS=0 builds the runtime with first-party programs only:
-    // no third-party guests, no test or benchmark programs (their tests
-    // then have nothing to run).
-    println!("cargo:rerun-if-env-changed=FORKLESS_GUESTS");
-    let all_guests = std::env::var("FORKLESS_GUESTS").map_or(true, |v| v != "0");
 
     // test_tvm's C programs: tests/tvm/cases (tests) and tests/tvm/helpers.
     let tests = root.join("tests/tvm");
@@ -108,6 +111,36 @@ fn main() {
     archives.extend(guests);
     let list: Vec<String> = archives.iter().map(|a| a.display().to_string()).collect();
     println!("cargo:rustc-env=TVM_GUEST_ARCHIVES={}", list.join(":"));
+}
+
+/// macOS and iOS (docs/platforms.md, "Darwin"): only the Rust runtime is
+/// built, for `cargo check`. The C parts are Linux's today: the glue uses
+/// glibc's `fopencookie` and ELF's `__start_` section symbols, and the guest
+/// build's globals transform emits ELF thread-locals; compiling them needs
+/// Apple's SDK and a port nobody has run. So the guests must be switched off
+/// (`FORKLESS_GUESTS=0`), and the program tables are written empty.
+fn apple(out: &Path, all_guests: bool) {
+    if all_guests {
+        fail(&"Apple targets build the runtime only: set FORKLESS_GUESTS=0 (docs/platforms.md, \"Darwin\")");
+    }
+    for name in ["MKSH", "TOYBOX", "DROPBEAR"] {
+        println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
+        println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
+    }
+    println!("cargo:rustc-env=TVM_GUEST_ARCHIVES=");
+    let rs = "pub static GUEST_TABLES: &[&[::tvm::programs::GuestProgram]] = &[];\n\
+              /// Where each guest is installed (none on Apple targets yet).\n\
+              pub static GUEST_PATHS: &[(&str, &[&str])] = &[];\n";
+    std::fs::write(out.join("guest_programs.rs"), rs).expect("OUT_DIR is writable");
+    let empty = "pub static TEST_PROGRAMS: &[::tvm::programs::GuestProgram] = &[];\n\
+                 /// Cases also built natively: (name, path).\n\
+                 pub static NATIVE_CASES: &[(&str, &str)] = &[];\n";
+    std::fs::write(out.join("test_programs.rs"), empty).expect("OUT_DIR is writable");
+    std::fs::write(
+        out.join("bench_programs.rs"),
+        "pub static BENCH_PROGRAMS: &[::tvm::programs::GuestProgram] = &[];\n",
+    )
+    .expect("OUT_DIR is writable");
 }
 
 /// The guests `forkless` registers, written to `guest_programs.rs` as

@@ -10,10 +10,15 @@
 //! - `abi`: the C functions guests call, one module per C header;
 //! - `arch`: CPU context switching;
 //! - `mem`: guest stacks and image memory;
+//! - `platform`: what differs between Linux and Darwin;
 //! - `programs`: the program registry and built-in programs;
 //! - `testkit`: the `test_tvm` runner.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+// On Darwin, Linux-only flags are zero (`platform::c`), so masks with them
+// are zero and some casts and transmutes written for glibc's types are
+// no-ops there; the code is written for both.
+#![cfg_attr(target_vendor = "apple", allow(clippy::bad_bit_mask, clippy::unnecessary_cast, clippy::useless_transmute))]
 
 // The guest build's generated tables name this crate `::tvm`.
 extern crate self as tvm;
@@ -23,5 +28,6 @@ pub mod arch;
 pub mod crt;
 pub mod kernel;
 pub mod mem;
+pub mod platform;
 pub mod programs;
 pub mod testkit;

@@ -6,6 +6,7 @@
 //! same functions: on LP64 targets `struct dirent64` has `struct dirent`'s
 //! layout.
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, c_long};
 
 use libc::DIR;

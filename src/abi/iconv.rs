@@ -1,5 +1,6 @@
 //! <iconv.h>: conversion descriptors per task (`crt::hostobj::iconv`).
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int};
 
 use super::{deliver_signals, me, stream_call_value};

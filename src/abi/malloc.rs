@@ -6,6 +6,7 @@
 //! runtime); `free` and `realloc` hand such pointers back to the host
 //! allocator, so mixing the two can never corrupt either heap.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_void};
 
 use super::guard;

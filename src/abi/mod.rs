@@ -61,6 +61,7 @@ pub mod time;
 pub mod tvm;
 pub mod unistd;
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -2,6 +2,7 @@
 //! the runtime's own terminals (`kernel::tty`); forkpty is in pty_glue.c,
 //! since it forks.
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, CString};
 
 use super::{me, sys};

@@ -2,6 +2,7 @@
 //! enumeration positions (`crt::pwd`); getusershell's login shells
 //! (`crt::shells`).
 
+use crate::platform::c as libc;
 use std::ffi::c_char;
 
 use super::stream_call_value;

@@ -65,7 +65,7 @@ pub unsafe extern "C" fn tvm_regerror(
 /// <https://pubs.opengroup.org/onlinepubs/9799919799/functions/regfree.html>
 ///
 /// Drops the calling task's reference; the host internals are freed with
-/// the last one. The guest's `regex_t` is cleared as glibc's regfree does.
+/// the last one. The guest's `regex_t` is cleared as the host's regfree does.
 #[no_mangle]
 pub unsafe extern "C" fn tvm_regfree(preg: *mut libc::regex_t) {
     if preg.is_null() {
@@ -75,11 +75,7 @@ pub unsafe extern "C" fn tvm_regfree(preg: *mut libc::regex_t) {
         // SAFETY: the caller's regex_t, compiled by regcomp.
         let re = unsafe { &mut *preg };
         refcount::release_regex(me().pid, re);
-        let f = refcount::fields_mut(re);
-        f.buffer = std::ptr::null_mut();
-        f.allocated = 0;
-        f.fastmap = std::ptr::null_mut();
-        f.translate = std::ptr::null_mut();
+        crate::platform::regex_clear(re);
     })
 }
 

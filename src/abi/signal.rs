@@ -1,5 +1,6 @@
 //! <signal.h>: per-task signal state, sending, waiting.
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 use std::time::Duration;
 

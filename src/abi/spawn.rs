@@ -5,6 +5,7 @@
 //! compile time) and allocates action lists in the image's memory, like any
 //! other data the program owns.
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, c_short, CStr};
 
 use super::{cstr, guard, me};
@@ -54,8 +55,12 @@ struct RawAttrs {
     priority: c_int,
 }
 
-const _: () = assert!(std::mem::size_of::<RawActions>() <= std::mem::size_of::<libc::posix_spawn_file_actions_t>());
-const _: () = assert!(std::mem::size_of::<RawAttrs>() <= std::mem::size_of::<libc::posix_spawnattr_t>());
+/// Whether the runtime's records fit in the C library's objects, where
+/// they are kept: glibc's are large structs; Darwin's are one pointer, so
+/// there the objects cannot be made (ENOSYS; docs/platforms.md).
+const ACTIONS_FIT: bool = std::mem::size_of::<RawActions>() <= std::mem::size_of::<libc::posix_spawn_file_actions_t>();
+const ATTRS_FIT: bool = std::mem::size_of::<RawAttrs>() <= std::mem::size_of::<libc::posix_spawnattr_t>();
+const _: () = assert!(cfg!(not(target_os = "linux")) || (ACTIONS_FIT && ATTRS_FIT));
 
 /// Runs `f`, returning its error number (the posix_spawn convention).
 fn errno_result(name: &'static str, f: impl FnOnce() -> KResult<()>) -> c_int {
@@ -138,7 +143,11 @@ pub unsafe extern "C" fn tvm_posix_spawn_file_actions_init(fa: *mut libc::posix_
         if fa.is_null() {
             return Err(Errno::EINVAL);
         }
-        // SAFETY: the caller's object is large enough for RawActions.
+        if !ACTIONS_FIT {
+            return Err(Errno::ENOSYS);
+        }
+        // SAFETY: the caller's object is large enough for RawActions
+        // (ACTIONS_FIT).
         unsafe {
             fa.cast::<RawActions>().write(RawActions {
                 magic: ACTIONS_MAGIC,
@@ -264,6 +273,9 @@ pub unsafe extern "C" fn tvm_posix_spawnattr_init(at: *mut libc::posix_spawnattr
         if at.is_null() {
             return Err(Errno::EINVAL);
         }
+        if !ATTRS_FIT {
+            return Err(Errno::ENOSYS);
+        }
         let raw = RawAttrs {
             magic: ATTRS_MAGIC,
             flags: 0,
@@ -273,7 +285,8 @@ pub unsafe extern "C" fn tvm_posix_spawnattr_init(at: *mut libc::posix_spawnattr
             sigdefault: 0,
             priority: 0,
         };
-        // SAFETY: the caller's object is large enough for RawAttrs.
+        // SAFETY: the caller's object is large enough for RawAttrs
+        // (ATTRS_FIT).
         unsafe { at.cast::<RawAttrs>().write(raw) };
         Ok(())
     })
@@ -473,7 +486,11 @@ pub unsafe extern "C" fn tvm_posix_spawnattr_getschedparam(
         // SAFETY: the caller passes its attributes object and an out-pointer.
         let a = unsafe { attrs(at.cast_mut()) }?;
         // SAFETY: as above.
-        unsafe { super::out(p, libc::sched_param { sched_priority: a.priority }) }
+        // SAFETY: sched_param is plain data; all-zero is a valid value.
+        let mut sp: libc::sched_param = unsafe { std::mem::zeroed() };
+        sp.sched_priority = a.priority;
+        // SAFETY: as above.
+        unsafe { super::out(p, sp) }
     })
 }
 

@@ -4,6 +4,7 @@
 //! variadic.c, which format with the host C library and call
 //! `tvm_stdio_put`.
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CStr};
 
 use libc::FILE;

@@ -6,6 +6,7 @@
 //! a fork child shares it with its parent, even when MAP_PRIVATE
 //! (docs/host-objects.md).
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_void};
 
 use super::me;

@@ -1,5 +1,6 @@
 //! <sys/resource.h>: per-task resource limits.
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 
 use super::{me, sys};

@@ -1,5 +1,6 @@
 //! <sys/stat.h>
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int};
 
 use super::{cstr, me, out, sys};

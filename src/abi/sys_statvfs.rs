@@ -1,5 +1,6 @@
 //! <sys/statvfs.h> and <sys/statfs.h>
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int};
 
 use super::{cstr, me, out, sys};

@@ -25,7 +25,7 @@ unsafe fn to_timespecs(tv: *const libc::timeval) -> KResult<Option<[libc::timesp
             return Err(Errno::EINVAL);
         }
         d.tv_sec = s.tv_sec;
-        d.tv_nsec = s.tv_usec * 1000;
+        d.tv_nsec = s.tv_usec as libc::c_long * 1000;
     }
     Ok(Some(ts))
 }

@@ -1,5 +1,6 @@
 //! <sys/wait.h>
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 
 use super::{me, sys_restart};

@@ -9,6 +9,7 @@
 //! other number fails with ENOSYS, as a kernel without that call does
 //! (toybox then falls back or reports it).
 
+use crate::platform::c as libc;
 use std::ffi::c_long;
 
 use super::{me, sys};

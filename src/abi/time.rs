@@ -2,6 +2,7 @@
 //! the task's wake-up handle with a deadline, so a signal ends it. Sleeps
 //! are never restarted (Linux returns EINTR even under SA_RESTART).
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_uint};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,5 +1,6 @@
 //! <unistd.h>
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, c_void, CString};
 
 use super::{buf, buf_mut, cstr, me, put_string, sys, sys_ptr, sys_restart};

@@ -98,19 +98,7 @@ pub unsafe fn longjmp(env: *mut std::ffi::c_void, val: std::ffi::c_int) -> ! {
 /// the same in every thread.
 #[inline]
 pub fn thread_pointer() -> usize {
-    let tp: usize;
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: reads the TCB self-pointer at %fs:0, which glibc maintains for
-    // every thread.
-    unsafe {
-        std::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) tp, options(nostack, readonly, preserves_flags))
-    };
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: reading the thread-ID register has no side effects.
-    unsafe {
-        std::arch::asm!("mrs {}, tpidr_el0", out(reg) tp, options(nostack, nomem, preserves_flags))
-    };
-    tp
+    crate::platform::thread_pointer()
 }
 
 /// The instruction a signal interrupted, from the context the kernel gave
@@ -119,15 +107,8 @@ pub fn thread_pointer() -> usize {
 /// # Safety
 /// `ctx` must be the `ucontext_t` of a signal handler that is running.
 pub unsafe fn interrupted_pc(ctx: *const c_void) -> usize {
-    let uc = ctx.cast::<libc::ucontext_t>();
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: per the caller, `uc` is the live context; RIP is one of its
-    // general registers.
-    let pc = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: per the caller, `uc` is the live context.
-    let pc = unsafe { (*uc).uc_mcontext.pc as usize };
-    pc
+    // SAFETY: per the caller.
+    unsafe { crate::platform::interrupted_pc(ctx) }
 }
 
 /// The stack pointer of the code a signal interrupted (see
@@ -136,12 +117,6 @@ pub unsafe fn interrupted_pc(ctx: *const c_void) -> usize {
 /// # Safety
 /// As for [`interrupted_pc`].
 pub unsafe fn interrupted_sp(ctx: *const c_void) -> usize {
-    let uc = ctx.cast::<libc::ucontext_t>();
-    #[cfg(target_arch = "x86_64")]
     // SAFETY: per the caller.
-    let sp = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RSP as usize] as usize };
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: per the caller.
-    let sp = unsafe { (*uc).uc_mcontext.sp as usize };
-    sp
+    unsafe { crate::platform::interrupted_sp(ctx) }
 }

@@ -23,6 +23,7 @@
 //! over. A pointer the guest hands back is checked first ([`check`]): null,
 //! misaligned, outside the arena or closed is EBADF, never a crash.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_long, CStr};
 use std::mem::{offset_of, size_of};
 
@@ -187,7 +188,7 @@ impl Dir {
             // the filled part of the buffer.
             let (ino, off, reclen) = unsafe {
                 let e = self.buf().add(at).cast::<libc::dirent64>();
-                ((*e).d_ino, (*e).d_off, usize::from((*e).d_reclen))
+                ((*e).d_ino, crate::platform::dirent_offset(&*e), usize::from((*e).d_reclen))
             };
             if reclen <= NAME_AT || at + reclen > self.size {
                 self.drop_buffer();

@@ -19,6 +19,7 @@
 //!
 //! What stays process-wide: the time zone (tzset reads the host's TZ).
 
+use crate::platform::c as libc;
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr, CString};
 

@@ -14,6 +14,7 @@
 //! a per-task index: each call walks the host's enumeration, which is one
 //! per process, from the start under a lock, to the task's next entry.
 
+use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::ptr;
 use std::sync::OnceLock;

@@ -122,25 +122,8 @@ pub fn wait_plain(task: &Task) {
 }
 
 /// Host poll with a `Duration` timeout; returns poll's raw result.
-#[cfg(any(target_os = "linux", target_os = "android"))]
 fn host_poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> i32 {
-    let ts = timeout.map(|d| libc::timespec {
-        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
-        tv_nsec: d.subsec_nanos() as libc::c_long,
-    });
-    let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
-    // SAFETY: `fds` is a live slice of pollfd and `tsp` null or a live local.
-    unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, std::ptr::null()) }
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn host_poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> i32 {
-    let ms = match timeout {
-        None => -1,
-        Some(d) => d.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32,
-    };
-    // SAFETY: `fds` is a live slice of pollfd.
-    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) }
+    crate::platform::poll(fds, timeout)
 }
 
 /// Polls one host descriptor without blocking; returns its revents.

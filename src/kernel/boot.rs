@@ -6,6 +6,7 @@
 //! raised to its hard maximum, since every task's descriptors live in the
 //! one host table, while each task keeps the original soft limit.
 
+use crate::platform::c as libc;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::{Arc, OnceLock};

@@ -13,6 +13,7 @@
 //! are mapped clear of those zones: a range that touches one is mapped
 //! again, just past it.
 
+use crate::platform::c as libc;
 use std::io;
 
 /// How far from a 4 GiB boundary a small int's look-alike can be: ints of

@@ -65,21 +65,15 @@ pub static STACKS: Pool = Pool::new();
 /// when touched again).
 pub fn discard(base: usize, from: usize, to: usize) {
     if to > from {
-        // SAFETY: the range lies inside a mapping the caller owns.
-        unsafe { libc::madvise((base + from) as *mut libc::c_void, to - from, libc::MADV_DONTNEED) };
+        // SAFETY: the range lies inside a private anonymous mapping the
+        // caller owns, whose contents it no longer needs.
+        unsafe { crate::platform::discard(base + from, to - from) };
     }
 }
 
-/// Faults in `[from, to)` for writing in one call (Linux 5.14+); elsewhere
-/// the pages fault in as they are touched.
+/// Faults in `[from, to)` for writing (`platform::populate`).
 pub fn populate(base: usize, from: usize, to: usize) {
-    #[cfg(target_os = "linux")]
     if to > from {
-        const MADV_POPULATE_WRITE: libc::c_int = 23;
-        // SAFETY: the range lies inside a committed mapping the caller owns;
-        // failure (old kernels) only means the pages fault in later.
-        unsafe { libc::madvise((base + from) as *mut libc::c_void, to - from, MADV_POPULATE_WRITE) };
+        crate::platform::populate(base + from, to - from);
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (base, from, to);
 }

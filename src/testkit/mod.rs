@@ -12,6 +12,7 @@
 mod guard;
 mod outside;
 
+use crate::platform::c as libc;
 use std::ffi::CString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -116,7 +117,7 @@ fn die_with_runner(cmd: &mut Command) -> &mut Command {
     unsafe {
         cmd.pre_exec(|| {
             let runner = libc::getppid();
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            crate::platform::die_with_parent();
             // The runner may have died before the call: then nobody waits.
             if libc::getppid() != runner {
                 libc::_exit(1);

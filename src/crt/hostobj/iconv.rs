@@ -10,6 +10,7 @@
 //! first use opens a fresh one from the names (the child starts in the
 //! initial shift state) and drops its reference to the parent's.
 
+use crate::platform::c as libc;
 use std::ffi::CStr;
 use std::mem::size_of;
 

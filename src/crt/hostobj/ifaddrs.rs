@@ -6,6 +6,7 @@
 //! its statistics (`ifa_data`, a `struct rtnl_link_stats` on AF_PACKET
 //! entries), then its name.
 
+use crate::platform::c as libc;
 use std::ffi::CStr;
 use std::mem::size_of;
 use std::ptr;
@@ -53,7 +54,7 @@ impl super::HostList for libc::ifaddrs {
 /// # Safety
 /// `n`'s pointers must be null or valid as the host `getifaddrs` made them.
 unsafe fn copy_node(n: &libc::ifaddrs) -> KResult<*mut libc::ifaddrs> {
-    let addrs = [n.ifa_addr, n.ifa_netmask, n.ifa_ifu];
+    let addrs = [n.ifa_addr, n.ifa_netmask, crate::platform::ifa_dstaddr(n)];
     // SAFETY: per the caller.
     let lens = addrs.map(|a| unsafe { sockaddr_len(a) });
     // SAFETY: as above.
@@ -93,15 +94,14 @@ unsafe fn copy_node(n: &libc::ifaddrs) -> KResult<*mut libc::ifaddrs> {
             ptr::copy_nonoverlapping(s.as_ptr(), block.add(name_at), s.len());
         }
         let node = block.cast::<libc::ifaddrs>();
-        node.write(libc::ifaddrs {
-            ifa_next: ptr::null_mut(),
-            ifa_name: if name.is_some() { block.add(name_at).cast() } else { ptr::null_mut() },
-            ifa_flags: n.ifa_flags,
-            ifa_addr: copied[0],
-            ifa_netmask: copied[1],
-            ifa_ifu: copied[2],
-            ifa_data: if data_len > 0 { block.add(data_at).cast() } else { ptr::null_mut() },
-        });
+        let mut copy: libc::ifaddrs = std::mem::zeroed();
+        copy.ifa_name = if name.is_some() { block.add(name_at).cast() } else { ptr::null_mut() };
+        copy.ifa_flags = n.ifa_flags;
+        copy.ifa_addr = copied[0];
+        copy.ifa_netmask = copied[1];
+        crate::platform::set_ifa_dstaddr(&mut copy, copied[2]);
+        copy.ifa_data = if data_len > 0 { block.add(data_at).cast() } else { ptr::null_mut() };
+        node.write(copy);
         Ok(node)
     }
 }

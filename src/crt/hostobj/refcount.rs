@@ -20,33 +20,12 @@
 //! - the end of an image (exit, exec, a killing signal) drops every
 //!   reference the task still holds ([`release_task`]).
 
+use crate::platform::c as libc;
 use std::collections::BTreeMap;
-use std::ffi::{c_char, c_void};
 
 use parking_lot::Mutex;
 
 use crate::kernel::task::Pid;
-
-/// glibc's `struct re_pattern_buffer` (`regex_t`), whose fields the `libc`
-/// crate keeps private. Only the fields `regfree` touches are used.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct RegexFields {
-    /// The compiled DFA (host memory); the registry's key.
-    pub buffer: *mut c_void,
-    pub allocated: usize,
-    pub used: usize,
-    pub syntax: std::ffi::c_ulong,
-    /// Host memory.
-    pub fastmap: *mut c_char,
-    /// Host memory (REG_ICASE).
-    pub translate: *mut c_char,
-    pub re_nsub: usize,
-    pub bits: u8,
-}
-
-const _: () = assert!(std::mem::size_of::<RegexFields>() == std::mem::size_of::<libc::regex_t>());
-const _: () = assert!(std::mem::align_of::<RegexFields>() == std::mem::align_of::<libc::regex_t>());
 
 /// A host object and how to destroy it.
 enum HostObj {
@@ -189,20 +168,8 @@ pub fn counts() -> (usize, usize) {
     (r.objects.len(), r.objects.values().map(|e| e.refs).sum())
 }
 
-/// The registry key of a regex: its DFA's address (0 when not compiled).
+/// The registry key of a regex: the address of its host internals (0
+/// when not compiled; `platform::regex_key`).
 pub fn regex_key(re: &libc::regex_t) -> usize {
-    fields(re).buffer as usize
-}
-
-/// The named fields of a `regex_t`.
-pub fn fields(re: &libc::regex_t) -> &RegexFields {
-    // SAFETY: RegexFields has regex_t's layout (size and alignment checked
-    // above; glibc's field order).
-    unsafe { &*std::ptr::from_ref(re).cast::<RegexFields>() }
-}
-
-/// The named fields of a `regex_t`, writable.
-pub fn fields_mut(re: &mut libc::regex_t) -> &mut RegexFields {
-    // SAFETY: as in `fields`.
-    unsafe { &mut *std::ptr::from_mut(re).cast::<RegexFields>() }
+    crate::platform::regex_key(re)
 }

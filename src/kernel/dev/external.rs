@@ -79,7 +79,7 @@ impl Driver {
     fn stat(&self) -> libc::stat {
         let perm = if self.ops.mode == 0 { 0o666 } else { self.ops.mode & 0o7777 };
         let (uid, gid) = super::user();
-        node_stat(libc::S_IFCHR, perm, MISC_MAJOR, self.minor, uid, gid)
+        node_stat(libc::S_IFCHR, perm as libc::mode_t, MISC_MAJOR, self.minor, uid, gid)
     }
 }
 

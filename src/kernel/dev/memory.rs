@@ -5,6 +5,7 @@
 //! fail with ENOSPC" — null(4), full(4); random(4) reads never block once
 //! the host's pool is ready).
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 use std::sync::Arc;
 

@@ -92,7 +92,7 @@ pub fn node_stat(ifmt: libc::mode_t, perm: libc::mode_t, major: u32, minor: u32,
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     st.st_mode = ifmt | perm;
     st.st_nlink = if ifmt == libc::S_IFDIR { 2 } else { 1 };
-    st.st_rdev = libc::makedev(major, minor);
+    st.st_rdev = crate::platform::makedev(major, minor);
     st.st_dev = DEV_FS;
     st.st_ino = inode(major, minor, ifmt);
     st.st_uid = uid;

@@ -15,6 +15,7 @@
 //! same pipe or terminal; sockets use per-call `MSG_DONTWAIT`; anything else
 //! is polled before each call (`Io::Shared`).
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};

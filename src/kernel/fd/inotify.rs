@@ -4,6 +4,7 @@
 //! (with the task's wake-up handle) as on any descriptor that may block.
 //! Watched paths resolve against the task's cwd.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, CStr};
 use std::os::fd::{FromRawFd, OwnedFd};
 

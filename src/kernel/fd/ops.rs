@@ -1,6 +1,7 @@
 //! Descriptor-level operations: the calls of <unistd.h>, <fcntl.h>,
 //! <sys/uio.h> and <sys/ioctl.h> that take a descriptor number.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_ulong, c_void};
 use std::sync::Arc;
 
@@ -337,9 +338,7 @@ pub fn getdents(task: &Task, fd: c_int, buf: &mut [u8]) -> KResult<usize> {
     if let Some(dev) = f.as_device() {
         return dev.getdents(buf);
     }
-    // SAFETY: `buf` is a live writable slice; getdents64 writes at most
-    // its length.
-    let n = unsafe { libc::syscall(libc::SYS_getdents64, f.host_fd()?, buf.as_mut_ptr(), buf.len()) };
+    let n = crate::platform::getdents64(f.host_fd()?, buf);
     if n < 0 {
         return Err(Errno::last());
     }

@@ -5,6 +5,7 @@
 //! a pipe with no reader fails with EPIPE" (pipe(7)). The host pipe gives
 //! exactly that; the runtime adds interruptible blocking (see `file.rs`).
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 use std::os::fd::{FromRawFd, OwnedFd};
 

@@ -8,6 +8,7 @@
 //! - descriptors passed with SCM_RIGHTS are task descriptor numbers on the
 //!   way out and host descriptors on the way in; both are translated.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_void, CString};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 //! task's working directory (or the given directory descriptor) and applies
 //! the task's umask where it creates a file.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, CStr};
 use std::os::fd::{FromRawFd, OwnedFd};
 

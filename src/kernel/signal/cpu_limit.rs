@@ -44,15 +44,9 @@ pub fn used(task: &Task) -> Duration {
     let mut total = task.usage.lock().total();
     let thread = task.host_thread.lock();
     if let Some(t) = *thread {
-        let mut clock: libc::clockid_t = 0;
-        let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
         // SAFETY: the thread is alive while its handle is published (it
-        // clears it under this lock before leaving the image); both
-        // out-parameters are live locals.
-        let ok =
-            unsafe { libc::pthread_getcpuclockid(t, &mut clock) == 0 && libc::clock_gettime(clock, &mut now) == 0 };
-        if ok {
-            let now = Duration::new(now.tv_sec.max(0) as u64, now.tv_nsec.max(0) as u32);
+        // clears it under this lock before leaving the image).
+        if let Some(now) = unsafe { crate::platform::thread_cpu_time(t) } {
             total += now.saturating_sub(Duration::from_nanos(task.image_cpu_start.load(Ordering::Acquire)));
         }
     }

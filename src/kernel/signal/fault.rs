@@ -114,7 +114,8 @@ extern "C" fn on_fault(sig: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void)
         // that stack is all but used up (an overflow): then, as on Linux
         // without an alternate stack, the task dies of the signal.
         // SAFETY: the kernel passes this handler's live context and info.
-        let (sp, code, addr) = unsafe { (arch::interrupted_sp(ctx), (*info).si_code, (*info).si_addr() as usize) };
+        let (sp, code, addr) =
+            unsafe { (arch::interrupted_sp(ctx), (*info).si_code, crate::platform::fault_addr(info)) };
         let floor = thread::stack_floor();
         if floor != 0 && sp > floor + BELOW_SP {
             let mut call = FaultCall { sig, info: SigInfo::fault(sig, code, addr), back: ExitContext::default() };

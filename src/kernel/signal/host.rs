@@ -24,34 +24,36 @@
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::{compiler_fence, Ordering};
-use std::sync::OnceLock;
+use std::time::Duration;
 
 use super::deliver;
 use crate::kernel::task::{thread, try_current, Task};
+use crate::platform;
 use crate::programs::guest_text;
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// The thread's retry timer (a `timer_t`), 0 if it has none. Kept in a
-    /// plain cell because the signal handler reads it: a thread-local with
-    /// a destructor could register that destructor (and allocate) on first
-    /// use, inside the handler.
+    /// The thread's retry timer's handle (`RetryTimer::handle`), 0 if it
+    /// has none. Kept in a plain cell because the signal handler reads it:
+    /// a thread-local with a destructor could register that destructor
+    /// (and allocate) on first use, inside the handler.
     static RETRY_TIMER: Cell<usize> = const { Cell::new(0) };
     static RETRY_OWNER: RefCell<Option<RetryTimer>> = const { RefCell::new(None) };
 }
 
 /// How long the handler waits before trying again when it interrupted a
 /// host library call.
-const RETRY_AFTER: libc::timespec = libc::timespec { tv_sec: 0, tv_nsec: 1_000_000 };
+const RETRY_AFTER: Duration = Duration::from_millis(1);
 
-/// A per-thread POSIX timer that sends the host signal to its thread.
-struct RetryTimer(libc::timer_t);
+/// The thread's one-shot timer that raises the host signal on it again
+/// (`platform::RetryTimer`), cleared from the handler's cell first.
+struct RetryTimer(platform::RetryTimer);
 
 impl Drop for RetryTimer {
     fn drop(&mut self) {
+        // Cleared before the field's own drop deletes the timer.
         RETRY_TIMER.with(|t| t.set(0));
-        // SAFETY: the timer is this thread's and is deleted once.
-        unsafe { libc::timer_delete(self.0) };
+        let _ = &self.0;
     }
 }
 
@@ -63,20 +65,9 @@ pub fn prepare_thread() {
         if owner.is_some() {
             return;
         }
-        // SAFETY: sigevent is plain data; all-zero is a valid start.
-        let mut ev: libc::sigevent = unsafe { std::mem::zeroed() };
-        ev.sigev_notify = libc::SIGEV_THREAD_ID;
-        ev.sigev_signo = host_signal();
-        // SAFETY: gettid has no preconditions.
-        ev.sigev_notify_thread_id = unsafe { libc::gettid() };
-        let mut id: libc::timer_t = std::ptr::null_mut();
-        // SAFETY: `ev` and `id` are live locals; the timer targets this
-        // thread, which deletes it before it ends (RetryTimer's drop).
-        if unsafe { libc::timer_create(libc::CLOCK_MONOTONIC, &mut ev, &mut id) } != 0 {
-            return;
-        }
-        RETRY_TIMER.with(|t| t.set(id as usize));
-        *owner = Some(RetryTimer(id));
+        let Some(timer) = platform::RetryTimer::for_this_thread() else { return };
+        RETRY_TIMER.with(|t| t.set(timer.handle()));
+        *owner = Some(RetryTimer(timer));
     });
 }
 
@@ -87,9 +78,8 @@ fn retry_later() {
     if id == 0 {
         return;
     }
-    let spec = libc::itimerspec { it_interval: libc::timespec { tv_sec: 0, tv_nsec: 0 }, it_value: RETRY_AFTER };
     // SAFETY: `id` is this thread's live timer (cleared before deletion).
-    unsafe { libc::timer_settime(id as libc::timer_t, 0, &spec, std::ptr::null_mut()) };
+    unsafe { platform::RetryTimer::arm(id, RETRY_AFTER) };
 }
 
 /// Marks the calling thread as inside the runtime while alive.
@@ -162,12 +152,10 @@ pub fn enter_guest() {
     }
 }
 
-static HOST_SIGNAL: OnceLock<c_int> = OnceLock::new();
-
-/// The host signal used to reach task threads (a real-time signal the host
-/// C library does not use).
+/// The host signal used to reach task threads (`platform::host_signal`:
+/// a real-time signal on Linux, SIGURG on Darwin).
 pub fn host_signal() -> c_int {
-    *HOST_SIGNAL.get_or_init(|| libc::SIGRTMIN() + 4)
+    platform::host_signal()
 }
 
 /// Installs the host handler (once, at runtime start).

@@ -13,6 +13,7 @@ pub mod host;
 pub mod send;
 pub mod timer;
 
+use crate::platform::c as libc;
 use std::ffi::c_int;
 
 use crate::kernel::{Errno, KResult};
@@ -424,25 +425,30 @@ pub struct SigInfo {
     pub stime: libc::clock_t,
 }
 
-const _: () = assert!(std::mem::size_of::<SigInfo>() <= std::mem::size_of::<libc::siginfo_t>());
-
 fn uid() -> libc::uid_t {
     // SAFETY: getuid has no preconditions.
     unsafe { libc::getuid() }
 }
 
 impl SigInfo {
-    /// Writes this record into a caller's `siginfo_t`, zeroing the rest.
+    /// Writes this record into a caller's `siginfo_t` in the platform's
+    /// layout (`platform::write_siginfo`), zeroing the rest.
     ///
     /// # Safety
     /// `p` must point to a writable `siginfo_t`.
     pub unsafe fn write_to(self, p: *mut libc::siginfo_t) {
-        // SAFETY: the caller vouches for a writable siginfo_t, which is
-        // larger than SigInfo (checked at compile time).
-        unsafe {
-            std::ptr::write_bytes(p, 0, 1);
-            p.cast::<SigInfo>().write_unaligned(self);
-        }
+        // SAFETY: per the caller.
+        unsafe { crate::platform::write_siginfo(p, &self) }
+    }
+
+    /// The faulting address of a record made by [`SigInfo::fault`].
+    pub fn fault_addr(&self) -> usize {
+        (self.pid as u32 as usize) | ((self.uid as usize) << 32)
+    }
+
+    /// The value of a record made by [`SigInfo::queued`].
+    pub fn queued_value(&self) -> usize {
+        (self.status as u32 as usize) | ((self._pad2 as u32 as usize) << 32)
     }
 
     /// A signal sent by task `pid` (kill: SI_USER; raise: SI_TKILL).

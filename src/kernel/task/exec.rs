@@ -111,7 +111,7 @@ fn own_binary() -> Option<(libc::dev_t, libc::ino_t, u64)> {
     static OWN: std::sync::OnceLock<Option<(libc::dev_t, libc::ino_t, u64)>> = std::sync::OnceLock::new();
     *OWN.get_or_init(|| {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::metadata("/proc/self/exe").ok()?;
+        let m = std::fs::metadata(crate::platform::own_exe()?).ok()?;
         Some((m.dev() as libc::dev_t, m.ino() as libc::ino_t, m.size()))
     })
 }
@@ -129,7 +129,10 @@ fn is_own_binary(task: &Task, path: &CStr, st: &libc::stat) -> bool {
     }
     let Ok((_at, p)) = crate::kernel::fs::host_path(task, path) else { return false };
     let p = std::path::Path::new(std::ffi::OsStr::from_bytes(p.to_bytes()));
-    match (std::fs::read(p), std::fs::read("/proc/self/exe")) {
+    match (
+        std::fs::read(p),
+        crate::platform::own_exe().map_or_else(|| Err(std::io::ErrorKind::NotFound.into()), std::fs::read),
+    ) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }

@@ -108,17 +108,7 @@ impl Usage {
 
     /// CPU time used so far by the calling host thread.
     pub fn of_this_thread() -> Usage {
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
-            // SAFETY: rusage is plain data; all-zero is a valid value.
-            let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-            // SAFETY: `ru` is a live local that getrusage fills in.
-            if unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) } == 0 {
-                let d = |tv: libc::timeval| Duration::new(tv.tv_sec.max(0) as u64, (tv.tv_usec.max(0) as u32) * 1000);
-                return Usage { user: d(ru.ru_utime), system: d(ru.ru_stime) };
-            }
-        }
-        Usage::default()
+        crate::platform::this_thread_usage().map_or_else(Usage::default, |(user, system)| Usage { user, system })
     }
 }
 

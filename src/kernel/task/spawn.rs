@@ -7,6 +7,7 @@
 //! are built completely, in the parent's call, before the child exists, so a
 //! failure needs no cleanup.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, CString};
 use std::sync::Arc;
 

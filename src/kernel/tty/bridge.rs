@@ -24,6 +24,7 @@
 //! the pty is hung up: the session leader gets SIGHUP, as under a real
 //! terminal, and forkless ends when the first task does.
 
+use crate::platform::c as libc;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -173,9 +174,8 @@ impl Bridge {
         if let Some(ws) = host_winsize(input) {
             pty.set_winsize(ws);
         }
-        let (events_read, events_write) =
-            nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)
-                .map_err(|e| Errno::from_raw(e as i32))?;
+        let (events_read, events_write) = crate::platform::pipe_cloexec_nonblock()
+            .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
         EVENTS_WRITE.store(std::os::fd::IntoRawFd::into_raw_fd(events_write), Ordering::SeqCst);
         install(libc::SIGWINCH, on_event);
         install(libc::SIGHUP, on_event);

@@ -6,6 +6,7 @@
 //! TIOCSPTLCK, TIOCGPTLCK, TIOCGPTPEER) are the master's. A request the
 //! terminal does not know is ENOTTY.
 
+use crate::platform::c as libc;
 use std::ffi::{c_int, c_ulong, c_void};
 
 use super::ctty;

@@ -23,6 +23,7 @@
 //! through the same output processing into `out`, what the terminal's
 //! master side reads.
 
+use crate::platform::c as libc;
 use std::collections::VecDeque;
 
 use libc::termios;

@@ -5,6 +5,7 @@
 //! `ioctl(TCGETS)` callers get the kernel's shorter layout (19 control
 //! characters, no speed fields), as on Linux.
 
+use crate::platform::c as libc;
 use libc::{tcflag_t, termios};
 
 /// `_POSIX_VDISABLE`: a control character set to this never matches.
@@ -57,9 +58,7 @@ pub fn default_cc() -> [libc::cc_t; libc::NCCS] {
 /// Keeps glibc's speed fields in step with the speed bits of `c_cflag`, as
 /// glibc's tcgetattr reports them.
 pub fn sync_speeds(t: &mut termios) {
-    let speed = t.c_cflag & (libc::CBAUD | libc::CBAUDEX);
-    t.c_ispeed = speed;
-    t.c_ospeed = speed;
+    crate::platform::sync_speeds(t);
 }
 
 /// The kernel's `struct termios` (asm-generic/termbits.h): what
@@ -85,7 +84,7 @@ impl KernelTermios {
             c_oflag: t.c_oflag,
             c_cflag: t.c_cflag,
             c_lflag: t.c_lflag,
-            c_line: t.c_line,
+            c_line: crate::platform::termios_line(t),
             c_cc: [0; KERNEL_NCCS],
         };
         k.c_cc.copy_from_slice(&t.c_cc[..KERNEL_NCCS]);
@@ -100,7 +99,7 @@ impl KernelTermios {
         u.c_oflag = self.c_oflag;
         u.c_cflag = self.c_cflag;
         u.c_lflag = self.c_lflag;
-        u.c_line = self.c_line;
+        crate::platform::set_termios_line(&mut u, self.c_line);
         u.c_cc[..KERNEL_NCCS].copy_from_slice(&self.c_cc);
         sync_speeds(&mut u);
         u
