@@ -110,14 +110,22 @@ pub fn fence_zone(base: usize, len: usize) {
 
 /// Maps `[at, at + len)` inaccessible if none of it is mapped yet.
 fn reserve_exactly(at: usize, len: usize) -> bool {
-    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
-    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping.
-    let p = unsafe { libc::mmap(at as *mut libc::c_void, len, libc::PROT_NONE, flags, -1, 0) };
+    map_exactly(at, len, libc::PROT_NONE, 0)
+}
+
+/// Maps `[at, at + len)` of anonymous memory with `prot` (and `flags`
+/// added) if none of it is mapped yet; false if any of it is, or if the
+/// kernel took the address as a hint only (older than
+/// MAP_FIXED_NOREPLACE, or Darwin, where the flag is 0).
+pub fn map_exactly(at: usize, len: usize, prot: libc::c_int, flags: libc::c_int) -> bool {
+    let flags = flags | libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
+    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping (and
+    // without it the address is a hint, checked below).
+    let p = unsafe { libc::mmap(at as *mut libc::c_void, len, prot, flags, -1, 0) };
     if p == libc::MAP_FAILED {
         return false;
     }
     if p as usize != at {
-        // A kernel older than MAP_FIXED_NOREPLACE took it as a hint.
         // SAFETY: the mapping just made, which nobody uses.
         unsafe { libc::munmap(p, len) };
         return false;

@@ -94,8 +94,8 @@ impl GuestStack {
         // A few tries: a slot the kernel did use after all is skipped.
         for _ in 0..4 {
             let base = super::lane::take(len)?;
-            let guard = fixed(base, page, libc::PROT_NONE, 0);
-            let top = fixed(
+            let guard = super::placement::map_exactly(base, page, libc::PROT_NONE, 0);
+            let top = super::placement::map_exactly(
                 base + len - initial,
                 initial,
                 libc::PROT_READ | libc::PROT_WRITE,
@@ -167,25 +167,6 @@ impl GuestStack {
         }
         super::stats::unmapped(self.len);
     }
-}
-
-/// Maps `[at, at + len)` with `prot` where nothing is mapped yet; false if
-/// anything is (or the kernel took the address as a hint only).
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn fixed(at: usize, len: usize, prot: libc::c_int, flags: libc::c_int) -> bool {
-    let flags = flags | libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
-    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping.
-    let p = unsafe { libc::mmap(at as *mut libc::c_void, len, prot, flags, -1, 0) };
-    if p == libc::MAP_FAILED {
-        return false;
-    }
-    if p as usize != at {
-        // A kernel older than MAP_FIXED_NOREPLACE took it as a hint.
-        // SAFETY: the mapping just made, which nobody uses.
-        unsafe { libc::munmap(p, len) };
-        return false;
-    }
-    true
 }
 
 /// The lowest page address `a` in `[floor, top)` such that `[a, top)` is
@@ -263,10 +244,13 @@ mod tests {
         // SAFETY: the lowest usable byte, now mapped.
         assert_eq!(unsafe { (bottom as *const u8).read_volatile() }, 1);
         // The guard page below stays inaccessible.
-        assert!(!super::fixed(bottom - page_size(), page_size(), libc::PROT_NONE, 0), "the guard page is mapped");
+        assert!(
+            !crate::mem::placement::map_exactly(bottom - page_size(), page_size(), libc::PROT_NONE, 0),
+            "the guard page is mapped"
+        );
         s.unmap();
         std::mem::forget(s);
-        assert!(super::fixed(bottom, 4096, libc::PROT_NONE, 0), "the grown stack was unmapped");
+        assert!(crate::mem::placement::map_exactly(bottom, 4096, libc::PROT_NONE, 0), "the grown stack was unmapped");
         // SAFETY: the probe page just mapped.
         unsafe { libc::munmap(bottom as *mut libc::c_void, 4096) };
     }
