@@ -22,6 +22,16 @@ fn version() {
     forkless().arg("--version").assert().success().stdout(format!("forkless {}\n", env!("CARGO_PKG_VERSION")));
 }
 
+/// After PROGRAM, `--help` and `--version` are the program's, as
+/// `forkless sh -c 'ls --help'` has them.
+#[test]
+fn help_and_version_after_the_program_are_the_programs() {
+    forkless().args(["ls", "--help"]).assert().success().stdout(predicate::str::contains("usage: ls ["));
+    forkless().args(["cat", "--version"]).assert().success().stdout("toybox 0.8.9\n");
+    forkless().args(["sh", "-c", "echo $# $1", "x", "--help"]).assert().success().stdout("1 --help\n");
+    forkless().args(["nosuchprogram", "--help"]).assert().code(2).stdout("");
+}
+
 #[test]
 fn unknown_program_is_one_line_and_status_2() {
     let assert = forkless().arg("nosuchprogram").assert().code(2).stdout("");

@@ -116,6 +116,13 @@ fn main() -> ExitCode {
     if args.first().is_some_and(|a| a == "sshd") {
         return sshd::main(args[1..].to_vec());
     }
+    // After PROGRAM every argument is the program's, `--help` and
+    // `--version` included: clap sees the command line only when it
+    // starts with an option of forkless's own (or is empty).
+    if let Some(first) = args.first().filter(|a| !a.as_bytes().starts_with(b"-")) {
+        let name = first.to_string_lossy().into_owned();
+        return run(&name, first.as_bytes(), &args[1..]);
+    }
     let cli = Cli::parse();
     let name = cli.program.to_string_lossy().into_owned();
     run(&name, cli.program.as_bytes(), &cli.args)
