@@ -263,3 +263,23 @@ fn tstp_to_a_background_job_follows_the_hosts_orphaned_group() {
         }
     }
 }
+
+/// A host binary on PATH is not a command inside forkless: `command -v`
+/// finds nothing, as on a system without it, and running it gives mksh's
+/// "can't execute" (126), as for any file without execute permission.
+#[test]
+fn host_binaries_on_path_are_not_commands() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TestDir::new("host-binary").unwrap();
+    let bin = tmp.path().join("hostonly");
+    std::fs::write(&bin, b"\x7fELF\x02\x01\x01\0\0\0\0\0").unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/bin:/usr/bin", tmp.path().display());
+    forkless()
+        .env("PATH", &path)
+        .args(["sh", "-c", "command -v hostonly; echo $?; test -x hostonly; echo $?; hostonly; echo $?"])
+        .current_dir(tmp.path())
+        .assert()
+        .success()
+        .stdout("1\n1\n126\n");
+}

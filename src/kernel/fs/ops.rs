@@ -3,7 +3,7 @@
 //! the task's umask where it creates a file.
 
 use crate::platform::c as libc;
-use std::ffi::{c_int, CStr};
+use std::ffi::{c_int, CStr, CString};
 use std::os::fd::{FromRawFd, OwnedFd};
 
 use super::overlay;
@@ -157,10 +157,30 @@ pub fn fstatat(task: &Task, dirfd: c_int, path: &CStr, flags: c_int) -> KResult<
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: NUL-terminated path and a live out-parameter.
     match host(unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, flags) }) {
-        Ok(_) => Ok(st),
+        Ok(_) => {
+            if st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_mode & 0o111 != 0 && !runnable(task, dirfd, path) {
+                st.st_mode &= !0o111;
+            }
+            Ok(st)
+        }
         Err(e @ (Errno::ENOENT | Errno::ENOTDIR)) => overlay::stat(task, dirfd, path).ok_or(e),
         Err(e) => Err(e),
     }
+}
+
+/// Whether the host file at `path` (against `dirfd`) may read as
+/// executable: not a host binary, nor a script run by one
+/// (`exec::runs_no_host_binary`, docs/fs.md).
+fn runnable(task: &Task, dirfd: c_int, path: &CStr) -> bool {
+    let bytes = path.to_bytes();
+    if bytes.first() == Some(&b'/') || dirfd == libc::AT_FDCWD {
+        return crate::kernel::task::exec::runs_no_host_binary(task, path);
+    }
+    let Ok(file) = task.files.lock().get(dirfd) else { return true };
+    let Some(mut dir) = file.host_fd().ok().and_then(|fd| super::fd_path(fd).ok()) else { return true };
+    dir.push(b'/');
+    dir.extend_from_slice(bytes);
+    CString::new(dir).map_or(true, |p| crate::kernel::task::exec::runs_no_host_binary(task, &p))
 }
 
 /// faccessat(2), with the same overlay as `fstatat`.
@@ -178,6 +198,7 @@ pub fn faccessat(task: &Task, dirfd: c_int, path: &CStr, mode: c_int, flags: c_i
     let at = At::resolve(task, dirfd, path)?;
     // SAFETY: NUL-terminated path, integer arguments.
     match host(unsafe { libc::faccessat(at.raw(), path.as_ptr(), mode, flags) }) {
+        Ok(_) if mode & libc::X_OK != 0 && !runnable(task, dirfd, path) => Err(Errno::EACCES),
         Ok(_) => Ok(()),
         Err(e @ (Errno::ENOENT | Errno::ENOTDIR)) => match overlay::stat(task, dirfd, path) {
             Some(st) => overlay::access(&st, mode),

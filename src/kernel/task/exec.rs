@@ -10,9 +10,9 @@
 //! (recursively, as Linux does); or an error chosen the way the kernel would
 //! choose it for the host file at that path: ENOENT (nothing there),
 //! ENOTDIR (a path component is a file, a registered program included),
-//! EACCES (a directory, a non-regular file, no execute permission), ENOEXEC
-//! (a host binary, which cannot run inside this process, or a text file
-//! without `#!`). The runtime's own host executable is the exception: run
+//! EACCES (a directory, a non-regular file, no execute permission, or a
+//! host binary, which cannot run inside this process and so reads as not
+//! executable), ENOEXEC (a text file without `#!`). The runtime's own host executable is the exception: run
 //! under a program's name it runs that program (multicall). The `p`
 //! variants search PATH for a registered program or script; host binaries
 //! are invisible to that search. See docs/exec.md.
@@ -52,8 +52,11 @@ enum HostFile {
         interp: CString,
         arg: Option<CString>,
     },
-    /// Not runnable here; `text` when it is a text file without `#!`
-    /// (which execvp hands to the shell).
+    /// A host executable (ELF or Mach-O): it cannot run inside this
+    /// process, so it reads as not executable.
+    HostBinary,
+    /// Not an executable format; `text` when it is a text file without
+    /// `#!` (which execvp hands to the shell).
     NoExec {
         text: bool,
     },
@@ -88,6 +91,9 @@ fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> 
         return Ok(r);
     }
     match inspect_host_file(task, path)? {
+        // A host binary reads as not executable inside forkless (X_OK and
+        // stat's execute bits say so too: `runs_no_host_binary`).
+        HostFile::HostBinary => Err(Errno::EACCES),
         HostFile::NoExec { .. } => Err(Errno::ENOEXEC),
         HostFile::Script { interp, arg } => {
             if depth >= MAX_INTERP_DEPTH {
@@ -100,6 +106,43 @@ fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> 
             resolve_depth(task, &interp, new_argv, depth + 1)
         }
     }
+}
+
+/// Whether the host file at `path` is executable inside forkless as far
+/// as the host binaries go: false when it is a host binary (not the
+/// runtime's own), or a `#!` script whose interpreter chain ends in one.
+/// access(X_OK) and stat's execute bits report this, so that a PATH
+/// search passes such a file by, as it passes a file without execute
+/// permission, and `command -v perl` agrees with a system without perl
+/// (docs/fs.md). Registered programs, text files without `#!` (which
+/// shells run themselves) and files that are not there are not its
+/// business: true.
+pub fn runs_no_host_binary(task: &Task, path: &CStr) -> bool {
+    runs_no_host_binary_at(task, path, 0)
+}
+
+fn runs_no_host_binary_at(task: &Task, path: &CStr, depth: usize) -> bool {
+    let Ok(abs) = crate::kernel::fs::lexical_absolute(task, path.to_bytes()) else { return true };
+    if programs::lookup(&abs).is_some() {
+        return true;
+    }
+    match inspect_host_file(task, path) {
+        Ok(HostFile::HostBinary) => is_own_binary_path(task, path),
+        Ok(HostFile::Script { interp, .. }) => {
+            depth >= MAX_INTERP_DEPTH || runs_no_host_binary_at(task, &interp, depth + 1)
+        }
+        _ => true,
+    }
+}
+
+/// Whether `path` is the runtime's own executable or a copy of it.
+fn is_own_binary_path(task: &Task, path: &CStr) -> bool {
+    let Ok(at) = At::resolve(task, libc::AT_FDCWD, path) else { return false };
+    // SAFETY: stat is plain data; zero is valid.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: NUL-terminated path and a live out-parameter.
+    let found = unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, 0) } == 0;
+    found && is_own_binary(task, path, &st)
 }
 
 /// Links followed from a name to the program it stands for (the kernel's
@@ -208,11 +251,14 @@ fn inspect_host_file(task: &Task, path: &CStr) -> KResult<HostFile> {
     };
     let head = &head[..n.max(0) as usize];
     if !head.starts_with(b"#!") {
-        let binary = head.starts_with(b"\x7fELF")
+        let executable = head.starts_with(b"\x7fELF")
             || head.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
-            || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe])
-            || head.contains(&0);
-        return Ok(HostFile::NoExec { text: !binary });
+            || head.starts_with(&[0xce, 0xfa, 0xed, 0xfe])
+            || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe]);
+        if executable {
+            return Ok(HostFile::HostBinary);
+        }
+        return Ok(HostFile::NoExec { text: !head.contains(&0) });
     }
     parse_shebang(&head[2..])
 }
