@@ -53,14 +53,18 @@ pub struct Config {
 /// as localoptions.h, and reads the source lists.
 pub fn configure(src_dir: &Path, build_dir: &Path, localoptions: &str) -> io::Result<Config> {
     let stamp = build_dir.join(".configured");
-    let args = CONFIGURE_ARGS.join(" ");
+    // A cross build tells configure the target (it would otherwise try to
+    // run the programs it compiles to find out).
+    let host = crate::cross_host().map(|h| format!("--host={h}"));
+    let args: Vec<&str> = CONFIGURE_ARGS.iter().copied().chain(host.as_deref()).collect();
+    let args = args.join(" ");
     if fs::read_to_string(&stamp).ok().as_deref() != Some(args.as_str()) {
         let _ = fs::remove_dir_all(build_dir);
         fs::create_dir_all(build_dir)?;
         let out = Command::new(src_dir.join("configure"))
-            .args(CONFIGURE_ARGS)
+            .args(args.split(' '))
             .current_dir(build_dir)
-            .env("CC", std::env::var("TVM_DROPBEAR_CC").unwrap_or_else(|_| "cc".into()))
+            .env("CC", std::env::var("TVM_DROPBEAR_CC").unwrap_or_else(|_| crate::target_cc()))
             .stdin(Stdio::null())
             .output()?;
         if !out.status.success() || !build_dir.join("config.h").exists() {

@@ -349,6 +349,32 @@ pub fn new_cc() -> cc::Build {
     b
 }
 
+/// The prefix of the target's GNU tools when the build cross-compiles
+/// (`aarch64-linux-gnu-` for `aarch64-linux-gnu-gcc`), empty when the
+/// compiler is the host's own (`cc`, `gcc`, `clang`). Taken from the
+/// compiler the `cc` crate picks for `TARGET`, so the linker, objcopy and
+/// the guests' configure scripts use the same toolchain as the units.
+pub fn tool_prefix() -> String {
+    let cc = new_cc().get_compiler();
+    let name = cc.path().file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    match name.rfind('-') {
+        Some(i) if matches!(&name[i + 1..], "gcc" | "cc" | "clang") => name[..=i].to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The C compiler of the target, as a configure script's `CC`.
+pub fn target_cc() -> String {
+    new_cc().get_compiler().path().display().to_string()
+}
+
+/// The GNU triple configure scripts take as `--host` when cross-compiling
+/// (the tool prefix without its dash); `None` for a native build.
+pub fn cross_host() -> Option<String> {
+    let p = tool_prefix();
+    p.strip_suffix('-').filter(|t| !t.is_empty()).map(str::to_string)
+}
+
 /// What identifies a compiler beyond its command line: its version text.
 fn compiler_identity(tool: &cc::Tool) -> io::Result<String> {
     static KNOWN: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
@@ -431,8 +457,9 @@ const GUEST_TEXT_SCRIPT: &str = "SECTIONS\n{\n  tvm_guest_text : { *(.text.unlik
 /// the host functions in `renames`, and makes every defined symbol but
 /// `keep` local.
 fn link_program(out: &Path, objects: &[PathBuf], keep: &[String], renames: &[(String, String)]) -> io::Result<()> {
-    let ld = std::env::var("TVM_LD").unwrap_or_else(|_| "ld".into());
-    let objcopy = std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| "objcopy".into());
+    // The target's binutils: `ld -r` of aarch64 objects needs aarch64's ld.
+    let ld = std::env::var("TVM_LD").unwrap_or_else(|_| format!("{}ld", tool_prefix()));
+    let objcopy = std::env::var("TVM_OBJCOPY").unwrap_or_else(|_| format!("{}objcopy", tool_prefix()));
     let key = format!("link v2\n{ld} {objcopy}\n{GUEST_TEXT_SCRIPT}\n{objects:?}\n{keep:?}\n{renames:?}");
     cache::step(cache::shared(), &out.with_extension("rec"), &key, &[out], || {
         let script = out.with_extension("ld");

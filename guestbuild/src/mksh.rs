@@ -32,7 +32,7 @@ pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
             .arg(src_dir.join("Build.sh"))
             .arg("-M")
             .current_dir(build_dir)
-            .env("CC", std::env::var("TVM_MKSH_CC").unwrap_or_else(|_| "cc".into()))
+            .env("CC", std::env::var("TVM_MKSH_CC").unwrap_or_else(|_| crate::target_cc()))
             // As Debian's build driver (debian/meat) does: history stays in
             // memory rather than in an mmap-shared file.
             .env("HAVE_PERSISTENT_HISTORY", "0")

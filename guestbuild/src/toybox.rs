@@ -85,7 +85,15 @@ pub struct Config {
 }
 
 fn sh(dir: &Path, script: &str) -> io::Result<()> {
-    let out = Command::new("bash").arg("-c").arg(script).current_dir(dir).stdin(Stdio::null()).output()?;
+    // toybox's scripts probe libraries and preprocess with `$CC`: the
+    // target's compiler (a cross build's too); its host tools use HOSTCC.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .env("CC", crate::target_cc())
+        .stdin(Stdio::null())
+        .output()?;
     if !out.status.success() {
         return Err(io::Error::other(format!(
             "toybox: `{script}` failed in {}:\n{}{}",

@@ -217,8 +217,9 @@ pub fn getopt(d: &mut GetoptState, c: &Call) -> KResult<c_int> {
     }
 
     // A short option.
-    // SAFETY: nextchar points at a non-NUL byte of an argv string.
-    let ch = unsafe { *d.nextchar } as u8;
+    // SAFETY: nextchar points at a non-NUL byte of an argv string. Read
+    // as u8: c_char is i8 on x86_64 and u8 on aarch64.
+    let ch = unsafe { *d.nextchar.cast::<u8>() };
     // SAFETY: as above; the string goes on to its NUL.
     d.nextchar = unsafe { d.nextchar.add(1) };
     // SAFETY: as above.

@@ -27,7 +27,8 @@
 #   TOYBOX_FILE_TIMEOUT   limit for one tests/NAME.test file in s (default 90)
 #   TOYBOX_RUN_BUDGET     no new test file is started after this many s of a
 #                         toybox run (default 360); the rest count as missing
-#   MKSH_TESTS            space-separated check.t test names (default: all)
+#   MKSH_TESTS            space-separated check.t test names (default: all);
+#                         its need-ctty tests run on a pty (row mksh-ctty)
 #   TOYBOX_TESTS          space-separated test names (default: see below)
 #   TEST_ALL=1            also run non-executable tests/*.test (as test.sh)
 #   RECHECK               re-run the differences this many more times both
@@ -262,8 +263,18 @@ if [ -z "${MKSH_TESTS:-}" ]; then
   MKSH_PTY=1 run_mksh "$NATIVE_MKSH" "$NAT_MKSH_PATH" ctty-native "${CTTY_TESTS[@]}"
   MKSH_PTY=1 run_mksh "$FL_MKSH_PROG" "$FL_MKSH_PATH" ctty-forkless "${CTTY_TESTS[@]}"
 else
-  : >"$WORK/results/mksh-ctty-native.tsv"
-  : >"$WORK/results/mksh-ctty-forkless.tsv"
+  # The chosen need-ctty tests, on a pty as in the full run.
+  CHOSEN_CTTY=()
+  for n in "${MKSH_LIST[@]}"; do
+    printf '%s\n' "${CTTY_TESTS[@]}" | grep -qxF -- "$n" && CHOSEN_CTTY+=("$n")
+  done
+  if [ ${#CHOSEN_CTTY[@]} -gt 0 ]; then
+    MKSH_PTY=1 run_mksh "$NATIVE_MKSH" "$NAT_MKSH_PATH" ctty-native "${CHOSEN_CTTY[@]}"
+    MKSH_PTY=1 run_mksh "$FL_MKSH_PROG" "$FL_MKSH_PATH" ctty-forkless "${CHOSEN_CTTY[@]}"
+  else
+    : >"$WORK/results/mksh-ctty-native.tsv"
+    : >"$WORK/results/mksh-ctty-forkless.tsv"
+  fi
 fi
 run_toybox "$WORK/bin/native" native "${TOYBOX_LIST[@]}"
 run_toybox "$WORK/bin/forkless" forkless "${TOYBOX_LIST[@]}"

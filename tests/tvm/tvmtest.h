@@ -335,6 +335,32 @@ static inline size_t read_for(int fd, char *buf, size_t cap, int ms)
 }
 
 /* Whether descriptor `fd` is open. */
+/* An instruction the CPU refuses (SIGILL, ILL_ILLOPN/ILL_ILLOPC). Not
+ * __builtin_trap(): that is x86_64's ud2 (SIGILL) but aarch64's brk
+ * (SIGTRAP). */
+static inline void illegal_instruction(void)
+{
+#if defined(__x86_64__)
+    __asm__ volatile("ud2");
+#elif defined(__aarch64__)
+    __asm__ volatile("udf #0");
+#else
+#error "illegal_instruction: no encoding for this architecture"
+#endif
+}
+
+/* A breakpoint instruction (SIGTRAP). */
+static inline void breakpoint_instruction(void)
+{
+#if defined(__x86_64__)
+    __asm__ volatile("int3");
+#elif defined(__aarch64__)
+    __asm__ volatile("brk #0");
+#else
+#error "breakpoint_instruction: no encoding for this architecture"
+#endif
+}
+
 static inline int fd_is_open(int fd)
 {
     return fcntl(fd, F_GETFD) != -1;

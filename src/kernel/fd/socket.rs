@@ -24,10 +24,20 @@ const CONNECT_RETRY: std::time::Duration = std::time::Duration::from_millis(5);
 
 const SUN_PATH_OFFSET: usize = std::mem::offset_of!(libc::sockaddr_un, sun_path);
 
-/// Splits a socket type into the base type and its NONBLOCK/CLOEXEC flags.
-fn socket_flags(ty: c_int) -> (c_int, bool, bool) {
-    let flags = ty & (libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC);
-    (ty & !flags, flags & libc::SOCK_NONBLOCK != 0, flags & libc::SOCK_CLOEXEC != 0)
+/// Linux's `SOCK_TYPE_MASK`: the bits of a socket type that name the type.
+const SOCK_TYPE_MASK: c_int = 0xf;
+
+/// Splits a socket type into the base type and its NONBLOCK/CLOEXEC flags;
+/// any other bit beyond the type is EINVAL, as Linux checks before it
+/// looks at the type. The check is the runtime's own, not left to the
+/// host: a host that is not Linux, or qemu-user (which drops the unknown
+/// bits and passes the rest on, docs/platforms.md), would answer otherwise.
+fn socket_flags(ty: c_int) -> KResult<(c_int, bool, bool)> {
+    let flags = ty & !SOCK_TYPE_MASK;
+    if flags & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok((ty & SOCK_TYPE_MASK, flags & libc::SOCK_NONBLOCK != 0, flags & libc::SOCK_CLOEXEC != 0))
 }
 
 fn install(task: &Task, fd: OwnedFd, nonblock: bool, cloexec: bool) -> KResult<c_int> {
@@ -37,7 +47,7 @@ fn install(task: &Task, fd: OwnedFd, nonblock: bool, cloexec: bool) -> KResult<c
 
 /// socket(2).
 pub fn socket(task: &Task, domain: c_int, ty: c_int, proto: c_int) -> KResult<c_int> {
-    let (base, nb, ce) = socket_flags(ty);
+    let (base, nb, ce) = socket_flags(ty)?;
     // SAFETY: integer arguments only.
     let fd = host(unsafe { libc::socket(domain, base | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, proto) })?;
     // SAFETY: `fd` is a fresh descriptor.
@@ -46,7 +56,7 @@ pub fn socket(task: &Task, domain: c_int, ty: c_int, proto: c_int) -> KResult<c_
 
 /// socketpair(2).
 pub fn socketpair(task: &Task, domain: c_int, ty: c_int, proto: c_int) -> KResult<[c_int; 2]> {
-    let (base, nb, ce) = socket_flags(ty);
+    let (base, nb, ce) = socket_flags(ty)?;
     let mut sv = [0 as c_int; 2];
     // SAFETY: `sv` has room for two descriptors.
     host(unsafe { libc::socketpair(domain, base | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, proto, sv.as_mut_ptr()) })?;

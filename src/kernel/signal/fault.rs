@@ -1,4 +1,7 @@
-//! Faults: SIGSEGV, SIGBUS, SIGFPE and SIGILL raised by an instruction.
+//! Faults: SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGTRAP raised by an
+//! instruction. SIGTRAP is a breakpoint instruction (`int3`, aarch64's
+//! `brk`, which is also what gcc's `__builtin_trap` emits there); it ends
+//! the task like the others.
 //!
 //! A fault in guest code is the task's: it ends as a Unix process would,
 //! killed by that signal (its parent's waitpid sees WTERMSIG), and every
@@ -23,7 +26,7 @@ use crate::kernel::task::exit;
 use crate::kernel::task::thread;
 use crate::kernel::task::wait::status;
 
-const FAULTS: [c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGFPE, libc::SIGILL];
+const FAULTS: [c_int; 5] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGFPE, libc::SIGILL, libc::SIGTRAP];
 
 /// Bytes of each thread's alternate signal stack.
 const ALT_STACK: usize = 64 << 10;
@@ -139,6 +142,7 @@ extern "C" fn on_fault(sig: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void)
         libc::SIGSEGV => b"tvm: SIGSEGV in the runtime; forkless stops\n",
         libc::SIGBUS => b"tvm: SIGBUS in the runtime; forkless stops\n",
         libc::SIGFPE => b"tvm: SIGFPE in the runtime; forkless stops\n",
+        libc::SIGTRAP => b"tvm: SIGTRAP in the runtime; forkless stops\n",
         _ => b"tvm: SIGILL in the runtime; forkless stops\n",
     };
     // SAFETY: write and signal are async-signal-safe; returning re-runs the

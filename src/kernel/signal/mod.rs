@@ -471,7 +471,8 @@ impl SigInfo {
         }
     }
 
-    /// A fault raised by an instruction (SIGSEGV, SIGBUS, SIGFPE, SIGILL):
+    /// A fault raised by an instruction (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+    /// SIGTRAP):
     /// its `si_code` and the faulting address, `si_addr`, which Linux's
     /// union puts where `si_pid` and `si_uid` are.
     pub fn fault(sig: c_int, code: c_int, addr: usize) -> SigInfo {

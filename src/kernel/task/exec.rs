@@ -154,7 +154,11 @@ fn own_binary() -> Option<(libc::dev_t, libc::ino_t, u64)> {
     static OWN: std::sync::OnceLock<Option<(libc::dev_t, libc::ino_t, u64)>> = std::sync::OnceLock::new();
     *OWN.get_or_init(|| {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::metadata(crate::platform::own_exe()?).ok()?;
+        // The file opened, not stat() of the path: the same on Linux, but
+        // qemu-user answers stat("/proc/self/exe") with qemu's own binary
+        // and only redirects the open to the program it runs
+        // (docs/platforms.md).
+        let m = std::fs::File::open(crate::platform::own_exe()?).and_then(|f| f.metadata()).ok()?;
         Some((m.dev() as libc::dev_t, m.ino() as libc::ino_t, m.size()))
     })
 }
