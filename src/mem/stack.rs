@@ -59,8 +59,10 @@ impl GuestStack {
             return Ok(GuestStack { base, len, grows: m.committed == 0 });
         }
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        if let Some(s) = Self::growing(len) {
-            return Ok(s);
+        if growth_works() {
+            if let Some(s) = Self::growing(len) {
+                return Ok(s);
+            }
         }
         Self::whole(len)
     }
@@ -169,6 +171,49 @@ impl GuestStack {
     }
 }
 
+/// Whether this kernel grows a `MAP_GROWSDOWN` mapping when memory just
+/// below it is written, asked once: a pipe's bytes are read into the page
+/// under a one-page mapping. Linux does; qemu-user, which checks every
+/// guest address against the mappings it made itself, gives EFAULT (and
+/// its guests would die of SIGSEGV on the first deep call), so stacks are
+/// then mapped whole (docs/platforms.md).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn growth_works() -> bool {
+    static WORKS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WORKS.get_or_init(|| {
+        let page = page_size();
+        let Some(slot) = super::lane::take(2 * page) else { return false };
+        let grows = super::placement::map_exactly(
+            slot + page,
+            page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_GROWSDOWN | libc::MAP_STACK,
+        );
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors.
+        let works = grows && unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } == 0 && {
+            // SAFETY: the pipe is ours; the read's buffer is the last
+            // word below the mapping, which the kernel grows or refuses
+            // with EFAULT; both descriptors are closed right after.
+            let n = unsafe {
+                libc::write(fds[1], b"growdown".as_ptr().cast(), 8);
+                let n = libc::read(fds[0], (slot + page - 8) as *mut libc::c_void, 8);
+                libc::close(fds[0]);
+                libc::close(fds[1]);
+                n
+            };
+            n == 8
+        };
+        if grows {
+            let low = lowest_mapped(slot, slot + 2 * page);
+            // SAFETY: the probe's mapping, grown or not, in our lane slot.
+            unsafe { libc::munmap(low as *mut libc::c_void, slot + 2 * page - low) };
+        }
+        super::lane::give(slot, 2 * page);
+        works
+    })
+}
+
 /// The lowest page address `a` in `[floor, top)` such that `[a, top)` is
 /// all mapped: where a grown stack's mapping now starts. `msync` fails
 /// with ENOMEM on a range with a hole, so a binary search finds it.
@@ -231,6 +276,7 @@ mod tests {
     #[test]
     #[cfg(any(target_os = "linux", target_os = "android"))]
     fn grows_on_demand_to_its_size() {
+        assert!(growth_works(), "Linux grows MAP_GROWSDOWN mappings");
         let s = GuestStack::new(8 << 20).unwrap();
         assert!(s.grows);
         assert!(s.mapped() <= INITIAL + page_size(), "{}", s.mapped());
