@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 
 /// Applets enabled beyond defconfig: unfinished ("pending") in 0.8.9, but
 /// commands a shell user expects, and covered by toybox's own tests.
-pub const ENABLE: &[&str] = &["EXPR", "TR", "DIFF", "DD", "FOLD", "GETOPT", "HEXDUMP", "HD", "XZCAT", "STTY"];
+pub const ENABLE: &[&str] =
+    &["EXPR", "TR", "DIFF", "DD", "FOLD", "GETOPT", "HEXDUMP", "HD", "XZCAT", "STTY", "BC", "VI"];
 
 /// Applets defconfig enables that we leave out; docs/toybox.md gives each
 /// reason. Applets marked TOYFLAG_NEEDROOT are left out automatically.

@@ -315,7 +315,8 @@ broken=
     printf '%-18s | %8s | %s\n' run seconds "exit status (check.pl / -)"
     printf -- '-------------------+----------+---------------------------\n'
     for r in mksh-native mksh-forkless mksh-ctty-native mksh-ctty-forkless toybox-native toybox-forkless; do
-      printf '%-18s | %8s | %s\n' "$r" "${ELAPSED[$r]}" "${RC[$r]}"
+      # A run that did not happen (no need-ctty test in a slice) has none.
+      printf '%-18s | %8s | %s\n' "$r" "${ELAPSED[$r]:-not run}" "${RC[$r]:--}"
     done
   } | tee "$WORK/times.txt"
   echo
