@@ -212,6 +212,13 @@ else
     grep -qxF -- "$n" <<<"$APPLETS" || { note "toybox: skipping tests/$n.test (no applet $n)"; continue; }
     TOYBOX_LIST+=("$n")
   done
+  # Test files upstream does not mark ready (not executable), of pending
+  # applets we enable because these tests pass natively (docs/toybox.md).
+  if [ -z "${TEST_ALL:-}" ]; then
+    for n in bc vi; do
+      [ -f "$WORK/toybox/tests/$n.test" ] && grep -qxF -- "$n" <<<"$APPLETS" && TOYBOX_LIST+=("$n")
+    done
+  fi
 fi
 
 run_toybox() { # BINDIR TAG TEST-FILE...
