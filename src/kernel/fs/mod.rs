@@ -261,6 +261,21 @@ pub fn dev_path(task: &Task, dirfd: c_int, path: &CStr) -> Option<String> {
     (abs == "/dev" || abs.starts_with("/dev/")).then_some(abs)
 }
 
+/// `path` as a path that means the same file without `dirfd`: itself when
+/// it is absolute or `dirfd` is AT_FDCWD, else the host path of the
+/// directory `dirfd` is open on, joined with it. None when `dirfd` is no
+/// host directory descriptor.
+pub fn beside_cwd(task: &Task, dirfd: c_int, path: &[u8]) -> Option<Vec<u8>> {
+    if path.first() == Some(&b'/') || dirfd == libc::AT_FDCWD {
+        return Some(path.to_vec());
+    }
+    let file = task.files.lock().get(dirfd).ok()?;
+    let mut dir = fd_path(file.host_fd().ok()?).ok()?;
+    dir.push(b'/');
+    dir.extend_from_slice(path);
+    Some(dir)
+}
+
 /// Normalizes `path` lexically against the task's cwd: an absolute path
 /// with no ".", ".." or empty components. Used to match program paths.
 pub fn lexical_absolute(task: &Task, path: &[u8]) -> KResult<String> {

@@ -172,15 +172,10 @@ pub fn fstatat(task: &Task, dirfd: c_int, path: &CStr, flags: c_int) -> KResult<
 /// executable: not a host binary, nor a script run by one
 /// (`exec::runs_no_host_binary`, docs/fs.md).
 fn runnable(task: &Task, dirfd: c_int, path: &CStr) -> bool {
-    let bytes = path.to_bytes();
-    if bytes.first() == Some(&b'/') || dirfd == libc::AT_FDCWD {
-        return crate::kernel::task::exec::runs_no_host_binary(task, path);
-    }
-    let Ok(file) = task.files.lock().get(dirfd) else { return true };
-    let Some(mut dir) = file.host_fd().ok().and_then(|fd| super::fd_path(fd).ok()) else { return true };
-    dir.push(b'/');
-    dir.extend_from_slice(bytes);
-    CString::new(dir).map_or(true, |p| crate::kernel::task::exec::runs_no_host_binary(task, &p))
+    let Some(p) = super::beside_cwd(task, dirfd, path.to_bytes()).and_then(|p| CString::new(p).ok()) else {
+        return true;
+    };
+    crate::kernel::task::exec::runs_no_host_binary(task, &p)
 }
 
 /// faccessat(2), with the same overlay as `fstatat`.

@@ -20,15 +20,7 @@ pub fn stat(task: &Task, dirfd: c_int, path: &CStr) -> Option<libc::stat> {
     if !programs::has_basename(base) {
         return None;
     }
-    let abs = if bytes.first() == Some(&b'/') || dirfd == libc::AT_FDCWD {
-        super::lexical_absolute(task, bytes).ok()?
-    } else {
-        let file = task.files.lock().get(dirfd).ok()?;
-        let mut dir = super::fd_path(file.host_fd().ok()?).ok()?;
-        dir.push(b'/');
-        dir.extend_from_slice(bytes);
-        super::lexical_absolute(task, &dir).ok()?
-    };
+    let abs = super::lexical_absolute(task, &super::beside_cwd(task, dirfd, bytes)?).ok()?;
     programs::lookup(&abs)?;
     // SAFETY: stat is plain data; zero is valid.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };

@@ -127,22 +127,12 @@ fn runs_no_host_binary_at(task: &Task, path: &CStr, depth: usize) -> bool {
         return true;
     }
     match inspect_host_file(task, path) {
-        Ok(HostFile::HostBinary) => is_own_binary_path(task, path),
+        Ok(HostFile::HostBinary) => is_own_binary(task, path),
         Ok(HostFile::Script { interp, .. }) => {
             depth >= MAX_INTERP_DEPTH || runs_no_host_binary_at(task, &interp, depth + 1)
         }
         _ => true,
     }
-}
-
-/// Whether `path` is the runtime's own executable or a copy of it.
-fn is_own_binary_path(task: &Task, path: &CStr) -> bool {
-    let Ok(at) = At::resolve(task, libc::AT_FDCWD, path) else { return false };
-    // SAFETY: stat is plain data; zero is valid.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: NUL-terminated path and a live out-parameter.
-    let found = unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, 0) } == 0;
-    found && is_own_binary(task, path, &st)
 }
 
 /// Links followed from a name to the program it stands for (the kernel's
@@ -163,11 +153,18 @@ fn own_binary() -> Option<(libc::dev_t, libc::ino_t, u64)> {
     })
 }
 
-/// Whether the host file `st` (at `path`) is the runtime's executable: the
-/// same file, or a copy of it (`cp forkless sh` runs like the original,
-/// as a copied native binary would).
-fn is_own_binary(task: &Task, path: &CStr, st: &libc::stat) -> bool {
+/// Whether the host file at `path` is the runtime's executable: the same
+/// file, or a copy of it (`cp forkless sh` runs like the original, as a
+/// copied native binary would).
+fn is_own_binary(task: &Task, path: &CStr) -> bool {
     let Some((dev, ino, size)) = own_binary() else { return false };
+    let Ok(at) = At::resolve(task, libc::AT_FDCWD, path) else { return false };
+    // SAFETY: stat is plain data; zero is valid.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: NUL-terminated path and a live out-parameter.
+    if unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, 0) } != 0 {
+        return false;
+    }
     if (st.st_dev, st.st_ino) == (dev, ino) {
         return true;
     }
@@ -191,13 +188,10 @@ fn is_own_binary(task: &Task, path: &CStr, st: &libc::stat) -> bool {
 /// each symlink along the chain (toybox's multicall rule), and for the name
 /// `forkless` the one named by argv[1]. `None` when `path` is another file.
 fn as_multicall(task: &Task, path: &CStr, argv: &[CString]) -> KResult<Option<Resolved>> {
-    let at = At::resolve(task, libc::AT_FDCWD, path)?;
-    // SAFETY: stat is plain data; zero is valid.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: NUL-terminated path and a live out-parameter.
-    if unsafe { libc::fstatat(at.raw(), path.as_ptr(), &mut st, 0) } != 0 || !is_own_binary(task, path, &st) {
+    if !is_own_binary(task, path) {
         return Ok(None);
     }
+    let at = At::resolve(task, libc::AT_FDCWD, path)?;
     let mut link = path.to_bytes().to_vec();
     for _ in 0..MAX_LINKS {
         let base = link.rsplit(|&b| b == b'/').next().unwrap_or(&link);
