@@ -255,9 +255,11 @@ impl Drop for GuestStack {
         // down after its thread left it). Keep it for the next image, with
         // only its top pages populated. (A pooled growing stack keeps the
         // address space it grew to; `committed` 0 marks it as growing.)
+        // madvise skips the unmapped part of a growing stack's slot (and
+        // says ENOMEM, which discard ignores): no need to find where its
+        // mapping starts on this path.
         let base = self.base.as_ptr() as usize;
-        let from =
-            if self.grows { lowest_mapped(self.bottom() as usize, self.top() as usize) - base } else { page_size() };
+        let from = page_size();
         pool::discard(base, from, self.len.saturating_sub(pool::KEEP_BYTES).max(from));
         let committed = if self.grows { 0 } else { self.len };
         if pool::STACKS.give(pool::Mapping { base, len: self.len, committed }).is_err() {
