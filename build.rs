@@ -15,6 +15,20 @@ fn main() {
     // then have nothing to run).
     println!("cargo:rerun-if-env-changed=FORKLESS_GUESTS");
     let all_guests = std::env::var("FORKLESS_GUESTS").map_or(true, |v| v != "0");
+    // How guest globals are per task (docs/memory.md): native thread-locals,
+    // or the compiler's emulated ones that `mem::emutls` answers.
+    println!("cargo::rustc-check-cfg=cfg(forkless_emutls)");
+    match guestbuild::emulated_tls() {
+        Ok(true) => {
+            let apple = std::env::var("CARGO_CFG_TARGET_VENDOR").is_ok_and(|v| v == "apple");
+            if !apple && !guestbuild::new_cc().is_flag_supported("-femulated-tls").unwrap_or(false) {
+                fail(&"FORKLESS_GUEST_TLS=emulated needs a compiler with -femulated-tls: set CC=clang");
+            }
+            println!("cargo:rustc-cfg=forkless_emutls");
+        }
+        Ok(false) => {}
+        Err(e) => fail(&e),
+    }
     if std::env::var("CARGO_CFG_TARGET_VENDOR").is_ok_and(|v| v == "apple") {
         apple(&out, all_guests);
         return;
@@ -54,7 +68,9 @@ fn main() {
     let build = Build::new(root.join("include"), &out).warnings_are_errors(true).include(&tests).guest_root(&tests);
     // Tests build paths with snprintf into fixed buffers on purpose; GCC's
     // guess that a PATH_MAX-sized source might not fit is noise there.
-    let build = build.flag("-Wno-format-truncation");
+    // (Clang has no such warning and rejects the switch.)
+    let gcc_truncation_warning = guestbuild::new_cc().is_flag_supported("-Wformat-truncation").unwrap_or(false);
+    let build = if gcc_truncation_warning { build.flag("-Wno-format-truncation") } else { build };
     let mut table = build.compile("tvm_testprogs", "TEST_PROGRAMS", &programs).expect("test programs compile");
     let mut b = build.cc();
     b.file(&shim_table.0).compile("tvm_shimtable");

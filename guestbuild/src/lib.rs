@@ -162,13 +162,27 @@ impl Build {
     /// A `cc::Build` for transformed, already preprocessed units.
     fn cc_preprocessed(&self) -> cc::Build {
         let mut b = new_cc();
-        // Guest globals are thread-locals of the executable itself.
-        b.flag("-ftls-model=initial-exec").flag("-fno-strict-aliasing");
+        if emulated_tls().unwrap_or(false) {
+            // Every access calls the runtime, which keeps the copies in the
+            // image's arena (the runtime's `mem::emutls`).
+            b.flag("-femulated-tls");
+        } else {
+            // Guest globals are thread-locals of the executable itself.
+            b.flag("-ftls-model=initial-exec");
+        }
+        b.flag("-fno-strict-aliasing");
         // Locals start zeroed: fork relocates every stack word that looks
         // like a pointer into the parent, and a string written over part
         // of a stale pointer in an uninitialized buffer looks like one
-        // (docs/fork.md).
-        b.flag_if_supported("-ftrivial-auto-var-init=zero");
+        // (docs/fork.md). Clang before 16 wants a second flag for it.
+        if b.is_flag_supported("-ftrivial-auto-var-init=zero").unwrap_or(false) {
+            b.flag("-ftrivial-auto-var-init=zero");
+        } else {
+            let older = "-enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang";
+            if b.is_flag_supported(older).unwrap_or(false) {
+                b.flag(older).flag("-ftrivial-auto-var-init=zero");
+            }
+        }
         for f in &self.flags {
             b.flag(f);
         }
@@ -338,6 +352,25 @@ static CARGO_DIRECTIVES: std::sync::atomic::AtomicBool = std::sync::atomic::Atom
 /// For a guest build outside cargo (`guest-cc`): no `cargo:` lines.
 pub fn quiet_cargo_directives() {
     CARGO_DIRECTIVES.store(false, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether guest thread-locals are the compiler's emulated ones
+/// (`-femulated-tls`): always on Apple targets, which have no static TLS
+/// block, and on Linux with `FORKLESS_GUEST_TLS=emulated` (which needs
+/// clang: GCC has no such switch). `FORKLESS_GUEST_TLS=native` or unset is
+/// the default elsewhere; any other value is an error.
+pub fn emulated_tls() -> Result<bool, String> {
+    if CARGO_DIRECTIVES.load(std::sync::atomic::Ordering::Relaxed) {
+        println!("cargo:rerun-if-env-changed=FORKLESS_GUEST_TLS");
+    }
+    let apple = std::env::var("CARGO_CFG_TARGET_VENDOR").is_ok_and(|v| v == "apple");
+    match std::env::var("FORKLESS_GUEST_TLS").as_deref() {
+        Err(_) | Ok("") => Ok(apple),
+        Ok("emulated") => Ok(true),
+        Ok("native") if apple => Err("FORKLESS_GUEST_TLS=native: Apple targets have no static TLS block".into()),
+        Ok("native") => Ok(false),
+        Ok(other) => Err(format!("FORKLESS_GUEST_TLS={other}: expected native or emulated")),
+    }
 }
 
 /// A `cc::Build` that talks to cargo only inside a build script.

@@ -25,6 +25,7 @@
 pub mod assert;
 pub mod crypt;
 pub mod dirent;
+pub mod emutls;
 pub mod errno;
 pub mod fcntl;
 pub mod getopt;

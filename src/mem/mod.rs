@@ -1,6 +1,7 @@
 //! Guest memory: the stacks tasks run on and the heap their images own.
 
 pub mod arena;
+pub mod emutls;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod lane;
 pub mod placement;

@@ -12,8 +12,9 @@
 //! - signal frames: [`interrupted_pc`], [`interrupted_sp`], [`fault_addr`],
 //!   and [`write_siginfo`] (a `SigInfo` in the platform's `siginfo_t`);
 //! - [`thread_pointer`], and `tls` (the span of a thread's block that fork
-//!   relocates, and the guest globals' pages: static TLS on Linux, a
-//!   per-image block on Darwin, `globals`);
+//!   relocates, and the guest globals' pages: static TLS on Linux; on
+//!   Darwin the globals are emulated thread-locals in the arena,
+//!   `mem::emutls`);
 //! - [`Waker`] (eventfd on Linux, a pipe on Darwin) and [`poll`];
 //! - [`RetryTimer`], the per-thread one-shot timer of the host signal;
 //! - [`host_signal`], the signal that reaches a task running guest code;

@@ -55,6 +55,9 @@ pub fn runs() -> Arc<[Run]> {
 }
 
 fn compute(programs: &[Arc<Program>]) -> Vec<Run> {
+    if cfg!(forkless_emutls) {
+        return Vec::new(); // the globals are arena memory (`mem::emutls`)
+    }
     let tp = arch::thread_pointer();
     let (start, len) = crate::mem::tls::static_block(tp);
     let mut owners: Vec<usize> = Vec::new();
@@ -93,6 +96,9 @@ fn compute(programs: &[Arc<Program>]) -> Vec<Run> {
 pub fn describe() -> String {
     use std::fmt::Write as _;
     let (programs, _) = super::distinct();
+    if cfg!(forkless_emutls) {
+        return String::new();
+    }
     let runs = runs();
     let tp = arch::thread_pointer();
     let (start, len) = crate::mem::tls::static_block(tp);

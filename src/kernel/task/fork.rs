@@ -20,7 +20,9 @@
 //! thread-locals of the executable itself (static TLS, initial-exec model),
 //! which sit at the same offset from the thread pointer in every thread.
 //! Pointers into the parent thread's whole static TLS block (a cached
-//! `&errno`, say) move to the child thread's (`mem::tls`).
+//! `&errno`, say) move to the child thread's (`mem::tls`). Where the
+//! compiler emulates thread-locals (`mem::emutls`), the globals are arena
+//! memory instead, and the arena's copy carries them.
 
 use std::sync::Arc;
 
@@ -125,7 +127,11 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
         r.add(pbase as usize, used, cbase as usize);
     }
     // SAFETY: each getter returns this (the parent's) thread's address.
-    let globals: Vec<(usize, usize)> = p.program.globals().map(|g| (unsafe { (g.addr)() } as usize, g.size)).collect();
+    let globals: Vec<(usize, usize)> = if cfg!(forkless_emutls) {
+        Vec::new() // in the arena
+    } else {
+        p.program.globals().map(|g| (unsafe { (g.addr)() } as usize, g.size)).collect()
+    };
     // Pointers into this thread's static TLS (the guest globals, errno and
     // other host C library thread-locals) move to the child thread's.
     let (tls, tls_len) = mem::tls::static_block(arch::thread_pointer());
@@ -158,6 +164,7 @@ fn build_child(p: &Image, frame: usize, child_tp: usize) -> KResult<(Image, *mut
         argc: p.argc,
         argv: r.map(p.argv as usize) as *mut *mut std::ffi::c_char,
         crt: r.map(p.crt as usize) as *mut std::ffi::c_void,
+        globals: r.map(p.globals as usize) as *mut std::ffi::c_void,
     };
     Ok((image, cframe as *mut u8))
 }

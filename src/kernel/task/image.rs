@@ -46,6 +46,9 @@ pub struct Image {
     pub argv: *mut *mut c_char,
     /// The C library state block in the arena (`crt`), made on first use.
     pub crt: *mut c_void,
+    /// With emulated thread-locals, the table of the program's globals in
+    /// the arena (`mem::emutls`); null otherwise, and until `main` is near.
+    pub globals: *mut c_void,
 }
 
 impl Image {
@@ -67,6 +70,7 @@ impl Image {
             argc: argv.len() as c_int,
             argv: argv_arr,
             crt: ptr::null_mut(),
+            globals: ptr::null_mut(),
         })
     }
 }

@@ -388,6 +388,8 @@ fn run_image(image: Image, entry: Entry) -> Outcome {
     }));
     RUN.with(|r| r.set(run));
     // SAFETY: `run` was just made and nothing else uses it yet.
+    crate::mem::emutls::install(unsafe { (*run).image.borrow().globals });
+    // SAFETY: as above.
     let floor = unsafe { (*run).image.borrow().stack.bottom() } as usize + RUNTIME_HEADROOM;
     STACK_FLOOR.with(|f| f.set(floor));
     // SAFETY: `run` stays allocated until after the guest leaves its stack;
@@ -405,6 +407,7 @@ fn run_image(image: Image, entry: Entry) -> Outcome {
         }
     }
     RUN.with(|r| r.set(std::ptr::null_mut()));
+    crate::mem::emutls::install(std::ptr::null_mut());
     STACK_FLOOR.with(|f| f.set(0));
     // SAFETY: `run` came from Box::into_raw above and nothing else uses it now.
     let mut run = unsafe { Box::from_raw(run) };
@@ -424,6 +427,15 @@ unsafe extern "C" fn guest_entry(arg: *mut c_void) -> ! {
         (image.program.clone(), image.argc, image.argv, image.env.environ)
     });
     crate::abi::no_unwind("program start", host::enter_guest);
+    if cfg!(forkless_emutls) {
+        // The globals' copies, before the initializers assign them.
+        crate::abi::no_unwind("program start", || {
+            with_image(|img| {
+                img.globals = crate::mem::emutls::start_image(&img.program, &mut img.arena);
+                crate::mem::emutls::install(img.globals);
+            })
+        });
+    }
     // SAFETY: this is a fresh image of `program`, before its main.
     unsafe { program.run_initializers() };
     let main = program.main;

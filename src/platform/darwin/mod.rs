@@ -15,7 +15,6 @@ use parking_lot::Mutex;
 use crate::kernel::signal::SigInfo;
 
 pub mod c;
-pub mod globals;
 pub mod tls;
 
 /// The calling thread's thread pointer: TPIDRRO_EL0, which Darwin points

@@ -3,8 +3,8 @@
 //! Darwin's thread-locals are TLV descriptors: each variable is reached
 //! through a call that allocates the thread's copy on first use, so there
 //! is no static block at a fixed offset from the thread pointer. Guest
-//! globals therefore do not live in thread-locals here but in a per-image
-//! block (`platform::globals`, docs/platforms.md). What stays per thread
+//! globals therefore are the compiler's emulated thread-locals here, kept
+//! in the image's arena (`mem::emutls`, docs/memory.md). What stays per thread
 //! and may be pointed to from guest frames is the TSD array the thread
 //! pointer names: the C library keeps `errno` there.
 
@@ -30,8 +30,8 @@ pub unsafe fn release(runs: impl Iterator<Item = (isize, isize)>) {
 }
 
 /// Gives thread-local guest globals their initial values. There are none
-/// on Darwin (a new image's block starts from its template,
-/// `globals::Block::from_template`); true when `runs` is empty.
+/// on Darwin (a new image's copies start from their initial values,
+/// `mem::emutls::start_image`); true when `runs` is empty.
 ///
 /// # Safety
 /// As on Linux: nothing may be using the variables in `runs`.

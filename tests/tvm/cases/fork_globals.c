@@ -12,7 +12,7 @@ struct point {
 
 int counter = 10;
 static char name[32] = "parent";
-struct point origin = { 1, 2, &origin };
+struct point origin = { 1, 2, &origin, 0 };
 int table[5] = { 1, 2, 3, 4, 5 };
 int *middle_of_table = &table[2];
 char *heap_block;
