@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, dropbear, id_from_stem, mksh, toybox, Build, Program};
+use guestbuild::{c_files, dropbear, id_from_stem, mawk, mksh, toybox, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -139,7 +139,7 @@ fn apple(out: &Path, all_guests: bool) {
     if all_guests {
         fail(&"Apple targets build the runtime only: set FORKLESS_GUESTS=0 (docs/platforms.md, \"Darwin\")");
     }
-    for name in ["MKSH", "TOYBOX", "DROPBEAR"] {
+    for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK"] {
         println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
         println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
     }
@@ -171,7 +171,7 @@ fn build_guests(root: &Path, out: &Path, all: bool) -> Vec<PathBuf> {
     if all {
         archives = third_party(root, out, &mut rs, &mut tables, &mut paths);
     } else {
-        for name in ["MKSH", "TOYBOX", "DROPBEAR"] {
+        for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK"] {
             // What the tests would compare with does not exist in this build.
             println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
             println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
@@ -337,7 +337,35 @@ fn third_party(
     println!("cargo:rustc-env=FORKLESS_DROPBEAR_SRC={}", dropbear_dir.display());
     paths.push(("dropbear".into(), DROPBEAR_PATHS.map(String::from).to_vec()));
 
-    vec![out.join("libtvm_guest_mksh.a"), out.join("libtvm_guest_toybox.a"), out.join("libtvm_guest_dropbear.a")]
+    // mawk: the awk (docs/userland.md)
+    let mawk_dir = prepare("mawk");
+    let acfg = mawk::configure(&mawk_dir, &out.join("mawk-build")).unwrap_or_else(|e| fail(&e));
+    let mut build = Build::new(root.join("include"), out).guest_root(&mawk_dir).guest_root(&acfg.build_dir);
+    for i in &acfg.includes {
+        build = build.include(i);
+    }
+    for (k, v) in &acfg.defines {
+        build = build.define(k, v.as_deref());
+    }
+    let programs = [Program::new("mawk", "guest", acfg.sources.clone())];
+    *rs += &build.compile("tvm_guest_mawk", "MAWK_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
+    tables.push("MAWK_PROGRAMS".into());
+    for l in &acfg.libs {
+        println!("cargo:rustc-link-lib={l}");
+    }
+    let native = out.join("native/mawk");
+    guestbuild::build_native(&native, &acfg.sources, &acfg.includes, &acfg.defines, &[], &acfg.libs)
+        .unwrap_or_else(|e| fail(&e));
+    println!("cargo:rustc-env=FORKLESS_NATIVE_MAWK={}", native.display());
+    println!("cargo:rustc-env=FORKLESS_MAWK_SRC={}", mawk_dir.display());
+    paths.push(("mawk".into(), ["/usr/bin/mawk", "/usr/bin/awk", "/bin/awk"].map(String::from).to_vec()));
+
+    vec![
+        out.join("libtvm_guest_mksh.a"),
+        out.join("libtvm_guest_toybox.a"),
+        out.join("libtvm_guest_dropbear.a"),
+        out.join("libtvm_guest_mawk.a"),
+    ]
 }
 
 /// Where Debian installs dropbear's programs (dropbear-bin), plus `ssh`

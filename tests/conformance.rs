@@ -29,7 +29,7 @@ fn explained(doc: &str) -> BTreeSet<String> {
     doc.split('`')
         .skip(1)
         .step_by(2)
-        .filter(|t| t.starts_with("mksh:") || t.starts_with("toybox:"))
+        .filter(|t| t.starts_with("mksh:") || t.starts_with("toybox:") || t.starts_with("mawk:"))
         .map(String::from)
         .collect()
 }
@@ -49,6 +49,8 @@ fn main() {
         .env("NATIVE_TOYBOX", env!("FORKLESS_NATIVE_TOYBOX"))
         .env("MKSH_SRC", env!("FORKLESS_MKSH_SRC"))
         .env("TOYBOX_SRC", env!("FORKLESS_TOYBOX_SRC"))
+        .env("NATIVE_MAWK", env!("FORKLESS_NATIVE_MAWK"))
+        .env("MAWK_SRC", env!("FORKLESS_MAWK_SRC"))
         .env("WORK", work)
         .env("TMPDIR", work.join("tmp"))
         .env("HOME", &home)

@@ -173,7 +173,7 @@ fn defining(unit: &Path, source: &Path, name: &str) -> io::Result<PathBuf> {
 }
 
 /// The words of make variable `name` (`NAME=a b \` continued lines).
-fn make_list(text: &str, name: &str) -> Option<Vec<String>> {
+pub(crate) fn make_list(text: &str, name: &str) -> Option<Vec<String>> {
     let mut lines = text.lines();
     let first = lines.by_ref().find_map(|l| {
         let (k, v) = l.split_once('=')?;

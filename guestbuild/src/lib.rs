@@ -18,6 +18,7 @@ pub mod cache;
 pub mod dropbear;
 pub mod globals;
 pub mod jobs;
+pub mod mawk;
 pub mod mksh;
 pub mod toybox;
 pub mod vendor;
@@ -277,7 +278,7 @@ impl Build {
             j.dir.join(format!("{}.o", j.stem)),
         );
         let key = format!(
-            "guest unit v1\ntransform {}\ncompiler {ident}\npreprocess {:?}\ncompile {:?}\nid {}\nroots {:?}\nwrapper {}",
+            "guest unit v2\ntransform {}\ncompiler {ident}\npreprocess {:?}\ncompile {:?}\nid {}\nroots {:?}\nwrapper {}",
             globals::VERSION,
             pre.to_command(),
             comp.to_command(),
@@ -289,7 +290,12 @@ impl Build {
             let mut cmd = pre.to_command();
             cmd.arg("-E").arg("-MD").arg("-MF").arg(&depfile).arg(&j.wrapper);
             let preprocessed = output(cmd)?;
-            let is_guest = |f: &str| j.roots.iter().any(|r| Path::new(f).starts_with(r));
+            // A relative name comes from a `#line` of generated code (a
+            // yacc parser's `#line 12 "parse.y"`): the guest's own source.
+            // The compiler names everything else absolutely or `<built-in>`.
+            let is_guest = |f: &str| {
+                j.roots.iter().any(|r| Path::new(f).starts_with(r)) || !(f.starts_with('/') || f.starts_with('<'))
+            };
             let unit = globals::transform(&String::from_utf8_lossy(&preprocessed), &j.unit_id, &is_guest)
                 .map_err(io::Error::other)?;
             fs::write(&text, &unit.text)?;

@@ -19,6 +19,8 @@
 #   MKSH_SRC       mksh source tree (check.pl, check.t)
 #   TOYBOX_SRC     toybox source tree (configure, scripts/, tests/,
 #                  generated/config.h)
+#   NATIVE_MAWK    native mawk built from MAWK_SRC
+#   MAWK_SRC       mawk source tree (test/mawktest, test/fpe_test)
 #   WORK           scratch directory (default: mktemp -d); created if absent;
 #                  its bin/ logs/ results/ tmp/ mksh/ toybox/ are recreated
 # Optional knobs:
@@ -27,6 +29,8 @@
 #   TOYBOX_FILE_TIMEOUT   limit for one tests/NAME.test file in s (default 90)
 #   TOYBOX_RUN_BUDGET     no new test file is started after this many s of a
 #                         toybox run (default 360); the rest count as missing
+#   MAWK_RUN_TIMEOUT      limit for one run of mawk's test/mawktest in s
+#                         (default 300)
 #   MKSH_TESTS            space-separated check.t test names (default: all);
 #                         its need-ctty tests run on a pty (row mksh-ctty)
 #   TOYBOX_TESTS          space-separated test names (default: see below)
@@ -59,6 +63,13 @@
 #           run: executable tests/*.test whose name is an applet of
 #           NATIVE_TOYBOX (test.sh would otherwise test whatever host tool
 #           `which` finds).
+#   mawk:   test/mawktest and test/fpe_test (what Debian's build runs), host
+#           sh, in a copy of MAWK_SRC's test/ (and scan.c, which one check
+#           reads), with MAWK=$NATIVE_MAWK or a symlink mawk -> forkless.
+#           mawktest prints only its failures, so each check it makes is
+#           read from the script itself ("mawk:SECTION/LABEL", SECTION from
+#           its Begin, LABEL from its Fail) and passes unless its failure is
+#           printed, or its section never ran. fpe_test is one check.
 #
 # Output: a table per suite (total | passed natively | passed under
 # forkless), the time of each of the four runs, and every test that passes
@@ -110,9 +121,11 @@ need_exe NATIVE_TOYBOX
 need_dir MKSH_SRC check.pl check.t
 need_dir TOYBOX_SRC configure scripts/test.sh scripts/runtest.sh \
   scripts/portability.sh tests
+need_exe NATIVE_MAWK
+need_dir MAWK_SRC test/mawktest test/fpe_test scan.c examples/decl.awk
 
 isnum() { case $1 in ''|*[!0-9]*) return 1 ;; esac; [ "$1" -gt 0 ]; }
-for v in MKSH_TEST_TIMEOUT:20 MKSH_RUN_TIMEOUT:420 TOYBOX_FILE_TIMEOUT:90 TOYBOX_RUN_BUDGET:360; do
+for v in MKSH_TEST_TIMEOUT:20 MKSH_RUN_TIMEOUT:420 TOYBOX_FILE_TIMEOUT:90 TOYBOX_RUN_BUDGET:360 MAWK_RUN_TIMEOUT:300; do
   n=${v%%:*}
   printf -v "$n" '%s' "${!n:-${v#*:}}"
   isnum "${!n}" || die2 "$n=${!n} is not a positive number of seconds"
@@ -138,8 +151,8 @@ else
 fi
 
 # ---------------------------------------------------------------- layout
-rm -rf -- "${WORK:?}/bin" "$WORK/logs" "$WORK/results" "$WORK/tmp" "$WORK/mksh" "$WORK/toybox"
-mkdir -p "$WORK/bin/native" "$WORK/bin/forkless" "$WORK/bin/forkless-mksh" \
+rm -rf -- "${WORK:?}/bin" "$WORK/logs" "$WORK/results" "$WORK/tmp" "$WORK/mksh" "$WORK/toybox" "$WORK/mawk"
+mkdir -p "$WORK/bin/native" "$WORK/bin/forkless" "$WORK/bin/forkless-mksh" "$WORK/bin/forkless-mawk" "$WORK/mawk" \
   "$WORK/logs" "$WORK/results" "$WORK/tmp" "$WORK/mksh" "$WORK/toybox/generated" ||
   die1 "cannot populate $WORK"
 
@@ -150,11 +163,15 @@ while read -r a; do
   ln -s "$FORKLESS" "$WORK/bin/forkless/$a" || die1 "ln $a"
 done <<<"$APPLETS"
 ln -s "$FORKLESS" "$WORK/bin/forkless-mksh/mksh" || die1 "ln mksh"
+ln -s "$FORKLESS" "$WORK/bin/forkless-mawk/mawk" || die1 "ln mawk"
 
 # Private copies of what the suites read or write.
 cp -p "$MKSH_SRC/check.pl" "$MKSH_SRC/check.t" "$WORK/mksh/" || die1 "copy check.pl/check.t"
 cp -pR "$TOYBOX_SRC/configure" "$TOYBOX_SRC/scripts" "$TOYBOX_SRC/tests" "$WORK/toybox/" ||
   die1 "copy toybox tests"
+mkdir -p "$WORK/mawk/examples" &&
+  cp -pR "$MAWK_SRC/test" "$MAWK_SRC/scan.c" "$WORK/mawk/" &&
+  cp -p "$MAWK_SRC/examples/decl.awk" "$WORK/mawk/examples/" || die1 "copy mawk tests"
 # Run as root, rmdir.test's '-p abspath' makes and removes /test: outside
 # the run's directory, which no test may touch (docs/testing.md). It is
 # skipped in both runs, as test.sh skips it for other users.
@@ -259,6 +276,37 @@ run_toybox() { # BINDIR TAG TEST-FILE...
          print "toybox:" k "\t" st "\t" file }' "$log" >"$WORK/results/toybox-$tag.tsv"
 }
 
+# ---------------------------------------------------------------- mawk
+run_mawk() { # PROG TAG
+  local prog=$1 tag=$2 log="$WORK/logs/mawk-$2.log" t0 rc fpe
+  note "== mawk $tag: test/mawktest, test/fpe_test (MAWK=$prog)"
+  t0=$(now)
+  (cd "$WORK/mawk/test" && MAWK=$prog TMPDIR=$WORK/tmp "$HOST_TIMEOUT" -k 5 "$MAWK_RUN_TIMEOUT" sh ./mawktest) \
+    </dev/null >"$log" 2>&1
+  rc=$?
+  (cd "$WORK/mawk/test" && MAWK=$prog TMPDIR=$WORK/tmp "$HOST_TIMEOUT" -k 5 60 sh ./fpe_test) \
+    </dev/null >"$WORK/logs/mawk-$tag-fpe.log" 2>&1
+  fpe=$?
+  ELAPSED[mawk-$tag]=$(secs "$t0" "$(now)") RC[mawk-$tag]=$rc
+  # Every check of the script (a line calling Fail, not the function
+  # itself), then whether the run printed its failure.
+  awk -v out="$log" '
+    function key(sec, label,   k) { k = "mawk:" sec "/" (label == "" ? "check" : label)
+      if (++n[k] > 1) k = k " (#" n[k] ")"; return k }
+    /^[ \t]*Begin "testing / { sec = $0; sub(/^[^"]*"testing /, "", sec); sub(/".*/, "", sec); next }
+    /Fail/ && !/^Fail\(\)/ { label = ""; if (match($0, /Fail "[^"]*"/)) label = substr($0, RSTART + 6, RLENGTH - 7)
+      keys[++m] = key(sec, label); secs[m] = sec; labels[m] = label }
+    END {
+      while ((getline line < out) > 0) {
+        if (line ~ /^testing /) { cur = substr(line, 9); ran[cur] = 1 }
+        else if (line ~ /^\?\? fail/) { l = line; sub(/^\?\? fail ?/, "", l); failed[cur "/" l]++ } }
+      for (i = 1; i <= m; i++) {
+        f = secs[i] "/" labels[i]
+        st = (ran[secs[i]] && !(failed[f]-- > 0)) ? "pass" : "fail"
+        print keys[i] "\t" st } }' "$WORK/mawk/test/mawktest" >"$WORK/results/mawk-$tag.tsv"
+  printf 'mawk:fpe_test\t%s\n' "$([ "$fpe" -eq 0 ] && echo pass || echo fail)" >>"$WORK/results/mawk-$tag.tsv"
+}
+
 # ---------------------------------------------------------------- run
 FL_MKSH_PROG=$WORK/bin/forkless-mksh/mksh FL_MKSH_PATH=$WORK/bin/forkless:$HOST_PATH
 NAT_MKSH_PATH=$WORK/bin/native:$HOST_PATH
@@ -285,6 +333,8 @@ else
 fi
 run_toybox "$WORK/bin/native" native "${TOYBOX_LIST[@]}"
 run_toybox "$WORK/bin/forkless" forkless "${TOYBOX_LIST[@]}"
+run_mawk "$NATIVE_MAWK" native
+run_mawk "$WORK/bin/forkless-mawk/mawk" forkless
 
 # ---------------------------------------------------------------- report
 # count SUITE -> "total native_pass forkless_pass skipped"
@@ -312,7 +362,7 @@ broken=
 {
   printf '%-9s | %6s | %15s | %21s\n' suite total "passed natively" "passed under forkless"
   printf -- '----------+--------+-----------------+----------------------\n'
-  for s in mksh mksh-ctty toybox; do
+  for s in mksh mksh-ctty toybox mawk; do
     read -r tot np fp _ < <(count "$s")
     printf '%-9s | %6s | %15s | %21s\n' "$s" "$tot" "$np" "$fp"
     [ "$np" -gt 0 ] || [ "$s" = mksh-ctty ] || broken="$broken $s"
@@ -321,7 +371,7 @@ broken=
   {
     printf '%-18s | %8s | %s\n' run seconds "exit status (check.pl / -)"
     printf -- '-------------------+----------+---------------------------\n'
-    for r in mksh-native mksh-forkless mksh-ctty-native mksh-ctty-forkless toybox-native toybox-forkless; do
+    for r in mksh-native mksh-forkless mksh-ctty-native mksh-ctty-forkless toybox-native toybox-forkless mawk-native mawk-forkless; do
       # A run that did not happen (no need-ctty test in a slice) has none.
       printf '%-18s | %8s | %s\n' "$r" "${ELAPSED[$r]:-not run}" "${RC[$r]:--}"
     done
@@ -341,8 +391,8 @@ broken=
   done
 } >"$WORK/summary.txt"
 
-{ diffs mksh; diffs mksh-ctty; diffs toybox; } >"$WORK/differences.txt"
-{ fl_only mksh; fl_only mksh-ctty; fl_only toybox; } >"$WORK/forkless-only-passes.txt"
+{ diffs mksh; diffs mksh-ctty; diffs toybox; diffs mawk; } >"$WORK/differences.txt"
+{ fl_only mksh; fl_only mksh-ctty; fl_only toybox; fl_only mawk; } >"$WORK/forkless-only-passes.txt"
 
 # ---------------------------------------------------------------- recheck
 # Re-run only what differs (mksh: those tests; toybox: their files), RECHECK
@@ -379,6 +429,11 @@ if [ "$RECHECK" -gt 0 ] && [ -s "$WORK/differences.txt" ]; then
       run_toybox "$WORK/bin/forkless" "forkless-recheck$i" "${tfiles[@]}"
       nat+=("$WORK/results/toybox-native-recheck$i.tsv") fl+=("$WORK/results/toybox-forkless-recheck$i.tsv")
     fi
+    if grep -q '^mawk:' "$WORK/differences.txt"; then
+      run_mawk "$NATIVE_MAWK" "native-recheck$i"
+      run_mawk "$WORK/bin/forkless-mawk/mawk" "forkless-recheck$i"
+      nat+=("$WORK/results/mawk-native-recheck$i.tsv") fl+=("$WORK/results/mawk-forkless-recheck$i.tsv")
+    fi
   done
   awk -F'\t' -v nr="$RECHECK" -v o1="$WORK/flaky-native.txt" -v o2="$WORK/flaky-forkless.txt" '
     FNR == NR { d[$1] = 1; ord[++n] = $1; next }
@@ -400,7 +455,7 @@ awk -F'\t' 'FNR == NR { d[$1] = 1; next } ($1 in d) { n[$2]++; delete d[$1] }
                    for (s in n) printf "%s%d %s", (c++ ? ", " : "(under forkless: "), n[s], s
                    if (c) print ")" }' \
   "$WORK/differences.txt" "$WORK/results/mksh-forkless.tsv" "$WORK/results/mksh-ctty-forkless.tsv" \
-  "$WORK/results/toybox-forkless.tsv"
+  "$WORK/results/toybox-forkless.tsv" "$WORK/results/mawk-forkless.tsv"
 if [ "$RECHECK" -gt 0 ]; then
   echo
   echo "Re-ran the differences $RECHECK more times each way (${recheck_secs}s):"
