@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, dropbear, id_from_stem, mawk, mksh, toybox, Build, Program};
+use guestbuild::{c_files, dropbear, id_from_stem, mawk, mksh, toybox, zlib, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -288,21 +288,32 @@ fn third_party(
     println!("cargo:rustc-env=FORKLESS_MKSH_BUILD={}", cfg.build_dir.display());
     paths.push(("mksh".into(), ["/bin/sh", "/bin/mksh", "/bin/ksh"].map(String::from).to_vec()));
 
-    // toybox
+    // toybox, with zlib compiled in (its gzip uses it: docs/userland.md)
+    let zlib = zlib::configure(&prepare("zlib")).unwrap_or_else(|e| fail(&e));
     let toybox_dir = prepare("toybox");
     let tcfg = toybox::configure(&toybox_dir).unwrap_or_else(|e| fail(&e));
-    let mut build = Build::new(root.join("include"), out).guest_root(&toybox_dir).include(&toybox_dir);
+    let mut build = Build::new(root.join("include"), out)
+        .guest_root(&toybox_dir)
+        .guest_root(&zlib.src_dir)
+        .include(&toybox_dir)
+        .include(&zlib.src_dir);
     for f in &tcfg.cflags {
         build = build.flag(f);
     }
-    let programs = [Program::new("toybox", "guest", tcfg.sources.clone())];
+    for (k, v) in &zlib.defines {
+        build = build.define(k, v.as_deref());
+    }
+    let mut toybox_sources = tcfg.sources.clone();
+    toybox_sources.extend(zlib.sources.iter().cloned());
+    let programs = [Program::new("toybox", "guest", toybox_sources.clone())];
     *rs += &build.compile("tvm_guest_toybox", "TOYBOX_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
     tables.push("TOYBOX_PROGRAMS".into());
     for l in &tcfg.libs {
         println!("cargo:rustc-link-lib={l}");
     }
     let native = out.join("native/toybox");
-    guestbuild::build_native(&native, &tcfg.sources, std::slice::from_ref(&toybox_dir), &[], &tcfg.cflags, &tcfg.libs)
+    let includes = [toybox_dir.clone(), zlib.src_dir.clone()];
+    guestbuild::build_native(&native, &toybox_sources, &includes, &zlib.defines, &tcfg.cflags, &tcfg.libs)
         .unwrap_or_else(|e| fail(&e));
     println!("cargo:rustc-env=FORKLESS_NATIVE_TOYBOX={}", native.display());
     println!("cargo:rustc-env=FORKLESS_TOYBOX_SRC={}", toybox_dir.display());

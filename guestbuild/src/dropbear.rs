@@ -11,6 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::makefile::make_list;
+
 /// The programs of the multi-call binary, dispatched on argv[0] by
 /// dropbear's own dbmulti.c (`dbclient` also answers to `ssh`).
 pub const PROGRAMS: &[&str] = &["dropbear", "dbclient", "dropbearkey", "dropbearconvert", "scp"];
@@ -170,26 +172,6 @@ fn defining(unit: &Path, source: &Path, name: &str) -> io::Result<PathBuf> {
         fs::write(&unit, text)?;
     }
     Ok(unit)
-}
-
-/// The words of make variable `name` (`NAME=a b \` continued lines).
-pub(crate) fn make_list(text: &str, name: &str) -> Option<Vec<String>> {
-    let mut lines = text.lines();
-    let first = lines.by_ref().find_map(|l| {
-        let (k, v) = l.split_once('=')?;
-        (k.trim() == name).then_some(v)
-    })?;
-    let mut words = Vec::new();
-    let mut line = first;
-    loop {
-        let cont = line.trim_end().ends_with('\\');
-        words.extend(line.trim_end().trim_end_matches('\\').split_whitespace().map(str::to_string));
-        if !cont {
-            break;
-        }
-        line = lines.next()?;
-    }
-    Some(words)
 }
 
 /// The value of a one-line `NAME=value` (or `NAME+=value` as `NAME+`).

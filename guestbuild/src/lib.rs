@@ -18,10 +18,12 @@ pub mod cache;
 pub mod dropbear;
 pub mod globals;
 pub mod jobs;
+pub mod makefile;
 pub mod mawk;
 pub mod mksh;
 pub mod toybox;
 pub mod vendor;
+pub mod zlib;
 
 use std::fmt::Write as _;
 use std::fs;

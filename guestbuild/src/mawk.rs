@@ -10,7 +10,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::dropbear::make_list;
+use crate::makefile::{defines, make_list};
 
 /// The result of configuring mawk in a build directory.
 #[derive(Clone, Debug)]
@@ -81,17 +81,6 @@ pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
     })
 }
 
-fn defines(cppflags: &[String]) -> Vec<(String, Option<String>)> {
-    cppflags
-        .iter()
-        .filter_map(|w| w.strip_prefix("-D"))
-        .map(|d| match d.split_once('=') {
-            Some((k, v)) => (k.to_string(), Some(v.to_string())),
-            None => (d.to_string(), None),
-        })
-        .collect()
-}
-
 /// Builds mawk's `makescan` with the build machine's compiler and writes
 /// its output, the scanner's table, to `scancode`.
 fn generate_scancode(
@@ -123,25 +112,4 @@ fn generate_scancode(
     let tmp = scancode.with_extension("c.tmp");
     fs::write(&tmp, &out.stdout)?;
     fs::rename(&tmp, scancode)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_defines() {
-        let words: Vec<String> = "-I. -I$(srcdir) -DHAVE_CONFIG_H -DLOCAL_REGEXP -D_XOPEN_SOURCE=500"
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        assert_eq!(
-            defines(&words),
-            [
-                ("HAVE_CONFIG_H".into(), None),
-                ("LOCAL_REGEXP".into(), None),
-                ("_XOPEN_SOURCE".into(), Some("500".into()))
-            ]
-        );
-    }
 }

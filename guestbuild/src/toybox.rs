@@ -11,8 +11,24 @@ use std::process::{Command, Stdio};
 
 /// Applets enabled beyond defconfig: unfinished ("pending") in 0.8.9, but
 /// commands a shell user expects, and covered by toybox's own tests.
-pub const ENABLE: &[&str] =
-    &["EXPR", "TR", "DIFF", "DD", "FOLD", "GETOPT", "HEXDUMP", "HD", "XZCAT", "STTY", "BC", "VI"];
+/// `GZIP` with `TOYBOX_LIBZ`: gzip, gunzip and zcat through zlib (compiled
+/// in, as a guest: docs/userland.md); toybox's own deflate only stores.
+pub const ENABLE: &[&str] = &[
+    "EXPR",
+    "TR",
+    "DIFF",
+    "DD",
+    "FOLD",
+    "GETOPT",
+    "HEXDUMP",
+    "HD",
+    "XZCAT",
+    "STTY",
+    "BC",
+    "VI",
+    "GZIP",
+    "TOYBOX_LIBZ",
+];
 
 /// Applets defconfig enables that we leave out; docs/toybox.md gives each
 /// reason. Applets marked TOYFLAG_NEEDROOT are left out automatically.

@@ -202,7 +202,10 @@ impl Fetcher {
     /// mirror, so its status alone decides nothing).
     fn apt_source(&self, guest: &Guest) -> Result<PathBuf, String> {
         let what = format!("{}={}", guest.debian_package, guest.debian_version);
-        let dir = self.work.join(format!("apt-{}", guest.name));
+        // Per version: a changed pin must not find the old version's files.
+        let version: String =
+            guest.debian_version.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+        let dir = self.work.join(format!("apt-{}-{version}", guest.name));
         if dir.join(".done").exists() {
             return Ok(dir);
         }
