@@ -33,11 +33,11 @@ use crate::programs::guest_text;
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// The thread's retry timer's handle (`RetryTimer::handle`), 0 if it
-    /// has none. Kept in a plain cell because the signal handler reads it:
+    /// The thread's retry timer's handle (`RetryTimer::handle`), None if
+    /// it has none. Kept in a plain cell because the signal handler reads it:
     /// a thread-local with a destructor could register that destructor
     /// (and allocate) on first use, inside the handler.
-    static RETRY_TIMER: Cell<usize> = const { Cell::new(0) };
+    static RETRY_TIMER: Cell<Option<usize>> = const { Cell::new(None) };
     static RETRY_OWNER: RefCell<Option<RetryTimer>> = const { RefCell::new(None) };
 }
 
@@ -52,7 +52,7 @@ struct RetryTimer(platform::RetryTimer);
 impl Drop for RetryTimer {
     fn drop(&mut self) {
         // Cleared before the field's own drop deletes the timer.
-        RETRY_TIMER.with(|t| t.set(0));
+        RETRY_TIMER.with(|t| t.set(None));
         let _ = &self.0;
     }
 }
@@ -66,7 +66,7 @@ pub fn prepare_thread() {
             return;
         }
         let Some(timer) = platform::RetryTimer::for_this_thread() else { return };
-        RETRY_TIMER.with(|t| t.set(timer.handle()));
+        RETRY_TIMER.with(|t| t.set(Some(timer.handle())));
         *owner = Some(RetryTimer(timer));
     });
 }
@@ -74,10 +74,8 @@ pub fn prepare_thread() {
 /// Arms the calling thread's retry timer (async-signal-safe: one system
 /// call).
 fn retry_later() {
-    let id = RETRY_TIMER.with(|t| t.get());
-    if id == 0 {
-        return;
-    }
+    // (Linux numbers a process's first timer 0: no handle is "none".)
+    let Some(id) = RETRY_TIMER.with(|t| t.get()) else { return };
     // SAFETY: `id` is this thread's live timer (cleared before deletion).
     unsafe { platform::RetryTimer::arm(id, RETRY_AFTER) };
 }

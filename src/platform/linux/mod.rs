@@ -172,7 +172,8 @@ impl RetryTimer {
         Some(RetryTimer(id))
     }
 
-    /// A non-zero word the signal handler passes to [`RetryTimer::arm`].
+    /// The word the signal handler passes to [`RetryTimer::arm`] (any
+    /// value, 0 included: Linux's first timer is 0).
     pub fn handle(&self) -> usize {
         self.0 as usize
     }
