@@ -116,7 +116,10 @@ int main(void)
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
     CHECK(strstr(out, "libc_pwd_locale_misc: ") == out);
     CHECK(strstr(out, "libc_pwd_locale_misc.c:") != NULL);
-    CHECK(strstr(out, ": assert_fails: Assertion `x == 2' failed.\n") != NULL);
+    /* The function as the compiler names it: GCC "assert_fails", clang
+     * "void assert_fails(void *)". */
+    CHECK(strstr(out, "assert_fails") != NULL);
+    CHECK(strstr(out, ": Assertion `x == 2' failed.\n") != NULL);
 
     errno = 0;
     CHECK(ttyname(999) == NULL);
