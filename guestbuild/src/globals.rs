@@ -562,6 +562,14 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
         _t: std::marker::PhantomData,
     };
 
+    // A K&R-style definition (`int f(a) int a; { ... }`) does not parse as
+    // one: its parameter declarations would read as globals and its body's
+    // statics would be missed. The body shows up as a block at file scope,
+    // which no valid C has.
+    if let Some(b) = top.iter().find(|n| n.kind() == "compound_statement" && guest(**n)) {
+        return Err(pass.err(*b, "a K&R-style function definition (parameters declared between `)` and `{`) is not supported: define it with a prototype"));
+    }
+
     // File-scope targets, and const objects that may still need to be.
     let mut targets: Vec<Target> = Vec::new();
     let mut const_candidates: Vec<Target> = Vec::new();
@@ -1016,5 +1024,12 @@ mod tests {
     fn unsupported_constructs_stop_with_a_message() {
         let e = transform(&unit("", "int x;\nint *tab[] = { [2] = &x };\n"), "t", &|f| f == GUEST).unwrap_err();
         assert!(e.contains("designated"), "{e}");
+    }
+
+    #[test]
+    fn knr_definitions_stop_the_build() {
+        let knr = "typedef struct s *gzFile;\nconst char *f(file, n)\n    gzFile file;\n    int *n;\n{\n    static int calls;\n    return (const char *)file + *n + calls++;\n}\n";
+        let e = transform(&unit("", knr), "t", &|f| f == GUEST).expect_err("K&R is refused");
+        assert!(e.contains("K&R-style function definition") && e.contains("unit.c"), "{e}");
     }
 }
