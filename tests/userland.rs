@@ -98,7 +98,11 @@ fn gzip_and_tar_z_round_trip_a_10_mib_tree() {
     let d = dir.path();
     let bytes = make_tree(&d.join("tree"));
     assert!(bytes > 10 << 20, "the tree has {bytes} bytes");
-    sh(d, "tar -czf tree.tgz tree && mkdir z && tar -xzf tree.tgz -C z");
+    // toybox's `tar c -z` exits without waiting for its gzip, which
+    // finishes the file a moment later (natively too): wait for a whole
+    // gzip file (at most 10 s) before reading it.
+    let settled = "n=0; until zcat tree.tgz >/dev/null 2>&1 || [ $n -ge 100 ]; do sleep 0.1; n=$((n+1)); done";
+    sh(d, &format!("tar -czf tree.tgz tree && {settled} && mkdir z && tar -xzf tree.tgz -C z"));
     assert_same_tree(&d.join("tree"), &d.join("z/tree"));
     sh(d, "tar -cf - tree | gzip -9 > tree2.tgz && mkdir i && tar -I gzip -xf tree2.tgz -C i");
     assert_same_tree(&d.join("tree"), &d.join("i/tree"));

@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::makefile::make_list;
+use crate::makefile::{make_list, Configured};
 
 /// The programs of the multi-call binary, dispatched on argv[0] by
 /// dropbear's own dbmulti.c (`dbclient` also answers to `ssh`).
@@ -37,19 +37,7 @@ const CONFIGURE_ARGS: &[&str] = &[
 ];
 
 /// The result of configuring dropbear in a build directory.
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub src_dir: PathBuf,
-    pub build_dir: PathBuf,
-    pub sources: Vec<PathBuf>,
-    /// Include directories, in the Makefiles' order.
-    pub includes: Vec<PathBuf>,
-    pub defines: Vec<(String, Option<String>)>,
-    /// CFLAGS that change meaning (not optimisation or warnings).
-    pub cflags: Vec<String>,
-    /// Libraries the programs link with.
-    pub libs: Vec<String>,
-}
+pub type Config = Configured;
 
 /// Runs `configure` (once per build directory), writes `localoptions`
 /// as localoptions.h, and reads the source lists.

@@ -1,5 +1,26 @@
 //! Reading what autoconf-style Makefiles and configure scripts wrote:
-//! variable lists and `-D` definitions (guests' own build descriptions).
+//! variable lists and `-D` definitions (guests' own build descriptions),
+//! and what a guest's configure step gives the build.
+
+use std::path::PathBuf;
+
+/// A guest configured by its own scripts: where it is, its units, and
+/// how to compile and link them (the guest and its native reference
+/// alike).
+#[derive(Clone, Debug)]
+pub struct Configured {
+    pub src_dir: PathBuf,
+    pub build_dir: PathBuf,
+    pub sources: Vec<PathBuf>,
+    /// Include directories, in the Makefile's order.
+    pub includes: Vec<PathBuf>,
+    /// `-D` definitions, in order.
+    pub defines: Vec<(String, Option<String>)>,
+    /// CFLAGS that change meaning (not optimisation or warnings).
+    pub cflags: Vec<String>,
+    /// Libraries the programs link with.
+    pub libs: Vec<String>,
+}
 
 /// The words of make variable `name` (`NAME=a b \` continued lines).
 pub fn make_list(text: &str, name: &str) -> Option<Vec<String>> {

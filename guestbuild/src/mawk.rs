@@ -7,24 +7,13 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::makefile::{defines, make_list};
+use crate::makefile::{defines, make_list, Configured};
 
 /// The result of configuring mawk in a build directory.
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub src_dir: PathBuf,
-    pub build_dir: PathBuf,
-    pub sources: Vec<PathBuf>,
-    /// Include directories, in the Makefile's order.
-    pub includes: Vec<PathBuf>,
-    /// `-D` definitions from CPPFLAGS, in order.
-    pub defines: Vec<(String, Option<String>)>,
-    /// Libraries the program links with.
-    pub libs: Vec<String>,
-}
+pub type Config = Configured;
 
 /// Runs `configure` (once per build directory) and `makescan`, and reads
 /// the Makefile.
@@ -77,6 +66,7 @@ pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
         sources,
         includes: vec![build_dir.to_path_buf(), src_dir.to_path_buf()],
         defines,
+        cflags: Vec::new(),
         libs,
     })
 }
