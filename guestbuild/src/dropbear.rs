@@ -9,9 +9,9 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::makefile::{make_list, Configured};
+use crate::makefile::{autoconf, make_list, Configured};
 
 /// The programs of the multi-call binary, dispatched on argv[0] by
 /// dropbear's own dbmulti.c (`dbclient` also answers to `ssh`).
@@ -42,30 +42,8 @@ pub type Config = Configured;
 /// Runs `configure` (once per build directory), writes `localoptions`
 /// as localoptions.h, and reads the source lists.
 pub fn configure(src_dir: &Path, build_dir: &Path, localoptions: &str) -> io::Result<Config> {
-    let stamp = build_dir.join(".configured");
-    // A cross build tells configure the target (it would otherwise try to
-    // run the programs it compiles to find out).
-    let host = crate::cross_host().map(|h| format!("--host={h}"));
-    let args: Vec<&str> = CONFIGURE_ARGS.iter().copied().chain(host.as_deref()).collect();
-    let args = args.join(" ");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(args.as_str()) {
-        let _ = fs::remove_dir_all(build_dir);
-        fs::create_dir_all(build_dir)?;
-        let out = Command::new(src_dir.join("configure"))
-            .args(args.split(' '))
-            .current_dir(build_dir)
-            .env("CC", std::env::var("TVM_DROPBEAR_CC").unwrap_or_else(|_| crate::target_cc()))
-            .stdin(Stdio::null())
-            .output()?;
-        if !out.status.success() || !build_dir.join("config.h").exists() {
-            return Err(io::Error::other(format!(
-                "dropbear configure failed in {}:\n{}",
-                build_dir.display(),
-                String::from_utf8_lossy(&out.stderr)
-            )));
-        }
-        fs::write(&stamp, &args)?;
-    }
+    let cc = std::env::var("TVM_DROPBEAR_CC").unwrap_or_else(|_| crate::target_cc());
+    autoconf("dropbear", src_dir, build_dir, CONFIGURE_ARGS, &cc)?;
     if !build_dir.join("default_options_guard.h").exists() {
         // A header the Makefile generates before compiling anything.
         let out = Command::new("make").arg("default_options_guard.h").current_dir(build_dir).output()?;

@@ -1,8 +1,42 @@
-//! Reading what autoconf-style Makefiles and configure scripts wrote:
-//! variable lists and `-D` definitions (guests' own build descriptions),
-//! and what a guest's configure step gives the build.
+//! Guests' own autoconf builds: running `configure` out of tree, reading
+//! what it wrote (Makefile variable lists, `-D` definitions), and what a
+//! guest's configure step gives the build.
 
-use std::path::PathBuf;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Runs `name`'s autoconf `configure` (in `src_dir`) with `args` in
+/// `build_dir`, with `cc` as CC, unless the directory was configured with
+/// the same arguments already (a stamp file). A cross build adds
+/// `--host`: configure would otherwise try to run the programs it
+/// compiles. Fails unless configure succeeds and writes config.h.
+pub fn autoconf(name: &str, src_dir: &Path, build_dir: &Path, args: &[&str], cc: &str) -> io::Result<()> {
+    let stamp = build_dir.join(".configured");
+    let host = crate::cross_host().map(|h| format!("--host={h}"));
+    let args: Vec<&str> = args.iter().copied().chain(host.as_deref()).collect();
+    let key = args.join(" ");
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(key.as_str()) {
+        return Ok(());
+    }
+    let _ = fs::remove_dir_all(build_dir);
+    fs::create_dir_all(build_dir)?;
+    let out = Command::new(src_dir.join("configure"))
+        .args(&args)
+        .current_dir(build_dir)
+        .env("CC", cc)
+        .stdin(Stdio::null())
+        .output()?;
+    if !out.status.success() || !build_dir.join("config.h").exists() {
+        return Err(io::Error::other(format!(
+            "{name} configure failed in {}:\n{}",
+            build_dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    fs::write(&stamp, &key)
+}
 
 /// A guest configured by its own scripts: where it is, its units, and
 /// how to compile and link them (the guest and its native reference

@@ -8,9 +8,9 @@
 use std::fs;
 use std::io;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::makefile::{defines, make_list, Configured};
+use crate::makefile::{autoconf, defines, make_list, Configured};
 
 /// The result of configuring mawk in a build directory.
 pub type Config = Configured;
@@ -18,28 +18,7 @@ pub type Config = Configured;
 /// Runs `configure` (once per build directory) and `makescan`, and reads
 /// the Makefile.
 pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
-    let stamp = build_dir.join(".configured");
-    let host = crate::cross_host().map(|h| format!("--host={h}"));
-    let args: Vec<&str> = host.as_deref().into_iter().collect();
-    let key = args.join(" ");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
-        let _ = fs::remove_dir_all(build_dir);
-        fs::create_dir_all(build_dir)?;
-        let out = Command::new(src_dir.join("configure"))
-            .args(&args)
-            .current_dir(build_dir)
-            .env("CC", crate::target_cc())
-            .stdin(Stdio::null())
-            .output()?;
-        if !out.status.success() || !build_dir.join("config.h").exists() {
-            return Err(io::Error::other(format!(
-                "mawk configure failed in {}:\n{}",
-                build_dir.display(),
-                String::from_utf8_lossy(&out.stderr)
-            )));
-        }
-        fs::write(&stamp, &key)?;
-    }
+    autoconf("mawk", src_dir, build_dir, &[], &crate::target_cc())?;
     let makefile = fs::read_to_string(build_dir.join("Makefile"))?;
     let cppflags =
         make_list(&makefile, "CPPFLAGS").ok_or_else(|| io::Error::other("mawk's Makefile has no CPPFLAGS"))?;

@@ -108,11 +108,10 @@ pub unsafe fn address(c: &Control) -> *mut u8 {
 /// A program's controls, registered by its first image.
 struct Layout {
     lo: usize,
-    /// `controls[i]` has index `lo + i` (None: another program's index that
-    /// fell inside the run).
-    controls: Vec<Option<&'static Control>>,
-    /// Offsets of each copy in the image's block (after the table).
-    offsets: Vec<usize>,
+    /// `copies[i]`: the variable of index `lo + i` and the offset of its
+    /// copy in the image's block, after the table (None: another
+    /// program's index that fell inside the run).
+    copies: Vec<Option<(&'static Control, usize)>>,
     size: usize,
     align: usize,
 }
@@ -138,10 +137,6 @@ fn thread_id() -> usize {
     ID.with(|id| id as *const u8 as usize)
 }
 
-fn identity(program: &Program) -> Option<usize> {
-    crate::programs::tls_layout::owner(program)
-}
-
 /// Gives `index` to `c` if it has none; returns its index.
 fn assign(reg: &mut Registry, c: &'static Control) -> usize {
     match c.index.load(Ordering::Acquire) {
@@ -157,7 +152,7 @@ fn assign(reg: &mut Registry, c: &'static Control) -> usize {
 
 /// The layout of `program`'s globals, registering them on its first image.
 fn layout_of(program: &Program) -> Option<Arc<Layout>> {
-    let owner = identity(program)?;
+    let owner = crate::programs::tls_layout::owner(program)?;
     let known = |reg: &Registry| reg.layouts.iter().find(|(o, _)| *o == owner).map(|(_, l)| l.clone());
     if let Some(l) = known(&REGISTRY.lock()) {
         return Some(l);
@@ -188,23 +183,25 @@ fn lay_out(seen: &[&'static Control]) -> Layout {
     let index = |c: &Control| c.index.load(Ordering::Acquire);
     let lo = seen.iter().map(|c| index(c)).min().unwrap_or(1);
     let hi = seen.iter().map(|c| index(c) + 1).max().unwrap_or(lo);
-    let mut controls = vec![None; hi - lo];
+    let mut by_index = vec![None; hi - lo];
     for &c in seen {
-        controls[index(c) - lo] = Some(c);
+        by_index[index(c) - lo] = Some(c);
     }
     let mut size = Table::bytes(hi - lo);
     let mut align = std::mem::align_of::<Table>();
-    let mut offsets = vec![0; hi - lo];
-    for (i, c) in controls.iter().enumerate() {
-        if let Some(c) = c {
-            let a = c.align.max(1);
-            size = size.next_multiple_of(a);
-            offsets[i] = size;
-            size += c.size;
-            align = align.max(a);
-        }
-    }
-    Layout { lo, controls, offsets, size, align }
+    let copies = by_index
+        .into_iter()
+        .map(|c| {
+            c.map(|c| {
+                let a = c.align.max(1);
+                let offset = size.next_multiple_of(a);
+                size = offset + c.size;
+                align = align.max(a);
+                (c, offset)
+            })
+        })
+        .collect();
+    Layout { lo, copies, size, align }
 }
 
 /// Makes the calling image's copies of its program's globals, with their
@@ -222,12 +219,12 @@ pub fn start_image(program: &Program, arena: &mut Arena) -> *mut c_void {
     // each copy at its offset with its control's size.
     unsafe {
         (*table).lo = l.lo;
-        (*table).len = l.controls.len();
-        for (i, c) in l.controls.iter().enumerate() {
+        (*table).len = l.copies.len();
+        for (i, copy) in l.copies.iter().enumerate() {
             let slot = (&raw mut (*table).slots).cast::<*mut u8>().add(i);
-            *slot = match c {
-                Some(c) => {
-                    let copy = block.add(l.offsets[i]);
+            *slot = match *copy {
+                Some((c, offset)) => {
+                    let copy = block.add(offset);
                     initialize(copy, c);
                     copy
                 }
@@ -260,15 +257,17 @@ unsafe fn initialize(copy: *mut u8, c: &Control) {
 fn first_use(c: &Control) -> *mut u8 {
     // SAFETY: controls are compiler-emitted statics of the executable.
     let c: &'static Control = unsafe { &*(c as *const Control) };
-    {
+    let index = {
         let mut reg = REGISTRY.lock();
-        if reg.registrar == thread_id() && reg.registering.is_some() {
-            assign(&mut reg, c);
-            reg.registering.as_mut().expect("checked above").push(c);
-            return ptr::null_mut();
+        let index = assign(&mut reg, c);
+        if reg.registrar == thread_id() {
+            if let Some(seen) = reg.registering.as_mut() {
+                seen.push(c);
+                return ptr::null_mut();
+            }
         }
-    }
-    let index = assign(&mut REGISTRY.lock(), c);
+        index
+    };
     crate::kernel::task::thread::with_image(|img| {
         let table = grown(&mut img.arena, img.globals.cast(), index);
         if table.is_null() {
@@ -350,12 +349,13 @@ mod tests {
             assign(&mut reg, x);
         }
         let l = lay_out(&[a, b, c]);
-        assert_eq!((l.lo, l.controls.len()), (10, 3));
-        assert!(l.offsets[0] >= Table::bytes(3));
-        assert_eq!(l.offsets[1] % 8, 0);
-        assert_eq!(l.offsets[2] % 64, 0);
-        assert!(l.offsets[1] >= l.offsets[0] + 3 && l.offsets[2] >= l.offsets[1] + 8);
-        assert_eq!(l.size, l.offsets[2] + 100);
+        assert_eq!((l.lo, l.copies.len()), (10, 3));
+        let offsets: Vec<usize> = l.copies.iter().map(|c| c.expect("every index is this program's").1).collect();
+        assert!(offsets[0] >= Table::bytes(3));
+        assert_eq!(offsets[1] % 8, 0);
+        assert_eq!(offsets[2] % 64, 0);
+        assert!(offsets[1] >= offsets[0] + 3 && offsets[2] >= offsets[1] + 8);
+        assert_eq!(l.size, offsets[2] + 100);
         assert_eq!(l.align, 64);
         // Indices stay as given.
         assert_eq!(assign(&mut reg, b), 11);
