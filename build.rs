@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use guestbuild::makefile::Configured;
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, dropbear, id_from_stem, mawk, mksh, toybox, zlib, Build, Program};
+use guestbuild::{c_files, dropbear, id_from_stem, less, mawk, mksh, ncurses, toybox, zlib, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -325,58 +326,72 @@ fn third_party(
     println!("cargo:rerun-if-changed={}", options.display());
     let options = std::fs::read_to_string(&options).unwrap_or_else(|e| fail(&format!("{}: {e}", options.display())));
     let dcfg = dropbear::configure(&dropbear_dir, &out.join("dropbear-build"), &options).unwrap_or_else(|e| fail(&e));
-    let mut build = Build::new(root.join("include"), out).guest_root(&dropbear_dir).guest_root(&dcfg.build_dir);
-    for i in &dcfg.includes {
-        build = build.include(i);
-    }
-    for (k, v) in &dcfg.defines {
-        build = build.define(k, v.as_deref());
-    }
-    for f in &dcfg.cflags {
-        build = build.flag(f);
-    }
-    let programs = [Program::new("dropbear", "guest", dcfg.sources.clone())];
-    *rs += &build.compile("tvm_guest_dropbear", "DROPBEAR_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
-    tables.push("DROPBEAR_PROGRAMS".into());
-    for l in &dcfg.libs {
-        println!("cargo:rustc-link-lib={l}");
-    }
-    let native = out.join("native/dropbearmulti");
-    guestbuild::build_native(&native, &dcfg.sources, &dcfg.includes, &dcfg.defines, &dcfg.cflags, &dcfg.libs)
-        .unwrap_or_else(|e| fail(&e));
-    println!("cargo:rustc-env=FORKLESS_NATIVE_DROPBEAR={}", native.display());
-    println!("cargo:rustc-env=FORKLESS_DROPBEAR_SRC={}", dropbear_dir.display());
-    paths.push(("dropbear".into(), DROPBEAR_PATHS.map(String::from).to_vec()));
+    let mut g = Guests { root, out, rs, tables, paths };
+    g.configured("dropbear", "dropbearmulti", &dcfg, &[], &DROPBEAR_PATHS);
 
     // mawk: the awk (docs/userland.md)
-    let mawk_dir = prepare("mawk");
-    let acfg = mawk::configure(&mawk_dir, &out.join("mawk-build")).unwrap_or_else(|e| fail(&e));
-    let mut build = Build::new(root.join("include"), out).guest_root(&mawk_dir).guest_root(&acfg.build_dir);
-    for i in &acfg.includes {
-        build = build.include(i);
-    }
-    for (k, v) in &acfg.defines {
-        build = build.define(k, v.as_deref());
-    }
-    let programs = [Program::new("mawk", "guest", acfg.sources.clone())];
-    *rs += &build.compile("tvm_guest_mawk", "MAWK_PROGRAMS", &programs).unwrap_or_else(|e| fail(&e));
-    tables.push("MAWK_PROGRAMS".into());
-    for l in &acfg.libs {
-        println!("cargo:rustc-link-lib={l}");
-    }
-    let native = out.join("native/mawk");
-    guestbuild::build_native(&native, &acfg.sources, &acfg.includes, &acfg.defines, &[], &acfg.libs)
-        .unwrap_or_else(|e| fail(&e));
-    println!("cargo:rustc-env=FORKLESS_NATIVE_MAWK={}", native.display());
-    println!("cargo:rustc-env=FORKLESS_MAWK_SRC={}", mawk_dir.display());
-    paths.push(("mawk".into(), ["/usr/bin/mawk", "/usr/bin/awk", "/bin/awk"].map(String::from).to_vec()));
+    let acfg = mawk::configure(&prepare("mawk"), &out.join("mawk-build")).unwrap_or_else(|e| fail(&e));
+    g.configured("mawk", "mawk", &acfg, &[], &["/usr/bin/mawk", "/usr/bin/awk", "/bin/awk"]);
+
+    // less, with ncurses's libtinfo compiled in (docs/userland.md)
+    let nc = ncurses::configure(&prepare("ncurses"), &out.join("ncurses-build")).unwrap_or_else(|e| fail(&e));
+    let lcfg = less::configure(&prepare("less"), &out.join("less-build"), &nc).unwrap_or_else(|e| fail(&e));
+    g.configured("less", "less", &lcfg, &[&nc.tinfo.src_dir, &nc.tinfo.build_dir], &["/usr/bin/less"]);
 
     vec![
         out.join("libtvm_guest_mksh.a"),
         out.join("libtvm_guest_toybox.a"),
         out.join("libtvm_guest_dropbear.a"),
         out.join("libtvm_guest_mawk.a"),
+        out.join("libtvm_guest_less.a"),
     ]
+}
+
+/// Where the guests' libraries, tables and install paths accumulate.
+struct Guests<'a> {
+    root: &'a Path,
+    out: &'a Path,
+    rs: &'a mut String,
+    tables: &'a mut Vec<String>,
+    paths: &'a mut Vec<(String, Vec<String>)>,
+}
+
+impl Guests<'_> {
+    /// A guest configured by its own scripts: its units through the guest
+    /// build as program `id` (library `tvm_guest_ID`, table
+    /// `ID_PROGRAMS`) registered at `install`, and its native reference
+    /// at `native/NATIVE` (`FORKLESS_NATIVE_ID`). `roots` are further
+    /// trees of guest code it compiles in.
+    fn configured(&mut self, id: &str, native: &str, cfg: &Configured, roots: &[&Path], install: &[&str]) {
+        let mut build =
+            Build::new(self.root.join("include"), self.out).guest_root(&cfg.src_dir).guest_root(&cfg.build_dir);
+        for r in roots {
+            build = build.guest_root(r);
+        }
+        for i in &cfg.includes {
+            build = build.include(i);
+        }
+        for (k, v) in &cfg.defines {
+            build = build.define(k, v.as_deref());
+        }
+        for f in &cfg.cflags {
+            build = build.flag(f);
+        }
+        let upper = id.to_uppercase();
+        let table = format!("{upper}_PROGRAMS");
+        let programs = [Program::new(id, "guest", cfg.sources.clone())];
+        *self.rs += &build.compile(&format!("tvm_guest_{id}"), &table, &programs).unwrap_or_else(|e| fail(&e));
+        self.tables.push(table);
+        for l in &cfg.libs {
+            println!("cargo:rustc-link-lib={l}");
+        }
+        let native = self.out.join("native").join(native);
+        guestbuild::build_native(&native, &cfg.sources, &cfg.includes, &cfg.defines, &cfg.cflags, &cfg.libs)
+            .unwrap_or_else(|e| fail(&e));
+        println!("cargo:rustc-env=FORKLESS_NATIVE_{upper}={}", native.display());
+        println!("cargo:rustc-env=FORKLESS_{upper}_SRC={}", cfg.src_dir.display());
+        self.paths.push((id.into(), install.iter().map(|p| p.to_string()).collect()));
+    }
 }
 
 /// Where Debian installs dropbear's programs (dropbear-bin), plus `ssh`

@@ -37,6 +37,13 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <assert.h>
+#if defined(NDEBUG) && defined(__GLIBC__)
+/* assert.h declares __assert_fail only without NDEBUG; the shim renames
+ * it either way (a unit may include assert.h again after undefining
+ * NDEBUG). glibc's declaration. */
+extern void __assert_fail(const char *__assertion, const char *__file, unsigned int __line,
+                          const char *__function) __THROW __attribute__((__noreturn__));
+#endif
 #include <dirent.h>
 #include <err.h>
 #include <malloc.h>

@@ -4,7 +4,7 @@
 //! of the trial's own) and native mksh built from the same sources (the
 //! reference that proves the scenario right); all must pass. After an ssh
 //! trial, a second login's `tvm ps` must show no task left of the first. Native mksh's commands are native
-//! toybox's, through a directory of applet links first in PATH, so both
+//! toybox's (and less and awk, native builds), through a directory of links first in PATH, so both
 //! sides run the same programs. Transcripts of the scenarios listed in
 //! SNAPSHOTS must also be what snapshots/ holds (forkless's, which must be
 //! byte-identical to native's).
@@ -39,6 +39,10 @@ fn native_applets(dir: &Path) -> Result<PathBuf, String> {
     let out = Command::new(toybox).output().map_err(|e| format!("{toybox}: {e}"))?;
     for name in String::from_utf8_lossy(&out.stdout).split_whitespace() {
         std::os::unix::fs::symlink(toybox, bin.join(name)).map_err(|e| e.to_string())?;
+    }
+    // The guests that are not toybox applets.
+    for (name, native) in [("less", env!("FORKLESS_NATIVE_LESS")), ("awk", env!("FORKLESS_NATIVE_MAWK"))] {
+        std::os::unix::fs::symlink(native, bin.join(name)).map_err(|e| e.to_string())?;
     }
     // The shell itself, as forkless has it at /bin/sh and /bin/mksh.
     for name in ["sh", "mksh"] {

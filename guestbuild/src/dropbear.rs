@@ -43,7 +43,7 @@ pub type Config = Configured;
 /// as localoptions.h, and reads the source lists.
 pub fn configure(src_dir: &Path, build_dir: &Path, localoptions: &str) -> io::Result<Config> {
     let cc = std::env::var("TVM_DROPBEAR_CC").unwrap_or_else(|_| crate::target_cc());
-    autoconf("dropbear", src_dir, build_dir, CONFIGURE_ARGS, &cc)?;
+    autoconf("dropbear", src_dir, build_dir, CONFIGURE_ARGS, &cc, "config.h")?;
     if !build_dir.join("default_options_guard.h").exists() {
         // A header the Makefile generates before compiling anything.
         let out = Command::new("make").arg("default_options_guard.h").current_dir(build_dir).output()?;

@@ -512,6 +512,33 @@ fn local_types(n: Node, src: &str, out: &mut HashSet<String>) {
     }
 }
 
+/// The names of `f`'s parameters and of the objects its body declares
+/// without `static` (`decls`, from `block_declarations`).
+fn function_locals(f: Node, decls: &[Node], src: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut cur = f.child_by_field_name("declarator");
+    while let Some(d) = cur {
+        if d.kind() == "function_declarator" {
+            if let Some(params) = d.child_by_field_name("parameters") {
+                let mut c = params.walk();
+                for p in params.named_children(&mut c).filter(|p| p.kind() == "parameter_declaration") {
+                    if let Some(pd) = p.child_by_field_name("declarator").and_then(|pd| analyze(p, pd, src)) {
+                        out.insert(pd.name);
+                    }
+                }
+            }
+            break;
+        }
+        cur = d
+            .child_by_field_name("declarator")
+            .or_else(|| d.named_child(0).filter(|_| d.kind() == "parenthesized_declarator"));
+    }
+    for decl in decls.iter().filter(|d| !storage(**d, src).iter().any(|(k, _)| *k == "static")) {
+        out.extend(declarators(*decl, src).into_iter().map(|d| d.name));
+    }
+    out
+}
+
 fn type_ids(n: Node, src: &str, out: &mut Vec<String>) {
     if n.kind() == "type_identifier" || n.kind() == "identifier" {
         out.push(text(n, src).to_string());
@@ -608,6 +635,7 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
         let mut h = Hoist { func: *f, body, targets: Vec::new(), renames: HashMap::new(), remove: Vec::new() };
         let mut types = HashSet::new();
         local_types(body, &blank, &mut types);
+        let locals = function_locals(*f, &decls, &blank);
         let fname = f
             .child_by_field_name("declarator")
             .and_then(|d| analyze(*f, d, &blank))
@@ -639,12 +667,21 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
                 continue;
             }
             let spec = pass.specifiers(decl);
-            if words(spec).any(|w| types.contains(w)) {
-                // Its type exists only inside the function, so it cannot
-                // move out: it becomes thread-local where it is, under an
-                // assembler name file scope can use, and records its size
-                // in an absolute symbol (`.set` may repeat if the function
-                // is duplicated by inlining).
+            let mentions_local = |n: Node| {
+                let mut ids = Vec::new();
+                type_ids(n, &blank, &mut ids);
+                ids.iter().any(|i| locals.contains(i))
+            };
+            if words(spec).any(|w| types.contains(w))
+                || vars.iter().any(|d| mentions_local(d.inner) || d.init.is_some_and(mentions_local))
+            {
+                // Its type exists only inside the function, or its type or
+                // initializer names a parameter or local (`char
+                // buf[sizeof(n) * 3]`), so it cannot move out: it becomes
+                // thread-local where it is, under an assembler name file
+                // scope can use, and records its size in an absolute
+                // symbol (`.set` may repeat if the function is duplicated
+                // by inlining).
                 if !already_tls {
                     if let Some((_, kw)) = st.iter().find(|(k, _)| *k == "static") {
                         pass.edits.insert(kw.end_byte(), " __thread".into());
@@ -952,6 +989,22 @@ mod tests {
             "#include <stdio.h>\nint main(void) { __tvm_init_t(); counter(); counter(); printf(\"%d %d\\n\", counter(), get()); return 0; }",
         );
         assert_eq!(out, "3 100\n", "the static counts, and the file-scope n is another variable");
+    }
+
+    #[test]
+    fn statics_sized_by_a_parameter_stay_in_their_function() {
+        // less's signal_message: `static char buf[... sizeof(sig) ...]`
+        // cannot move to file scope, where `sig` is unknown.
+        let u = run(
+            "",
+            "char *msg(int sig) {\n  static char buf[8 + sizeof(sig) * 3];\n  buf[0] = 'a' + sig; buf[1] = 0;\n  return buf;\n}\n",
+        );
+        assert!(names(&u).iter().any(|n| n.starts_with("__tvm_s_msg_buf_")), "{:?}", names(&u));
+        let out = build_and_run(
+            &u,
+            "#include <stdio.h>\nchar *msg(int);\nint main(void) { char *a = msg(1); msg(2); printf(\"%s\\n\", a); return 0; }",
+        );
+        assert_eq!(out, "c\n", "one buffer, kept across calls");
     }
 
     #[test]

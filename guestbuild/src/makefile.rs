@@ -11,8 +11,9 @@ use std::process::{Command, Stdio};
 /// `build_dir`, with `cc` as CC, unless the directory was configured with
 /// the same arguments already (a stamp file). A cross build adds
 /// `--host`: configure would otherwise try to run the programs it
-/// compiles. Fails unless configure succeeds and writes config.h.
-pub fn autoconf(name: &str, src_dir: &Path, build_dir: &Path, args: &[&str], cc: &str) -> io::Result<()> {
+/// compiles. Fails unless configure succeeds and writes `header` (its
+/// configuration header, relative to `build_dir`).
+pub fn autoconf(name: &str, src_dir: &Path, build_dir: &Path, args: &[&str], cc: &str, header: &str) -> io::Result<()> {
     let stamp = build_dir.join(".configured");
     let host = crate::cross_host().map(|h| format!("--host={h}"));
     let args: Vec<&str> = args.iter().copied().chain(host.as_deref()).collect();
@@ -28,7 +29,7 @@ pub fn autoconf(name: &str, src_dir: &Path, build_dir: &Path, args: &[&str], cc:
         .env("CC", cc)
         .stdin(Stdio::null())
         .output()?;
-    if !out.status.success() || !build_dir.join("config.h").exists() {
+    if !out.status.success() || !build_dir.join(header).exists() {
         return Err(io::Error::other(format!(
             "{name} configure failed in {}:\n{}",
             build_dir.display(),
@@ -54,6 +55,28 @@ pub struct Configured {
     pub cflags: Vec<String>,
     /// Libraries the programs link with.
     pub libs: Vec<String>,
+}
+
+/// Runs `make` with `targets` in `dir` (side by side as the build's jobs
+/// allow): for the files a guest's Makefile generates before compiling.
+pub fn make(name: &str, dir: &Path, targets: &[&str]) -> io::Result<()> {
+    let out = Command::new("make")
+        .arg(format!("-j{}", crate::jobs::count()))
+        .args(targets)
+        .current_dir(dir)
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(Stdio::null())
+        .output()?;
+    if !out.status.success() {
+        return Err(io::Error::other(format!(
+            "{name}: make {} failed in {}:\n{}",
+            targets.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(())
 }
 
 /// The words of make variable `name` (`NAME=a b \` continued lines).

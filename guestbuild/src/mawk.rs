@@ -18,7 +18,7 @@ pub type Config = Configured;
 /// Runs `configure` (once per build directory) and `makescan`, and reads
 /// the Makefile.
 pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
-    autoconf("mawk", src_dir, build_dir, &[], &crate::target_cc())?;
+    autoconf("mawk", src_dir, build_dir, &[], &crate::target_cc(), "config.h")?;
     let makefile = fs::read_to_string(build_dir.join("Makefile"))?;
     let cppflags =
         make_list(&makefile, "CPPFLAGS").ok_or_else(|| io::Error::other("mawk's Makefile has no CPPFLAGS"))?;
