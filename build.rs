@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use guestbuild::makefile::Configured;
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, dropbear, id_from_stem, less, mawk, mksh, ncurses, toybox, zlib, Build, Program};
+use guestbuild::{c_files, dropbear, id_from_stem, less, mawk, mksh, ncurses, toybox, xz, zlib, Build, Program};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -338,12 +338,18 @@ fn third_party(
     let lcfg = less::configure(&prepare("less"), &out.join("less-build"), &nc).unwrap_or_else(|e| fail(&e));
     g.configured("less", "less", &lcfg, &[&nc.tinfo.src_dir, &nc.tinfo.build_dir], &["/usr/bin/less"]);
 
+    // xz, with liblzma compiled in (docs/userland.md). `unxz` is `xz -d`;
+    // toybox's xzcat stays.
+    let xcfg = xz::configure(&prepare("xz-utils"), &out.join("xz-build")).unwrap_or_else(|e| fail(&e));
+    g.configured("xz", "xz", &xcfg, &[], &["/usr/bin/xz", "/usr/bin/unxz"]);
+
     vec![
         out.join("libtvm_guest_mksh.a"),
         out.join("libtvm_guest_toybox.a"),
         out.join("libtvm_guest_dropbear.a"),
         out.join("libtvm_guest_mawk.a"),
         out.join("libtvm_guest_less.a"),
+        out.join("libtvm_guest_xz.a"),
     ]
 }
 

@@ -1,7 +1,9 @@
 //! The commands a session needs beyond the shell and the applets' basics:
-//! awk, and compression that really compresses (docs/userland.md).
+//! awk, and compression that really compresses, gzip and xz
+//! (docs/userland.md).
 
 use std::fs;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
@@ -122,12 +124,43 @@ fn gzip_and_tar_z_round_trip_a_10_mib_tree() {
 }
 
 #[test]
-fn tar_j_extracts_what_host_xz_made() {
-    let dir = TestDir::new("tar-j").expect("dir");
+fn xz_and_tar_j_round_trip_a_10_mib_tree() {
+    let dir = TestDir::new("xz-tar").expect("dir");
     let d = dir.path();
     make_tree(&d.join("tree"));
-    let st = Command::new("tar").args(["-cJf", "tree.txz", "tree"]).current_dir(d).status().expect("host tar");
-    assert!(st.success());
-    sh(d, "mkdir x && tar -xJf tree.txz -C x");
+    // As for gzip: tar's xz finishes the file after tar exits.
+    let settled = "n=0; until xz -t tree.txz 2>/dev/null || [ $n -ge 300 ]; do sleep 0.1; n=$((n+1)); done";
+    sh(d, &format!("tar -cJf tree.txz tree && {settled} && mkdir x && tar -xJf tree.txz -C x"));
     assert_same_tree(&d.join("tree"), &d.join("x/tree"));
+    // xz and xz -d on a file: the .xz replaces the file and back.
+    sh(d, "cp tree/text/lines.txt l.txt && xz -1 l.txt && test ! -e l.txt && xz -d l.txt.xz && test ! -e l.txt.xz");
+    assert!(fs::read(d.join("l.txt")).expect("read") == fs::read(d.join("tree/text/lines.txt")).expect("read"));
+    sh(d, "unxz -c tree.txz > tree.tar && xz -k -1 tree/text/lines.txt");
+    let text = fs::metadata(d.join("tree/text/lines.txt")).expect("stat").len();
+    let packed = fs::metadata(d.join("tree/text/lines.txt.xz")).expect("stat").len();
+    assert!(packed * 5 < text, "xz made {text} bytes into {packed}");
+    // The host's xz reads what forkless's wrote, and the other way round.
+    let host = Command::new("xz").arg("-dc").arg(d.join("tree.txz")).output().expect("host xz");
+    assert!(host.status.success() && host.stdout == fs::read(d.join("tree.tar")).expect("read"));
+    let st = Command::new("tar").args(["-cJf", "host.txz", "tree"]).current_dir(d).status().expect("host tar");
+    assert!(st.success());
+    sh(d, "mkdir h && xz -dc host.txz | tar -xf - -C h");
+    assert_same_tree(&d.join("tree"), &d.join("h/tree"));
+}
+
+#[test]
+fn xz_errors_are_native_xz_errors() {
+    let dir = TestDir::new("xz-errors").expect("dir");
+    let d = dir.path();
+    fs::write(d.join("bad.xz"), b"not xz at all\n").expect("write");
+    fs::write(d.join("plain"), b"text\n").expect("write");
+    for args in [&["-d", "bad.xz"][..], &["-d", "missing.xz"], &["-d", "plain"], &["--bogus"], &["-t", "bad.xz"]] {
+        let ours = forkless().command(&[&["xz"][..], args].concat()).current_dir(d).output().expect("forkless runs");
+        let native = Command::new(env!("FORKLESS_NATIVE_XZ")).arg0("xz").args(args).current_dir(d).output();
+        let native = native.expect("native xz runs");
+        assert_eq!(ours.status.code(), native.status.code(), "xz {args:?}: status");
+        assert_eq!(String::from_utf8_lossy(&ours.stderr), String::from_utf8_lossy(&native.stderr), "xz {args:?}");
+        assert!(!ours.status.success(), "xz {args:?} succeeded");
+    }
+    assert_eq!(fs::read(d.join("bad.xz")).expect("still there"), b"not xz at all\n");
 }

@@ -512,8 +512,9 @@ fn local_types(n: Node, src: &str, out: &mut HashSet<String>) {
     }
 }
 
-/// The names of `f`'s parameters and of the objects its body declares
-/// without `static` (`decls`, from `block_declarations`).
+/// The names of `f`'s parameters, of the objects its body declares
+/// without `static` (`decls`, from `block_declarations`) and of the
+/// enumeration constants its body defines.
 fn function_locals(f: Node, decls: &[Node], src: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     let mut cur = f.child_by_field_name("declarator");
@@ -536,7 +537,23 @@ fn function_locals(f: Node, decls: &[Node], src: &str) -> HashSet<String> {
     for decl in decls.iter().filter(|d| !storage(**d, src).iter().any(|(k, _)| *k == "static")) {
         out.extend(declarators(*decl, src).into_iter().map(|d| d.name));
     }
+    if let Some(body) = f.child_by_field_name("body") {
+        enumerators(body, src, &mut out);
+    }
     out
+}
+
+/// The enumeration constants defined inside `n`.
+fn enumerators(n: Node, src: &str, out: &mut HashSet<String>) {
+    if n.kind() == "enumerator" {
+        if let Some(name) = n.child_by_field_name("name") {
+            out.insert(text(name, src).to_string());
+        }
+    }
+    let mut c = n.walk();
+    for ch in n.children(&mut c) {
+        enumerators(ch, src, out);
+    }
 }
 
 fn type_ids(n: Node, src: &str, out: &mut Vec<String>) {
@@ -636,6 +653,15 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
         let mut types = HashSet::new();
         local_types(body, &blank, &mut types);
         let locals = function_locals(*f, &decls, &blank);
+        // Names declared more than once in the function (a static in each
+        // of two blocks, a local shadowing a static): renaming by name
+        // would mix them up, so such statics stay where they are.
+        let mut declared: HashMap<String, usize> = HashMap::new();
+        for decl in &decls {
+            for d in declarators(*decl, &blank) {
+                *declared.entry(d.name).or_default() += 1;
+            }
+        }
         let fname = f
             .child_by_field_name("declarator")
             .and_then(|d| analyze(*f, d, &blank))
@@ -673,11 +699,17 @@ pub fn transform(src: &str, id: &str, is_guest: &dyn Fn(&str) -> bool) -> Result
                 ids.iter().any(|i| locals.contains(i))
             };
             if words(spec).any(|w| types.contains(w))
-                || vars.iter().any(|d| mentions_local(d.inner) || d.init.is_some_and(mentions_local))
+                || vars.iter().any(|d| {
+                    mentions_local(d.inner)
+                        || d.init.is_some_and(mentions_local)
+                        || declared.get(&d.name).is_some_and(|n| *n > 1)
+                        || locals.contains(&d.name)
+                })
             {
                 // Its type exists only inside the function, or its type or
                 // initializer names a parameter or local (`char
-                // buf[sizeof(n) * 3]`), so it cannot move out: it becomes
+                // buf[sizeof(n) * 3]`), or its name is declared twice in
+                // the function, so it cannot move out: it becomes
                 // thread-local where it is, under an assembler name file
                 // scope can use, and records its size in an absolute
                 // symbol (`.set` may repeat if the function is duplicated
@@ -992,12 +1024,13 @@ mod tests {
     }
 
     #[test]
-    fn statics_sized_by_a_parameter_stay_in_their_function() {
+    fn statics_naming_a_parameter_or_local_enumerator_stay_in_their_function() {
         // less's signal_message: `static char buf[... sizeof(sig) ...]`
-        // cannot move to file scope, where `sig` is unknown.
+        // cannot move to file scope, where `sig` is unknown; nor can xz's
+        // option table, which names the function's own enumerators.
         let u = run(
             "",
-            "char *msg(int sig) {\n  static char buf[8 + sizeof(sig) * 3];\n  buf[0] = 'a' + sig; buf[1] = 0;\n  return buf;\n}\n",
+            "char *msg(int sig) {\n  enum { BASE = 'a' };\n  static char buf[8 + sizeof(sig) * 3];\n  static const int first[] = { BASE };\n  buf[0] = first[0] + sig; buf[1] = 0;\n  return buf;\n}\n",
         );
         assert!(names(&u).iter().any(|n| n.starts_with("__tvm_s_msg_buf_")), "{:?}", names(&u));
         let out = build_and_run(
@@ -1005,6 +1038,20 @@ mod tests {
             "#include <stdio.h>\nchar *msg(int);\nint main(void) { char *a = msg(1); msg(2); printf(\"%s\\n\", a); return 0; }",
         );
         assert_eq!(out, "c\n", "one buffer, kept across calls");
+    }
+
+    #[test]
+    fn statics_of_one_name_in_two_blocks_stay_apart() {
+        // xz's parse_real: a `static const ... types[]` in two switch cases.
+        let u = run(
+            "",
+            "int pick(int c) {\n  if (c) { static int t[] = { 1, 2 }; t[0]++; return t[0]; }\n  else { static int t[] = { 10 }; t[0]++; return t[0]; }\n}\n",
+        );
+        let out = build_and_run(
+            &u,
+            "#include <stdio.h>\nint pick(int);\nint main(void) { int a = pick(1); int b = pick(0); int c = pick(1); printf(\"%d %d %d\\n\", a, b, c); return 0; }",
+        );
+        assert_eq!(out, "2 11 3\n", "two objects, each kept across calls");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod mksh;
 pub mod ncurses;
 pub mod toybox;
 pub mod vendor;
+pub mod xz;
 pub mod zlib;
 
 use std::fmt::Write as _;

@@ -2,6 +2,7 @@
 //! what it wrote (Makefile variable lists, `-D` definitions), and what a
 //! guest's configure step gives the build.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -79,6 +80,91 @@ pub fn make(name: &str, dir: &Path, targets: &[&str]) -> io::Result<()> {
     Ok(())
 }
 
+/// The variables of a configured Makefile, automake's included: `NAME =
+/// v`, `NAME := v` and `NAME += v` definitions in order (configure turns
+/// a disabled `if` block's lines into comments, which define nothing).
+pub struct Vars(HashMap<String, String>);
+
+impl Vars {
+    pub fn parse(text: &str) -> Vars {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        let mut logical = String::new();
+        for line in text.lines() {
+            logical.push_str(line.trim_end());
+            if logical.ends_with('\\') {
+                logical.pop();
+                logical.push(' ');
+                continue;
+            }
+            let l = std::mem::take(&mut logical);
+            if l.starts_with('#') || l.starts_with('\t') {
+                continue;
+            }
+            let Some((lhs, value)) = l.split_once('=') else { continue };
+            let (name, append) = match lhs.trim_end().strip_suffix('+') {
+                Some(n) => (n.trim(), true),
+                None => (lhs.trim_end().trim_end_matches(':').trim(), false),
+            };
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let value = value.trim();
+            match vars.get_mut(name) {
+                Some(v) if append => {
+                    v.push(' ');
+                    v.push_str(value);
+                }
+                _ => {
+                    vars.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        Vars(vars)
+    }
+
+    /// The words of variable `name`, with `$(X)` and `${X}` expanded (an
+    /// undefined variable is empty, as in make).
+    pub fn words(&self, name: &str) -> Vec<String> {
+        self.expand(&format!("$({name})"), 0).split_whitespace().map(str::to_string).collect()
+    }
+
+    fn expand(&self, text: &str, depth: usize) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let close = match after.chars().next() {
+                Some('(') => ')',
+                Some('{') => '}',
+                Some('$') => {
+                    out.push('$');
+                    rest = &after[1..];
+                    continue;
+                }
+                _ => {
+                    out.push('$');
+                    rest = after;
+                    continue;
+                }
+            };
+            let Some(end) = after.find(close) else {
+                out.push_str(&rest[i..]);
+                return out;
+            };
+            let name = &after[1..end];
+            if depth < 32 {
+                if let Some(v) = self.0.get(name) {
+                    out.push_str(&self.expand(v, depth + 1));
+                }
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 /// The words of make variable `name` (`NAME=a b \` continued lines).
 pub fn make_list(text: &str, name: &str) -> Option<Vec<String>> {
     let mut lines = text.lines();
@@ -115,6 +201,15 @@ pub fn defines(words: &[String]) -> Vec<(String, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expands_automake_variables() {
+        let mk = "top = ../..\nx_SOURCES = a.c $(am__append_1) \\\n\tb.c ${am__append_2}\n#am__append_1 = off.c\nam__append_1 = on.c\n\
+                  am__append_2 = $(top)/c.c\nx_SOURCES += d.c\nrule: dep\n\t$(CC) -o x\n";
+        let v = Vars::parse(mk);
+        assert_eq!(v.words("x_SOURCES"), ["a.c", "on.c", "b.c", "../../c.c", "d.c"]);
+        assert!(v.words("undefined").is_empty());
+    }
 
     #[test]
     fn reads_defines() {
