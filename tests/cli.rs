@@ -53,7 +53,7 @@ fn runs_a_program_as_the_first_task() {
         .args(["tvm", "ps"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("    1     0     1     1 R    init\n"))
+        .stdout(predicate::str::contains("    1     0     1     1 S    init\n"))
         .stdout(predicate::str::contains("    2     1     3     3 R    tvm ps\n"));
     // Started as a session leader: the first task leads its group and session.
     let mut leader = std::process::Command::new(assert_cmd::cargo::cargo_bin("forkless"));
@@ -68,6 +68,18 @@ fn runs_a_program_as_the_first_task() {
         .assert()
         .success()
         .stdout(predicate::str::contains("    2     1     2     2 R    tvm ps\n"));
+}
+
+#[test]
+fn tvm_ps_shows_task_states() {
+    // R for the one running (tvm ps itself), S asleep in a call, T
+    // stopped, Z a zombie its parent has not waited for.
+    // The zombie's parent execs a program that never waits.
+    let script =
+        "sleep 30 & s=$!; sleep 31 & t=$!; kill -STOP $t; sh -c '(sleep 0.2; exit 3) & exec sleep 32' & p=$!; \
+                  sleep 1; tvm ps | awk -v s=$s -v t=$t -v p=$p '$1 == s || $1 == t || $2 == p { print $5 }'; \
+                  kill -KILL $s $t $p";
+    forkless().args(["sh", "-c", script]).assert().success().stdout("S\nT\nZ(3)\n");
 }
 
 #[test]

@@ -57,13 +57,5 @@ pub fn configure(src_dir: &Path, build_dir: &Path, nc: &ncurses::Config) -> io::
         ("SYSDIR".to_string(), Some("\"/etc\"".to_string())),
     ];
     defines.extend(nc.tinfo.defines.iter().cloned());
-    Ok(Config {
-        src_dir: src_dir.to_path_buf(),
-        build_dir: build_dir.to_path_buf(),
-        sources,
-        includes,
-        defines,
-        cflags: Vec::new(),
-        libs: Vec::new(),
-    })
+    Ok(Config { sources, includes, defines, ..Configured::empty(src_dir, build_dir) })
 }

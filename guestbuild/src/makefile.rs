@@ -165,6 +165,21 @@ impl Vars {
     }
 }
 
+impl Configured {
+    /// A configured guest with no units, flags or libraries yet.
+    pub fn empty(src_dir: &Path, build_dir: &Path) -> Configured {
+        Configured {
+            src_dir: src_dir.to_path_buf(),
+            build_dir: build_dir.to_path_buf(),
+            sources: Vec::new(),
+            includes: Vec::new(),
+            defines: Vec::new(),
+            cflags: Vec::new(),
+            libs: Vec::new(),
+        }
+    }
+}
+
 /// The words of make variable `name` (`NAME=a b \` continued lines).
 pub fn make_list(text: &str, name: &str) -> Option<Vec<String>> {
     let mut lines = text.lines();

@@ -72,15 +72,7 @@ pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
     let (nc_build, nc_src) = (build_dir.join("ncurses"), src_dir.join("ncurses"));
     let includes = vec![nc_build, nc_src, build_dir.join("include"), src_dir.join("include")];
     Ok(Config {
-        tinfo: Configured {
-            src_dir: src_dir.to_path_buf(),
-            build_dir: build_dir.to_path_buf(),
-            sources,
-            includes,
-            defines,
-            cflags: Vec::new(),
-            libs: Vec::new(),
-        },
+        tinfo: Configured { sources, includes, defines, ..Configured::empty(src_dir, build_dir) },
         lib_dir: build_dir.join("lib"),
         include_dir: build_dir.join("include"),
     })

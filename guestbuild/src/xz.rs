@@ -39,15 +39,7 @@ pub type Config = Configured;
 pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
     autoconf("xz-utils", src_dir, build_dir, CONFIGURE_ARGS, &crate::target_cc(), "config.h")?;
     no_constructors(&build_dir.join("config.h"))?;
-    let mut config = Config {
-        src_dir: src_dir.to_path_buf(),
-        build_dir: build_dir.to_path_buf(),
-        sources: Vec::new(),
-        includes: Vec::new(),
-        defines: Vec::new(),
-        cflags: Vec::new(),
-        libs: Vec::new(),
-    };
+    let mut config = Config::empty(src_dir, build_dir);
     // liblzma first: its -D (TUKLIB_SYMBOL_PREFIX) renames the tuklib
     // functions both use, definitions and calls alike, so one copy of each
     // serves both.

@@ -253,6 +253,8 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         let mut t = table::lock();
         TaskTable::wait_first(&mut t)
     };
+    // Orphans still finishing their work (tar's gzip) get to finish.
+    super::task::settle::settle_orphans(super::task::settle::GRACE);
     if let Some(b) = bridge {
         b.finish();
     }

@@ -20,7 +20,7 @@ fn ps() -> String {
     let mut out = String::from("  PID  PPID  PGID   SID STAT COMMAND\n");
     for p in table::lock().iter() {
         let stat = match p.state {
-            ProcState::Running => "R".to_string(),
+            ProcState::Running => p.state_letter().to_string(),
             ProcState::Zombie(z) => match status::if_exited(z.status) {
                 Some(code) => format!("Z({code})"),
                 None => format!("Z(sig{})", status::if_signaled(z.status).unwrap_or(0)),

@@ -27,6 +27,7 @@ pub mod image;
 pub mod limits;
 pub mod outside;
 pub mod session;
+pub mod settle;
 pub mod spawn;
 pub mod table;
 pub mod thread;
@@ -81,6 +82,15 @@ pub struct Task {
     /// includes the wake-up handle: a new signal then needs only a wake-up,
     /// not a host signal.
     pub polling: AtomicBool,
+}
+
+impl Task {
+    /// Asleep in a blocking call (`block::wait_fds`) with no wake-up
+    /// pending: state `S`. A task whose wake-up has fired is about to run.
+    pub fn sleeping(&self) -> bool {
+        self.polling.load(std::sync::atomic::Ordering::SeqCst)
+            && crate::kernel::block::poll_now(self.wake.fd(), libc::POLLIN) == 0
+    }
 }
 
 /// User and system CPU time.

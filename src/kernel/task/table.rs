@@ -43,6 +43,20 @@ pub struct Proc {
     pub ctty: Option<Arc<crate::kernel::tty::pty::Pty>>,
 }
 
+impl Proc {
+    /// Its state as ps(1) and /proc show it: `R` running or runnable, `S`
+    /// asleep in a call, `T` stopped by a signal, `Z` a zombie.
+    pub fn state_letter(&self) -> char {
+        match self.state {
+            ProcState::Zombie(_) => 'Z',
+            ProcState::Running if self.stopped => 'T',
+            // init has no thread: it only ever waits (for orphans to reap).
+            ProcState::Running if self.task.pid == super::INIT_PID || self.task.sleeping() => 'S',
+            ProcState::Running => 'R',
+        }
+    }
+}
+
 /// A job-control state change waiting for the parent's wait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Report {

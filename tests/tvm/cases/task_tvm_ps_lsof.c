@@ -1,5 +1,6 @@
-/* `tvm ps` lists running tasks with their command line; `tvm lsof` lists
- * their descriptors; bad usage exits 2. */
+/* `tvm ps` lists tasks with their state and command line (the helper
+ * waits for EOF on a pipe: asleep, S; init only waits: S); `tvm lsof`
+ * lists their descriptors; bad usage exits 2. */
 #include "tvmtest.h"
 
 int main(void)
@@ -8,11 +9,17 @@ int main(void)
     pid_t pid = spawn_blocked(&release, NULL, "0");
 
     char out[16384], line[128];
-    CHECK_EQ(capture_helper(out, sizeof out, "../bin/tvm", "ps", NULL), 0);
+    snprintf(line, sizeof line, "%5d %5d %5d %5d S    wait_eof 0\n", (int)pid, (int)getpid(), (int)getpgrp(), (int)getsid(0));
+    /* R until the helper has reached its read (at most a few seconds). */
+    for (int i = 0; i < 250; i++) {
+        CHECK_EQ(capture_helper(out, sizeof out, "../bin/tvm", "ps", NULL), 0);
+        if (strstr(out, line) != NULL)
+            break;
+        usleep(20000);
+    }
     CHECK(strncmp(out, "  PID  PPID  PGID   SID STAT COMMAND\n", 37) == 0);
-    snprintf(line, sizeof line, "%5d %5d %5d %5d R    wait_eof 0\n", (int)pid, (int)getpid(), (int)getpgrp(), (int)getsid(0));
     CHECK(strstr(out, line) != NULL);
-    CHECK(strstr(out, "    1     0     1     1 R    init\n") != NULL);
+    CHECK(strstr(out, "    1     0     1     1 S    init\n") != NULL);
 
     CHECK_EQ(capture_helper(out, sizeof out, "../bin/tvm", "lsof", NULL), 0);
     snprintf(line, sizeof line, "%5d    0 FIFO r ", (int)pid);
