@@ -21,7 +21,8 @@ def test_tvm_ps_shows_init_and_itself(forkless):
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["PID", "PPID", "PGID", "SID", "STAT", "COMMAND"]
     rows = [line.split(None, 5) for line in lines[1:]]
-    assert ["1", "0", "1", "1", "R", "init"] in rows
+    # init has no thread and only waits: S.
+    assert ["1", "0", "1", "1", "S", "init"] in rows
     # Started by a process that leads nothing, forkless's first task leads
     # nothing either: it sits in the outer group and session (id 3).
     assert ["2", "1", "3", "3", "R", "tvm ps"] in rows
