@@ -14,8 +14,8 @@ use std::sync::{Arc, OnceLock};
 use super::fd::{FdTable, OpenFile};
 use super::fs::{Dir, FsState};
 use super::signal::{SigInfo, SigSet, SignalState};
-use super::task::exec::cmdline_of;
 use super::task::limits::Limits;
+use super::task::shown::{boot_ticks, Shown};
 use super::task::table::{self, Proc, ProcState, TaskTable};
 use super::task::thread::{self, ProgramStart};
 use super::task::wait::status;
@@ -128,7 +128,8 @@ fn create_init() -> KResult<()> {
         sid: INIT_PID,
         state: ProcState::Running,
         did_exec: true,
-        cmdline: "init".into(),
+        shown: Shown::new("/sbin/init", &[c"init".to_owned()], &[]),
+        started: boot_ticks(),
         children_usage: Usage::default(),
         stopped: false,
         report: None,
@@ -197,7 +198,12 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         Err(_) => root_dir()?,
     };
     let fs = FsState { cwd, umask: host.umask };
-    let cmdline = cmdline_of(&argv);
+    let envp = host_environment();
+    let exe = argv
+        .first()
+        .and_then(|a| crate::programs::find_command(&a.to_string_lossy()))
+        .map_or_else(|| format!("/usr/bin/{}", program.name), |(path, _)| path);
+    let shown = Shown::new(&exe, &argv, &envp);
     let task = {
         let mut t = table::lock();
         if t.has_first() {
@@ -228,7 +234,8 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
             sid,
             state: ProcState::Running,
             did_exec: true,
-            cmdline,
+            shown,
+            started: boot_ticks(),
             children_usage: Usage::default(),
             stopped: false,
             report: None,
@@ -248,7 +255,7 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         }
         task
     };
-    thread::spawn_program(task, ProgramStart { program, argv, envp: host_environment() }, None)?;
+    thread::spawn_program(task, ProgramStart { program, argv, envp }, None)?;
     let status = {
         let mut t = table::lock();
         TaskTable::wait_first(&mut t)

@@ -13,6 +13,7 @@ pub mod boot;
 pub mod dev;
 pub mod fd;
 pub mod fs;
+pub mod proc;
 pub mod signal;
 pub mod task;
 pub mod tty;

@@ -184,7 +184,14 @@ pub struct Arena {
     /// hold, shared with the owning task (its RLIMIT_DATA and RLIMIT_AS,
     /// which another task may change); none: unbounded.
     limit: Option<Arc<AtomicUsize>>,
+    /// Where the regions are shown to other tasks (`/proc/PID/maps`):
+    /// each region's base, bytes in use and bytes reserved, updated as
+    /// the heap grows.
+    published: Option<Published>,
 }
+
+/// A heap's regions as `(base, in use, reserved)`, shared with its task.
+pub type Published = Arc<parking_lot::Mutex<Vec<(usize, usize, usize)>>>;
 
 // SAFETY: the arena is plain memory owned by this value; only the owning
 // task's thread uses it, but moving the owner between threads is sound.
@@ -209,7 +216,7 @@ impl Arena {
         // A new image's heap starts empty; what it grows into faults in.
         let mut first = Region::reserve(reserve, HEAD + (32 << 10))?;
         first.commit(HEAD)?;
-        let mut a = Arena { regions: vec![first], limit: None };
+        let mut a = Arena { regions: vec![first], limit: None, published: None };
         // SAFETY: the committed start of the first region holds the
         // allocator state; nothing else uses those bytes.
         unsafe { a.tlsf_ptr().write(Tlsf::new()) };
@@ -267,6 +274,7 @@ impl Arena {
             // SAFETY: [from, new_end) of the last region is committed and
             // unused; it directly follows that region's pool.
             unsafe { self.add_to_pool(last, from, new_end, from == pool_start(last)) };
+            self.publish();
             return Ok(());
         }
         // A new region, at least as large as all before (so a growing heap
@@ -279,6 +287,7 @@ impl Arena {
         self.regions.push(region);
         // SAFETY: [0, new_end) of the new region is committed and unused.
         unsafe { self.add_to_pool(last + 1, 0, new_end, true) };
+        self.publish();
         Ok(())
     }
 
@@ -303,6 +312,18 @@ impl Arena {
             }
         }
         self.regions[i].end = to;
+    }
+
+    /// Shows the regions in `to` from now on, and at each growth.
+    pub fn publish_to(&mut self, to: Published) {
+        self.published = Some(to);
+        self.publish();
+    }
+
+    fn publish(&self) {
+        if let Some(p) = &self.published {
+            *p.lock() = self.regions.iter().map(|r| (r.base.as_ptr() as usize, r.end, r.reserve)).collect();
+        }
     }
 
     /// Bounds the heap by `limit` bytes from now on (read at each growth;
@@ -548,7 +569,7 @@ impl Arena {
             r.end = p.end;
             regions.push(r);
         }
-        Ok(Arena { regions, limit: None })
+        Ok(Arena { regions, limit: None, published: None })
     }
 
     /// Copies a C string (with its terminator) into the arena.

@@ -26,7 +26,7 @@ fn ps() -> String {
                 None => format!("Z(sig{})", status::if_signaled(z.status).unwrap_or(0)),
             },
         };
-        let _ = writeln!(out, "{:5} {:5} {:5} {:5} {:4} {}", p.task.pid, p.ppid, p.pgid, p.sid, stat, p.cmdline);
+        let _ = writeln!(out, "{:5} {:5} {:5} {:5} {:4} {}", p.task.pid, p.ppid, p.pgid, p.sid, stat, p.shown.cmdline);
     }
     out
 }

@@ -23,7 +23,7 @@ pub mod fdlink;
 pub mod memory;
 pub mod registry;
 
-use std::ffi::{c_int, c_ulong, c_void};
+use std::ffi::{c_int, c_ulong, c_void, CString};
 use std::fmt;
 
 use super::task::Task;
@@ -143,9 +143,32 @@ pub fn open(task: &Task, path: &str, node: Node, flags: c_int) -> KResult<std::s
         Node::Absent => Err(Errno::ENOENT),
         Node::Dir(d) => dir(registry::entries(d)),
         Node::FdDir => dir(fd_entries(task)),
+        Node::ProcDir(d) => dir(crate::kernel::proc::entries(task, &d)),
+        Node::Link(target) => {
+            let target = CString::new(link_target(&target)).map_err(|_| Errno::ENOENT)?;
+            crate::kernel::fs::ops::open_description(task, libc::AT_FDCWD, &target, flags, 0)
+        }
         _ if flags & libc::O_DIRECTORY != 0 => Err(Errno::ENOTDIR),
         Node::Device(dev) => Ok(OpenFile::device(dev.open(task, flags)?, flags)),
-        Node::FdLink { fd, .. } => fdlink::reopen(task, fd, flags),
+        Node::FdLink { fd, owner: None, .. } => fdlink::reopen(task, fd, flags),
+        Node::FdLink { fd, owner: Some(pid), .. } => {
+            let owner = crate::kernel::task::table::lock().get(pid).map(|p| p.task.clone()).ok_or(Errno::ENOENT)?;
+            fdlink::reopen(&owner, fd, flags)
+        }
+        Node::Text { .. } if flags & libc::O_ACCMODE != libc::O_RDONLY => Err(Errno::EACCES),
+        Node::Text { path, text } => {
+            Ok(OpenFile::device(Box::new(crate::kernel::proc::text::TextFile::new(&path, text)), flags))
+        }
+    }
+}
+
+/// A /proc link's target as an absolute path (relative ones are relative
+/// to /proc, where all of them live).
+fn link_target(target: &str) -> String {
+    if target.starts_with('/') {
+        target.to_string()
+    } else {
+        format!("/proc/{target}")
     }
 }
 
@@ -164,9 +187,26 @@ pub fn stat_node(task: &Task, path: &str, node: &Node, follow: bool) -> KResult<
         Node::Absent => Err(Errno::ENOENT),
         Node::Device(dev) => Ok(dev.stat()),
         Node::Dir(_) => Ok(dir::stat(path)),
+        Node::ProcDir(_) => {
+            let mut st = dir::stat(path);
+            (st.st_uid, st.st_gid) = user();
+            st.st_mode = libc::S_IFDIR | 0o555;
+            Ok(st)
+        }
+        Node::Text { .. } => Ok(crate::kernel::proc::text::stat(path)),
+        Node::Link(target) if follow => {
+            let target = CString::new(link_target(target)).map_err(|_| Errno::ENOENT)?;
+            crate::kernel::fs::ops::fstatat(task, libc::AT_FDCWD, &target, 0)
+        }
         Node::FdDir if follow => Ok(dir::stat(path)),
-        Node::FdLink { fd, .. } if follow => crate::kernel::fd::ops::fstat(task, *fd).map_err(|_| Errno::ENOENT),
-        Node::FdDir | Node::FdLink { .. } => {
+        Node::FdLink { fd, owner: None, .. } if follow => {
+            crate::kernel::fd::ops::fstat(task, *fd).map_err(|_| Errno::ENOENT)
+        }
+        Node::FdLink { fd, owner: Some(pid), .. } if follow => {
+            let owner = crate::kernel::task::table::lock().get(*pid).map(|p| p.task.clone()).ok_or(Errno::ENOENT)?;
+            crate::kernel::fd::ops::fstat(&owner, *fd).map_err(|_| Errno::ENOENT)
+        }
+        Node::FdDir | Node::FdLink { .. } | Node::Link(_) => {
             let mut st = node_stat(libc::S_IFLNK, 0o777, 0, 0, 0, 0);
             st.st_rdev = 0;
             st.st_size = readlink_node(node).map_or(0, |t| t.len() as libc::off_t);
@@ -178,7 +218,7 @@ pub fn stat_node(task: &Task, path: &str, node: &Node, follow: bool) -> KResult<
 /// readlink(2) of a node: the target of a link, EINVAL for anything else.
 pub fn readlink_node(node: &Node) -> KResult<String> {
     match node {
-        Node::FdLink { target, .. } => Ok(target.clone()),
+        Node::FdLink { target, .. } | Node::Link(target) => Ok(target.clone()),
         Node::FdDir => Ok("/proc/self/fd".into()),
         Node::Absent => Err(Errno::ENOENT),
         _ => Err(Errno::EINVAL),

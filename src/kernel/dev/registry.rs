@@ -1,4 +1,5 @@
-//! The nodes under /dev, by path.
+//! The nodes under /dev, by path (and the kinds of node /proc's are:
+//! `kernel::proc`).
 //!
 //! Registered devices (`/dev/null`, `/dev/tty`, `/dev/ptmx`, an embedding
 //! app's own), the live terminals of `/dev/pts`, and the links to a task's
@@ -19,12 +20,24 @@ pub enum Node {
     Device(Arc<dyn Device>),
     /// A virtual directory (`/dev`, `/dev/pts`).
     Dir(&'static str),
-    /// A symbolic link to `target` whose use reopens task descriptor
-    /// `fd` (`/dev/stdin` is `/proc/self/fd/0`).
+    /// A symbolic link to `target` whose use reopens descriptor `fd` of
+    /// task `owner` (None: the caller; `/dev/stdin` is
+    /// `/proc/self/fd/0`).
     FdLink {
         target: String,
         fd: libc::c_int,
+        owner: Option<crate::kernel::task::Pid>,
     },
+    /// A directory of /proc, listed by `kernel::proc::entries`.
+    ProcDir(String),
+    /// A file of /proc, with its text as of the lookup.
+    Text {
+        path: String,
+        text: Vec<u8>,
+    },
+    /// A symbolic link of /proc (`self`, `PID/cwd`, `PID/exe`); relative
+    /// targets are relative to /proc.
+    Link(String),
     /// `/dev/fd`, a link to `/proc/self/fd`.
     FdDir,
     /// A path in a directory the runtime owns whole (`/dev/pts/7` with no
@@ -63,13 +76,13 @@ pub fn lookup(path: &str) -> Option<Node> {
         "fd" => return Some(Node::FdDir),
         "stdin" | "stdout" | "stderr" => {
             let fd = ["stdin", "stdout", "stderr"].iter().position(|n| *n == rest).unwrap_or(0) as libc::c_int;
-            return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd });
+            return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd, owner: None });
         }
         _ => {}
     }
     if let Some(n) = rest.strip_prefix("fd/") {
         let fd = n.parse::<libc::c_int>().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit()))?;
-        return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd });
+        return Some(Node::FdLink { target: format!("/proc/self/fd/{fd}"), fd, owner: None });
     }
     if let Some(n) = rest.strip_prefix("pts/") {
         return Some(crate::kernel::tty::pty::slave_node(n).map_or(Node::Absent, Node::Device));

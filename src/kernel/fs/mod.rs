@@ -33,16 +33,25 @@ pub struct FsState {
 #[derive(Debug)]
 pub struct Dir {
     fd: OwnedFd,
-    /// It is /dev or below, where relative paths may name virtual nodes.
+    /// It is /dev, /proc or below, where relative paths may name virtual
+    /// nodes.
     in_dev: bool,
 }
 
 impl Dir {
     fn new(fd: OwnedFd) -> Dir {
         let mut d = Dir { fd, in_dev: false };
-        d.in_dev = d.path().is_ok_and(|p| p == b"/dev" || p.starts_with(b"/dev/"));
+        d.in_dev = d.path().is_ok_and(|p| under_virtual(&p));
         d
     }
+}
+
+/// The trees whose nodes are the runtime's (`kernel::dev`, `kernel::proc`).
+const VIRTUAL_ROOTS: [&[u8]; 2] = [b"/dev", b"/proc"];
+
+/// Whether absolute `path` is a virtual root or below one.
+fn under_virtual(path: &[u8]) -> bool {
+    VIRTUAL_ROOTS.iter().any(|r| path == *r || (path.starts_with(r) && path.get(r.len()) == Some(&b'/')))
 }
 
 #[cfg(target_os = "linux")]
@@ -226,13 +235,13 @@ pub fn absolute_for_host(task: &Task, path: &[u8]) -> KResult<Vec<u8>> {
 }
 
 /// The normalized absolute path `path` (relative to `dirfd`) names when
-/// that is /dev or below, where the runtime's virtual nodes are (`dev`);
-/// None for any other path, found without a system call in the common
-/// case.
-pub fn dev_path(task: &Task, dirfd: c_int, path: &CStr) -> Option<String> {
+/// that is /dev, /proc or below, where the runtime's virtual nodes are
+/// (`dev`, `proc`); None for any other path, found without a system call
+/// in the common case.
+pub fn virtual_path(task: &Task, dirfd: c_int, path: &CStr) -> Option<String> {
     let bytes = path.to_bytes();
     let abs = if bytes.first() == Some(&b'/') {
-        if !bytes.starts_with(b"/dev") {
+        if !bytes.starts_with(b"/dev") && !bytes.starts_with(b"/proc") {
             return None;
         }
         lexical_absolute(task, bytes).ok()?
@@ -251,14 +260,14 @@ pub fn dev_path(task: &Task, dirfd: c_int, path: &CStr) -> Option<String> {
             Some(dev) => dev.path().into_bytes(),
             None => fd_path(file.host_fd().ok()?).ok()?,
         };
-        if !(p == b"/dev" || p.starts_with(b"/dev/")) {
+        if !under_virtual(&p) {
             return None;
         }
         p.push(b'/');
         p.extend_from_slice(bytes);
         lexical_absolute(task, &p).ok()?
     };
-    (abs == "/dev" || abs.starts_with("/dev/")).then_some(abs)
+    under_virtual(abs.as_bytes()).then_some(abs)
 }
 
 /// `path` as a path that means the same file without `dirfd`: itself when

@@ -17,22 +17,36 @@ fn umask_of(task: &Task) -> libc::mode_t {
     task.fs.lock().umask
 }
 
-/// A virtual node under /dev that `path` names (`kernel::dev`).
+/// A virtual node under /dev (`kernel::dev`) or /proc (`kernel::proc`)
+/// that `path` names.
 fn dev_node(task: &Task, dirfd: c_int, path: &CStr) -> Option<(String, dev::Node)> {
-    let p = super::dev_path(task, dirfd, path)?;
-    dev::lookup(&p).map(|n| (p, n))
+    let p = super::virtual_path(task, dirfd, path)?;
+    let node =
+        if p == "/proc" || p.starts_with("/proc/") { crate::kernel::proc::lookup(task, &p) } else { dev::lookup(&p) };
+    node.map(|n| (p, n))
 }
 
 /// openat(2): returns the new task descriptor.
 pub fn openat(task: &Task, dirfd: c_int, path: &CStr, flags: c_int, mode: libc::mode_t) -> KResult<c_int> {
-    let file = match dev_node(task, dirfd, path) {
-        Some((p, node)) => dev::open(task, &p, node, flags)?,
+    let file = open_description(task, dirfd, path, flags, mode)?;
+    task.files.lock().install(file, flags & libc::O_CLOEXEC != 0, 0).map_err(|_| Errno::EMFILE)
+}
+
+/// The open file description openat(2) makes, not yet a descriptor.
+pub fn open_description(
+    task: &Task,
+    dirfd: c_int,
+    path: &CStr,
+    flags: c_int,
+    mode: libc::mode_t,
+) -> KResult<std::sync::Arc<OpenFile>> {
+    match dev_node(task, dirfd, path) {
+        Some((p, node)) => dev::open(task, &p, node, flags),
         None => {
             let at = At::resolve(task, dirfd, path)?;
-            open_file(at.raw(), path, flags, mode, umask_of(task))?
+            open_file(at.raw(), path, flags, mode, umask_of(task))
         }
-    };
-    task.files.lock().install(file, flags & libc::O_CLOEXEC != 0, 0).map_err(|_| Errno::EMFILE)
+    }
 }
 
 /// Opens a host file relative to host directory descriptor `at` as a new

@@ -24,6 +24,7 @@ use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
 use std::sync::{mpsc, Arc};
 
+use super::shown::Shown;
 use super::thread::{self, Outcome, ProgramStart};
 use super::{table, Task};
 use crate::kernel::fs::{At, PATH_MAX};
@@ -44,6 +45,8 @@ pub const DEFAULT_PATH: &[u8] = b"/bin:/usr/bin";
 pub struct Resolved {
     pub program: Arc<Program>,
     pub argv: Vec<CString>,
+    /// Where the program was found (a registered path).
+    pub path: String,
 }
 
 /// What a non-program host file turned out to be.
@@ -77,7 +80,7 @@ fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> 
     }
     let abs = crate::kernel::fs::lexical_absolute(task, bytes)?;
     if let Some(program) = programs::lookup(&abs) {
-        return Ok(Resolved { program, argv });
+        return Ok(Resolved { program, argv, path: abs });
     }
     let mut prefix = String::new();
     for comp in abs.split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>().split_last().map_or(&[][..], |(_, r)| r) {
@@ -198,11 +201,11 @@ fn as_multicall(task: &Task, path: &CStr, argv: &[CString]) -> KResult<Option<Re
         let base = String::from_utf8_lossy(base).into_owned();
         if base == "forkless" {
             let name = argv.get(1).ok_or(Errno::ENOEXEC)?;
-            let (_, program) = programs::find_command(&name.to_string_lossy()).ok_or(Errno::ENOENT)?;
-            return Ok(Some(Resolved { program, argv: argv[1..].to_vec() }));
+            let (path, program) = programs::find_command(&name.to_string_lossy()).ok_or(Errno::ENOENT)?;
+            return Ok(Some(Resolved { program, argv: argv[1..].to_vec(), path }));
         }
-        if let Some((_, program)) = programs::find_command(&base) {
-            return Ok(Some(Resolved { program, argv: argv.to_vec() }));
+        if let Some((path, program)) = programs::find_command(&base) {
+            return Ok(Some(Resolved { program, argv: argv.to_vec(), path }));
         }
         let c = CString::new(link.clone()).map_err(|_| Errno::ENOEXEC)?;
         let mut buf = [0u8; PATH_MAX];
@@ -383,7 +386,7 @@ pub unsafe fn copy_string_array(arr: *const *const libc::c_char) -> Vec<CString>
 pub fn execve(task: &Task, resolved: Resolved, envp: Vec<CString>) -> KResult<std::convert::Infallible> {
     check_arg_size(&resolved.argv, &envp)?;
     let me = table::lock().get(task.pid).map(|p| p.task.clone()).ok_or(Errno::ESRCH)?;
-    let cmdline = cmdline_of(&resolved.argv);
+    let shown = Shown::new(&resolved.path, &resolved.argv, &envp);
     let (go, gate) = mpsc::channel();
     thread::spawn_program(me, ProgramStart { program: resolved.program, argv: resolved.argv, envp }, Some(gate))?;
 
@@ -393,14 +396,9 @@ pub fn execve(task: &Task, resolved: Resolved, envp: Vec<CString>) -> KResult<st
     task.signals.lock().reset_for_exec();
     if let Some(p) = table::lock().get_mut(task.pid) {
         p.did_exec = true;
-        p.cmdline = cmdline;
+        p.shown = shown;
     }
     thread::terminate(Outcome::Exec(go))
-}
-
-/// The argv joined with spaces, for `tvm ps`.
-pub fn cmdline_of(argv: &[CString]) -> String {
-    argv.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
     let made = (|| {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
-        let (pgid, sid, cmdline, ctty) = (me.pgid, me.sid, me.cmdline.clone(), me.ctty.clone());
+        let (pgid, sid, shown, ctty) = (me.pgid, me.sid, me.shown.clone(), me.ctty.clone());
         // A signal that reached the parent during the fork (one sent to its
         // whole group, say) must not miss the child: as Linux does, the
         // fork is undone and restarted after delivery (the caller sees
@@ -83,7 +83,8 @@ pub fn fork(parent: &Task, frame: usize) -> KResult<Pid> {
             sid,
             state: ProcState::Running,
             did_exec: false,
-            cmdline,
+            shown,
+            started: super::shown::boot_ticks(),
             children_usage: Usage::default(),
             stopped: false,
             report: None,

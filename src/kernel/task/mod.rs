@@ -28,6 +28,7 @@ pub mod limits;
 pub mod outside;
 pub mod session;
 pub mod settle;
+pub mod shown;
 pub mod spawn;
 pub mod table;
 pub mod thread;
@@ -82,6 +83,10 @@ pub struct Task {
     /// includes the wake-up handle: a new signal then needs only a wake-up,
     /// not a host signal.
     pub polling: AtomicBool,
+    /// The current image's heap regions (`mem::arena::Published`) and
+    /// stack range, for /proc/PID/maps and the memory sizes ps shows.
+    pub heap_map: crate::mem::arena::Published,
+    pub stack_range: Mutex<(usize, usize)>,
 }
 
 impl Task {
@@ -137,6 +142,8 @@ impl Task {
             sig_hint: AtomicBool::new(false),
             host_thread: Mutex::new(None),
             polling: AtomicBool::new(false),
+            heap_map: Default::default(),
+            stack_range: Mutex::new((0, 0)),
         })
     }
 

@@ -11,7 +11,8 @@ use crate::platform::c as libc;
 use std::ffi::{c_int, CString};
 use std::sync::Arc;
 
-use super::exec::{check_arg_size, cmdline_of, Resolved};
+use super::exec::{check_arg_size, Resolved};
+use super::shown::{boot_ticks, Shown};
 use super::table::{self, Proc, ProcState};
 use super::thread::{self, ProgramStart};
 use super::{Pid, Task, Usage};
@@ -114,7 +115,7 @@ pub fn spawn(
     }
     signals.reset_for_exec();
 
-    let cmdline = cmdline_of(&resolved.argv);
+    let shown = Shown::new(&resolved.path, &resolved.argv, &envp);
     let task = {
         let mut t = table::lock();
         let me = t.get(parent.pid).ok_or(Errno::ESRCH)?;
@@ -142,7 +143,8 @@ pub fn spawn(
             sid,
             state: ProcState::Running,
             did_exec: true,
-            cmdline,
+            shown,
+            started: boot_ticks(),
             children_usage: Usage::default(),
             stopped: false,
             report: None,

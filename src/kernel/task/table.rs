@@ -31,8 +31,11 @@ pub struct Proc {
     pub state: ProcState,
     /// Set once the task has called a successful execve (setpgid's EACCES).
     pub did_exec: bool,
-    /// The running program's argv, joined, for `tvm ps`.
-    pub cmdline: String,
+    /// What ps and /proc show of the program it runs.
+    pub shown: Arc<super::shown::Shown>,
+    /// When it was made (fork, spawn), in clock ticks on the boot clock
+    /// (`shown::boot_ticks`).
+    pub started: u64,
     /// CPU time of the children this task has waited for (RUSAGE_CHILDREN).
     pub children_usage: Usage,
     /// Stopped by a stop signal, until SIGCONT or SIGKILL.

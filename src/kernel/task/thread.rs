@@ -366,6 +366,8 @@ enum Entry {
 fn run(task: &Task, mut image: Image, entry: Entry) -> Outcome {
     host::start_image();
     image.arena.set_limit(task.heap_limit.clone());
+    image.arena.publish_to(task.heap_map.clone());
+    *task.stack_range.lock() = (image.stack.bottom() as usize, image.stack.top() as usize);
     crate::kernel::signal::fault::prepare_thread();
     crate::kernel::signal::host::prepare_thread();
     // SAFETY: pthread_self has no preconditions.
