@@ -291,16 +291,18 @@ fn native_test(r: &Runner, path: &str) -> Result<(), String> {
     unsafe {
         c.pre_exec(|| nix::unistd::setsid().map(drop).map_err(std::io::Error::from));
     }
-    let out = c.output().map_err(|e| format!("cannot run {path}: {e}"))?;
-    if out.status.success() {
+    // Output to files, not pipes: a failed case can leave processes of its
+    // own sessions behind holding its stdout, and waiting for the end of
+    // a pipe would wait for them.
+    let (out_path, err_path) = (r.dir.join("native.stdout"), r.dir.join("native.stderr"));
+    let file = |p: &std::path::Path| std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()));
+    c.stdout(file(&out_path)?).stderr(file(&err_path)?);
+    let status = c.status().map_err(|e| format!("cannot run {path}: {e}"))?;
+    if status.success() {
         return Ok(());
     }
-    Err(format!(
-        "native run: {:?}\n{}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    ))
+    let read = |p: &std::path::Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    Err(format!("native run: {status:?}\n{}{}", read(&out_path), read(&err_path)))
 }
 
 fn selected(name: &str, keywords: &[String]) -> bool {

@@ -60,19 +60,26 @@ int main(void)
     char b;
     CHECK_EQ(read(fg[0], &b, 1), 1);
     char buf[64];
+    /* Each echo is read before the next signal key: without NOFLSH, INTR
+     * and QUIT flush what the master has not read yet (Linux's pty drops
+     * an unread "^C" when "^\\" comes). */
     write_all(m, "\003", 1);
     CHECK_EQ(read(r[0], buf, 1), 1);
     CHECK_EQ(buf[0], 'I');
+    read_for(m, buf, sizeof buf, 100);
+    CHECK_STR(buf, "^C");
     write_all(m, "\034", 1);
     CHECK_EQ(read(r[0], buf, 1), 1);
     CHECK_EQ(buf[0], 'Q');
+    read_for(m, buf, sizeof buf, 100);
+    CHECK_STR(buf, "^\\");
     struct winsize ws = { .ws_row = 40, .ws_col = 120 };
     CHECK_OK(ioctl(m, TIOCSWINSZ, &ws));
     CHECK_EQ(read(r[0], buf, 1), 1);
     CHECK_EQ(buf[0], 'W');
     CHECK_OK(ioctl(m, TIOCSWINSZ, &ws));
-    read_for(m, buf, sizeof buf, 100);
-    CHECK_STR(buf, "^C^\\");
+    /* Nothing more to show: a size change echoes nothing. */
+    CHECK_EQ(read_for(m, buf, sizeof buf, 100), 0);
     write_all(m, "\032", 1);
     CHECK_EQ(wait_exit(leader), 0);
     close(r[1]);
