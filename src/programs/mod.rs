@@ -10,7 +10,7 @@ pub mod guest_text;
 pub mod tls_layout;
 pub mod tvm_cmd;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, LazyLock};
 use std::time::SystemTime;
@@ -100,7 +100,6 @@ impl Program {
 struct Registry {
     by_path: HashMap<String, Arc<Program>>,
     by_main: HashMap<usize, Arc<Program>>,
-    basenames: HashSet<Vec<u8>>,
     since: Option<SystemTime>,
     /// Bumped whenever a new program appears (see `tls_layout`).
     generation: u64,
@@ -152,7 +151,6 @@ fn register_units(path: &str, main: MainFn, units: Option<&'static [GuestUnit]>)
     let prog =
         r.by_main.entry(key).or_insert_with(|| Arc::new(Program { name: base.to_string(), main, units })).clone();
     r.by_path.insert(path.to_string(), prog.clone());
-    r.basenames.insert(base.as_bytes().to_vec());
     r.since.get_or_insert_with(SystemTime::now);
     Ok(prog)
 }
@@ -178,11 +176,6 @@ pub fn merged_usr_twin(path: &str) -> Option<String> {
 /// The program at an absolute, normalized path.
 pub fn lookup(path: &str) -> Option<Arc<Program>> {
     REGISTRY.read().by_path.get(path).cloned()
-}
-
-/// Whether any program is registered under a path ending in `/name`.
-pub fn has_basename(name: &[u8]) -> bool {
-    REGISTRY.read().basenames.contains(name)
 }
 
 /// Every registered path with its program, sorted by path.
@@ -257,7 +250,6 @@ mod tests {
         assert_eq!(register("/unit/reg/a", b).unwrap_err(), Errno::EEXIST);
         assert!(lookup("/unit/reg/a").is_some());
         assert!(lookup("/unit/reg/b").is_none());
-        assert!(has_basename(b"alias"));
     }
 }
 

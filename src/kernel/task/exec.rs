@@ -79,8 +79,8 @@ fn resolve_depth(task: &Task, path: &CStr, argv: Vec<CString>, depth: usize) -> 
         return Err(Errno::ENAMETOOLONG);
     }
     let abs = crate::kernel::fs::lexical_absolute(task, bytes)?;
-    if let Some(program) = programs::lookup(&abs) {
-        return Ok(Resolved { program, argv, path: abs });
+    if let Some((path, program)) = program_at(task, &abs) {
+        return Ok(Resolved { program, argv, path });
     }
     let mut prefix = String::new();
     for comp in abs.split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>().split_last().map_or(&[][..], |(_, r)| r) {
@@ -126,7 +126,7 @@ pub fn runs_no_host_binary(task: &Task, path: &CStr) -> bool {
 
 fn runs_no_host_binary_at(task: &Task, path: &CStr, depth: usize) -> bool {
     let Ok(abs) = crate::kernel::fs::lexical_absolute(task, path.to_bytes()) else { return true };
-    if programs::lookup(&abs).is_some() {
+    if program_at(task, &abs).is_some() {
         return true;
     }
     match inspect_host_file(task, path) {
@@ -141,6 +141,28 @@ fn runs_no_host_binary_at(task: &Task, path: &CStr, depth: usize) -> bool {
 /// Links followed from a name to the program it stands for (the kernel's
 /// MAXSYMLINKS).
 const MAX_LINKS: usize = 40;
+
+/// The program an absolute path stands for: registered at the path itself,
+/// or at the end of the host symlinks it names, with the registered path.
+/// exec follows links on any Unix: after `ln -s /bin/sleep nap`, `./nap 5`
+/// runs sleep (toybox's ps test does this), and a host file the link
+/// passes through on the way (the host's own /bin/sleep) does not matter.
+pub fn program_at(task: &Task, abs: &str) -> Option<(String, Arc<Program>)> {
+    let mut path = abs.to_string();
+    for _ in 0..MAX_LINKS {
+        if let Some(program) = programs::lookup(&path) {
+            return Some((path, program));
+        }
+        let target = std::fs::read_link(&path).ok()?;
+        let target = target.as_os_str().as_bytes();
+        let joined = match (target.first(), path.rfind('/')) {
+            (Some(b'/'), _) | (_, None) => target.to_vec(),
+            (_, Some(i)) => [&path.as_bytes()[..=i], target].concat(),
+        };
+        path = crate::kernel::fs::lexical_absolute(task, &joined).ok()?;
+    }
+    None
+}
 
 /// The host executable this runtime runs in: its device, inode and size.
 fn own_binary() -> Option<(libc::dev_t, libc::ino_t, u64)> {
