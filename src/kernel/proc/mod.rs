@@ -8,6 +8,7 @@
 //! sees every task, as on Linux for a single user.
 
 pub mod pid;
+pub mod sys;
 pub mod system;
 pub mod text;
 
@@ -37,6 +38,7 @@ pub fn lookup(task: &Task, path: &str) -> Option<Node> {
             Ok(p) => p,
             Err(_) => return Some(Node::Absent),
         },
+        "sys" => return Some(sys::lookup(path, tail)),
         name => {
             return Some(match (tail, system::file(name)) {
                 (None, Some(text)) => Node::Text { path: path.into(), text },
@@ -59,10 +61,14 @@ pub fn entries(task: &Task, dir: &str) -> Vec<DirEntry> {
         for (i, name) in ["self", "thread-self"].iter().enumerate() {
             v.push(DirEntry { name: (*name).into(), ino: 0x10 + i as u64, kind: libc::DT_LNK });
         }
+        v.push(DirEntry { name: "sys".into(), ino: 0x12, kind: libc::DT_DIR });
         for (i, name) in system::FILES.iter().enumerate() {
             v.push(DirEntry { name: (*name).into(), ino: 0x20 + i as u64, kind: libc::DT_REG });
         }
         return v;
+    }
+    if dir.starts_with("/proc/sys") {
+        return sys::entries(dir);
     }
     pid::entries(task, dir)
 }
