@@ -62,7 +62,10 @@
 #           harness's own diff all come from the build under test.  Tests
 #           run: executable tests/*.test whose name is an applet of
 #           NATIVE_TOYBOX (test.sh would otherwise test whatever host tool
-#           `which` finds).
+#           `which` finds).  The process tools' tests (PROC_TOOLS) run
+#           through toybox-inside.sh instead, harness included, under
+#           `forkless sh` or natively under NATIVE_MKSH in a PID namespace
+#           of its own (skipped both ways where unshare cannot make one).
 #   mawk:   test/mawktest and test/fpe_test (what Debian's build runs), host
 #           sh, in a copy of MAWK_SRC's test/ (and scan.c, which one check
 #           reads), with MAWK=$NATIVE_MAWK or a symlink mawk -> forkless.
@@ -134,6 +137,7 @@ RECHECK=${RECHECK:-2}
 case $RECHECK in ''|*[!0-9]*) die2 "RECHECK=$RECHECK is not a number" ;; esac
 
 HOST_PATH=$PATH
+RUNNER_DIR=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 for t in perl timeout bash; do
   command -v "$t" >/dev/null 2>&1 || die2 "host tool $t not found in PATH"
 done
@@ -216,6 +220,28 @@ run_mksh() { # PROG PATH TAG [TEST NAME...]; MKSH_PTY=1: on a pty, need-ctty all
 }
 
 # ---------------------------------------------------------------- toybox
+# The tests of process tools run inside the system under test, harness
+# included (tests/conformance/toybox-inside.sh, under the shell being
+# tested): under forkless, the processes a test starts and the tools that
+# look for them must all be tasks of one forkless; natively they run in a
+# PID namespace of their own (unshare), where `killall yes` or `pkill -s
+# ''` cannot reach a process outside the test. Without a PID namespace
+# they are not run at all.
+PROC_TOOLS="kill killall pgrep pidof pkill ps top uptime" PROC_TESTS=$PROC_TOOLS
+CONFINE=()
+for c in "unshare --pid --fork --kill-child --mount-proc" \
+  "unshare --user --map-root-user --pid --fork --kill-child --mount-proc"; do
+  read -ra c <<<"$c"
+  if "${c[@]}" true </dev/null >/dev/null 2>&1; then CONFINE=("${c[@]}"); break; fi
+done
+if [ ${#CONFINE[@]} -eq 0 ]; then
+  note "toybox: no PID namespace (unshare), so not running the tests of: $PROC_TESTS"
+  PROC_TESTS=""
+fi
+OPTIONFLAGS=""
+[ -f "$WORK/toybox/generated/config.h" ] &&
+  OPTIONFLAGS=:$(sed -nr 's/^#define CFG_(.*) 1$/\1/p' "$WORK/toybox/generated/config.h" | tr '\n' :)
+
 TOYBOX_LIST=()
 if [ -n "${TOYBOX_TESTS:-}" ]; then
   for n in $TOYBOX_TESTS; do
@@ -226,20 +252,23 @@ else
   for f in "$WORK"/toybox/tests/*.test; do
     n=${f##*/} n=${n%.test}
     [ -n "${TEST_ALL:-}" ] || [ -x "$f" ] || continue
+    case " $PROC_TOOLS " in *" $n "*) case " $PROC_TESTS " in *" $n "*) ;; *) continue ;; esac ;; esac
     grep -qxF -- "$n" <<<"$APPLETS" || { note "toybox: skipping tests/$n.test (no applet $n)"; continue; }
     TOYBOX_LIST+=("$n")
   done
   # Test files upstream does not mark ready (not executable), of pending
-  # applets we enable because these tests pass natively (docs/toybox.md).
+  # applets we enable because these tests pass natively (docs/toybox.md),
+  # and of the process tools (below).
   if [ -z "${TEST_ALL:-}" ]; then
-    for n in bc vi; do
+    for n in bc vi $PROC_TESTS; do
+      [ -x "$WORK/toybox/tests/$n.test" ] && continue
       [ -f "$WORK/toybox/tests/$n.test" ] && grep -qxF -- "$n" <<<"$APPLETS" && TOYBOX_LIST+=("$n")
     done
   fi
 fi
 
 run_toybox() { # BINDIR TAG TEST-FILE...
-  local bindir=$1 tag=$2 log="$WORK/logs/toybox-$2.log" t0 t1 left lim rc n
+  local bindir=$1 tag=$2 log="$WORK/logs/toybox-$2.log" t0 t1 left lim rc n runner
   shift 2
   : >"$log"
   : >"$WORK/results/toybox-$tag.timeouts"
@@ -256,8 +285,18 @@ run_toybox() { # BINDIR TAG TEST-FILE...
     [ "$left" -lt "$lim" ] && lim=$left
     printf '### %s\n' "$n" >>"$log"
     t1=$(now)
-    (cd "$WORK/toybox" && PATH=$bindir:$HOST_PATH TEST_HOST=1 VERBOSE=all \
-      "$HOST_TIMEOUT" -k 5 "$lim" "$HOST_BASH" scripts/test.sh "$n") </dev/null >>"$log" 2>&1
+    case " $PROC_TESTS " in
+      *" $n "*)
+        if [ "$bindir" = "$WORK/bin/native" ]; then
+          runner=("${CONFINE[@]}" "$NATIVE_MKSH")
+        else
+          runner=("$FORKLESS" sh)
+        fi
+        runner+=("$RUNNER_DIR/toybox-inside.sh" "$n") ;;
+      *) runner=("$HOST_BASH" scripts/test.sh "$n") ;;
+    esac
+    (cd "$WORK/toybox" && PATH=$bindir:$HOST_PATH TEST_HOST=1 VERBOSE=all OPTIONFLAGS=$OPTIONFLAGS \
+      "$HOST_TIMEOUT" -k 5 "$lim" "${runner[@]}") </dev/null >>"$log" 2>&1
     rc=$?
     printf '### %s: exit %s, %ss\n' "$n" "$rc" "$(secs "$t1" "$(now)")" >>"$log"
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
@@ -450,7 +489,7 @@ echo
 echo "Pass natively, fail under forkless ($(wc -l <"$WORK/differences.txt")):"
 cat "$WORK/differences.txt"
 # How the forkless run reported them: fail / skip / no result at all.
-awk -F'\t' 'FNR == NR { d[$1] = 1; next } ($1 in d) { n[$2]++; delete d[$1] }
+[ -s "$WORK/differences.txt" ] && awk -F'\t' 'FNR == NR { d[$1] = 1; next } ($1 in d) { n[$2]++; delete d[$1] }
              END { for (k in d) n["no result"]++
                    for (s in n) printf "%s%d %s", (c++ ? ", " : "(under forkless: "), n[s], s
                    if (c) print ")" }' \
