@@ -392,7 +392,8 @@ impl Guests<'_> {
             println!("cargo:rustc-link-lib={l}");
         }
         let native = self.out.join("native").join(native);
-        guestbuild::build_native(&native, &cfg.sources, &cfg.includes, &cfg.defines, &cfg.cflags, &cfg.libs)
+        let defines: Vec<_> = cfg.defines.iter().chain(&cfg.native_defines).cloned().collect();
+        guestbuild::build_native(&native, &cfg.sources, &cfg.includes, &defines, &cfg.cflags, &cfg.libs)
             .unwrap_or_else(|e| fail(&e));
         println!("cargo:rustc-env=FORKLESS_NATIVE_{upper}={}", native.display());
         println!("cargo:rustc-env=FORKLESS_{upper}_SRC={}", cfg.src_dir.display());

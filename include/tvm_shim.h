@@ -73,6 +73,7 @@ extern void __assert_fail(const char *__assertion, const char *__file, unsigned 
 #include <unistd.h>
 #include <utime.h>
 #include <utmp.h>
+#include <utmpx.h>
 
 /* Functions whose tvm_ version has exactly the libc function's type. */
 #define TVM_SHIM_FUNCTIONS(X) \
@@ -141,6 +142,7 @@ extern void __assert_fail(const char *__assertion, const char *__file, unsigned 
     X(seed48) X(lcong48) X(localtime) X(gmtime) X(asctime) X(ctime) \
     X(getpwnam) X(getpwuid) X(getpwent) X(setpwent) X(endpwent) X(getspnam) X(crypt) \
     X(getusershell) X(setusershell) X(endusershell) \
+    X(setutxent) X(getutxent) X(endutxent) X(getutxid) X(getutxline) X(pututxline) \
     X(getgrnam) X(getgrgid) X(getgrent) X(setgrent) X(endgrent) \
     X(ttyname) X(ttyname_r) X(getlogin) X(tmpnam) X(tempnam) \
     X(setlocale) X(localeconv) X(newlocale) X(uselocale) X(duplocale) \
@@ -585,6 +587,12 @@ extern void tvm_longjmp(struct __jmp_buf_tag __env[1], int __val) __attribute__(
 #define getusershell tvm_getusershell
 #define setusershell tvm_setusershell
 #define endusershell tvm_endusershell
+#define setutxent tvm_setutxent
+#define getutxent tvm_getutxent
+#define endutxent tvm_endutxent
+#define getutxid tvm_getutxid
+#define getutxline tvm_getutxline
+#define pututxline tvm_pututxline
 #define setpwent tvm_setpwent
 #define endpwent tvm_endpwent
 #define getspnam tvm_getspnam

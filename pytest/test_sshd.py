@@ -296,6 +296,31 @@ def test_cd_in_one_session_does_not_move_another(server):
     a.expect(pexpect.EOF)
 
 
+def test_who_w_and_uptime_list_the_pty_sessions(server):
+    # dropbear records a login when a session gets its pty and a logout
+    # when it ends (pututxline, into the runtime's own utmp); a session
+    # without a pty, like the `ssh HOST who` that looks, is not a login.
+    a = server.spawn()
+    a.expect_exact(PROMPT)
+    a.sendline("tty")
+    a.expect(r"/dev/(pts/\d+)\r\n")
+    line = a.match.group(1)
+    a.expect_exact(PROMPT)
+    who = server.ssh("who").stdout.decode().splitlines()
+    assert len(who) == 1, who
+    assert re.fullmatch(rf"{re.escape(USER)}\t{line}\t\d{{4}}-\d\d-\d\d \d\d:\d\d \(127\.0\.0\.1\)", who[0]), who
+    w = server.ssh("w").stdout.decode().splitlines()
+    assert len(w) == 2 and w[0].startswith("USER") and w[1].split()[:2] == [USER[:8], line], w
+    assert " 1 user," in server.ssh("uptime").stdout.decode()
+    a.sendline("exit")
+    a.expect(pexpect.EOF)
+    deadline = time.time() + 10
+    while server.ssh("who").stdout.decode() and time.time() < deadline:
+        time.sleep(0.2)
+    assert server.ssh("who").stdout.decode() == ""
+    assert " 0 users," in server.ssh("uptime").stdout.decode()
+
+
 def test_ctrl_z_jobs_and_kill_over_ssh(server):
     c = server.spawn()
     c.expect_exact(PROMPT)

@@ -31,16 +31,19 @@ fn dir(name: &str) -> TestDir {
 fn ps_agrees_with_the_task_table() {
     // Six tasks besides init: the shell, a sleeping child, a stopped one,
     // a parent that never waits and its zombie, and ps itself. toybox
-    // 0.8.9's ps has no SID column; pid, ppid, pgid and state are compared
-    // (not the shell's state: running or waiting, it depends on when each
+    // 0.8.9's ps has no SID column, so the session comes from each task's
+    // /proc/PID/stat; pid, ppid, pgid, session and state are compared (not
+    // the shell's state: running or waiting, it depends on when each
     // looked, as natively).
     let d = dir("proc-ps");
     let out = sh(
         d.path(),
         "sleep 30 & s=$!; sleep 31 & t=$!; kill -STOP $t; sh -c '(sleep 0.2; exit 3) & exec sleep 32' & p=$!; \
-         sleep 1; tvm ps > table; ps -A -o pid=,ppid=,pgid=,stat= > listed; kill -KILL $s $t $p; \
-         awk -v me=$$ 'NR > 1 && $NF != \"ps\" { print $1, $2, $3, $1 == me ? \"-\" : substr($5, 1, 1) }' table; \
-         echo ---; awk -v me=$$ '{ print $1, $2, $3, $1 == me ? \"-\" : substr($4, 1, 1) }' listed",
+         sleep 1; tvm ps > table; ps -A -o pid=,ppid=,pgid=,stat= > listed; \
+         while read pid ppid pgid stat; do read x x x x x sid x < /proc/$pid/stat; echo $pid $ppid $pgid $sid $stat; \
+         done < listed > joined; kill -KILL $s $t $p; \
+         awk -v me=$$ 'NR > 1 && $NF != \"ps\" { print $1, $2, $3, $4, $1 == me ? \"-\" : substr($5, 1, 1) }' table; \
+         echo ---; awk -v me=$$ '{ print $1, $2, $3, $4, $1 == me ? \"-\" : substr($5, 1, 1) }' joined",
     );
     let (table, listed) = out.split_once("---\n").expect("two lists");
     let listed: Vec<&str> = listed.lines().collect();

@@ -19,7 +19,10 @@ pub const PROGRAMS: &[&str] = &["dropbear", "dbclient", "dropbearkey", "dropbear
 
 /// `configure` switches: the bundled crypto libraries (no system copy is
 /// assumed), and nothing that needs host services a task does not have
-/// (PAM, syslog, the login records).
+/// (PAM, syslog, the login record files). Login records go through
+/// pututxline only, which the runtime serves from its own database
+/// (`crt::utmpx`), so that `who` and `w` inside forkless list the ssh
+/// sessions; login() would write the host's utmp itself.
 const CONFIGURE_ARGS: &[&str] = &[
     "--enable-bundled-libtom",
     "--disable-zlib",
@@ -27,12 +30,10 @@ const CONFIGURE_ARGS: &[&str] = &[
     "--disable-syslog",
     "--disable-lastlog",
     "--disable-utmp",
-    "--disable-utmpx",
     "--disable-wtmp",
     "--disable-wtmpx",
     "--disable-loginfunc",
     "--disable-pututline",
-    "--disable-pututxline",
     "--disable-harden",
 ];
 
@@ -124,6 +125,9 @@ pub fn configure(src_dir: &Path, build_dir: &Path, localoptions: &str) -> io::Re
         defines,
         cflags,
         libs,
+        // The native reference writes no login records: its pututxline is
+        // the host's, and tests must not change the host's utmp.
+        native_defines: vec![("DISABLE_UTMPX".into(), None)],
     })
 }
 

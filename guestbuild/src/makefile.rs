@@ -56,6 +56,10 @@ pub struct Configured {
     pub cflags: Vec<String>,
     /// Libraries the programs link with.
     pub libs: Vec<String>,
+    /// `-D` definitions for the native reference build only: what must not
+    /// touch the host when the native program runs in tests (dropbear's
+    /// login records).
+    pub native_defines: Vec<(String, Option<String>)>,
 }
 
 /// Runs `make` with `targets` in `dir` (side by side as the build's jobs
@@ -176,6 +180,7 @@ impl Configured {
             defines: Vec::new(),
             cflags: Vec::new(),
             libs: Vec::new(),
+            native_defines: Vec::new(),
         }
     }
 }

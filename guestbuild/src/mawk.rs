@@ -47,6 +47,7 @@ pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
         defines,
         cflags: Vec::new(),
         libs,
+        native_defines: Vec::new(),
     })
 }
 

@@ -61,6 +61,7 @@ pub mod termios;
 pub mod time;
 pub mod tvm;
 pub mod unistd;
+pub mod utmpx;
 
 use crate::platform::c as libc;
 use std::ffi::{c_char, c_int, c_void, CStr};

@@ -32,6 +32,7 @@ pub mod string;
 pub mod term;
 pub mod time;
 pub mod tmpnam;
+pub mod utmpx;
 
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
@@ -55,6 +56,7 @@ pub struct CrtState {
     pub tmpnam: tmpnam::TmpnamState,
     pub locale: locale::LocaleState,
     pub netdb: netdb::NetdbState,
+    pub utmpx: utmpx::UtmpxState,
     /// `program_invocation_name`: argv[0] of the image.
     pub program_name: *mut c_char,
     /// `program_invocation_short_name`, `__progname`: its last component.
