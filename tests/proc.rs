@@ -9,18 +9,9 @@ fn forkless() -> Forkless {
     Forkless::new(assert_cmd::cargo::cargo_bin("forkless"))
 }
 
-/// Runs `script` with `forkless sh -c` in `dir`; its stdout, or a panic
-/// with everything it said.
+/// Runs `script` with `forkless sh -c` in `dir` (`Forkless::sh`).
 fn sh(dir: &Path, script: &str) -> String {
-    let out = forkless().command(&["sh", "-c", script]).current_dir(dir).output().expect("forkless runs");
-    assert!(
-        out.status.success(),
-        "`{script}`: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    forkless().sh(dir, script)
 }
 
 fn dir(name: &str) -> TestDir {

@@ -38,6 +38,20 @@ impl Forkless {
         c
     }
 
+    /// Runs `script` with `forkless sh -c` in `dir`: its stdout, or a
+    /// panic with its status and everything it said.
+    pub fn sh(&self, dir: &Path, script: &str) -> String {
+        let out = self.command(&["sh", "-c", script]).current_dir(dir).output().expect("forkless runs");
+        assert!(
+            out.status.success(),
+            "`{script}`: {}\nstdout: {}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Starts `forkless ARGS...` on a fresh pseudo-terminal; every expect
     /// gives up after `timeout_ms`.
     pub fn on_pty(&self, args: &[&str], timeout_ms: u64) -> Result<PtySession, Error> {
