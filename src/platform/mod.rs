@@ -20,7 +20,9 @@
 //! - [`host_signal`], the signal that reaches a task running guest code;
 //! - thread CPU time ([`thread_cpu_time`], [`this_thread_usage`]);
 //! - memory: [`discard`] (pages that read as zero again), [`populate`];
-//! - paths the kernel gives for free on Linux: [`own_exe`], [`fd_path`].
+//! - paths the kernel gives for free on Linux: [`own_exe`], [`fd_path`];
+//! - [`machine_file`]: /proc's machine files (the host's on Linux, made
+//!   from sysctl and the Mach host calls on Darwin).
 
 #[cfg(target_os = "linux")]
 mod linux;

@@ -1,8 +1,8 @@
 //! The files of /proc that describe the machine rather than a task:
 //! copied from the host's own where the host has them (Linux), made from
-//! what the OS offers where it does not (Darwin: sysctl and sysinfo-like
-//! calls), and the table's own for what counts tasks (loadavg's running
-//! and total).
+//! what the OS offers where it does not (Darwin: sysctl and the Mach host
+//! calls, `platform::machine_file`), and the table's own for what counts
+//! tasks (loadavg's running and total).
 
 use crate::kernel::task::table;
 
@@ -17,52 +17,8 @@ pub fn file(name: &str) -> Option<Vec<u8>> {
     Some(match name {
         "loadavg" => loadavg().into_bytes(),
         "uptime" => uptime().into_bytes(),
-        other => host_file(other).unwrap_or_else(|| made(other)).into_bytes(),
+        other => crate::platform::machine_file(other).unwrap_or_default().into_bytes(),
     })
-}
-
-/// The host's /proc/`name` (Linux).
-#[cfg(target_os = "linux")]
-fn host_file(name: &str) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{name}")).ok()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn host_file(_name: &str) -> Option<String> {
-    None
-}
-
-/// A stand-in where the host has no /proc: the fields programs read.
-fn made(name: &str) -> String {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    match name {
-        "cpuinfo" => (0..cpus).map(|i| format!("processor\t: {i}\n\n")).collect(),
-        "meminfo" => {
-            // SAFETY: sysconf has no preconditions.
-            let (pages, size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
-            let kb = (pages.max(0) as u64) * (size.max(0) as u64) / 1024;
-            format!("MemTotal:       {kb:>8} kB\nMemFree:               0 kB\nMemAvailable:          0 kB\nBuffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n")
-        }
-        "stat" => {
-            let mut s = String::from("cpu  0 0 0 0 0 0 0 0 0 0\n");
-            for i in 0..cpus {
-                s.push_str(&format!("cpu{i} 0 0 0 0 0 0 0 0 0 0\n"));
-            }
-            s.push_str("intr 0\nctxt 0\nbtime 0\nprocesses 0\nprocs_running 1\nprocs_blocked 0\n");
-            s
-        }
-        "mounts" => "/ / apfs rw 0 0\n".into(),
-        "version" => {
-            // SAFETY: utsname is plain data; uname fills it.
-            let mut u: libc::utsname = unsafe { std::mem::zeroed() };
-            // SAFETY: a live utsname.
-            unsafe { libc::uname(&mut u) };
-            // SAFETY: uname NUL-terminates its fields.
-            let f = |c: &[libc::c_char]| unsafe { std::ffi::CStr::from_ptr(c.as_ptr()) }.to_string_lossy().into_owned();
-            format!("{} version {} {}\n", f(&u.sysname), f(&u.release), f(&u.version))
-        }
-        _ => String::new(),
-    }
 }
 
 /// The time since boot and the idle time, from the same clock as the

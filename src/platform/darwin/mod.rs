@@ -15,7 +15,10 @@ use parking_lot::Mutex;
 use crate::kernel::signal::SigInfo;
 
 pub mod c;
+mod machine;
 pub mod tls;
+
+pub use machine::machine_file;
 
 /// The calling thread's thread pointer: TPIDRRO_EL0, which Darwin points
 /// at the thread's TSD array (`pthread_getspecific`'s slots). Kernels

@@ -256,6 +256,12 @@ pub fn own_exe() -> Option<PathBuf> {
     Some(PathBuf::from("/proc/self/exe"))
 }
 
+/// The host's text for one of /proc's machine files (`meminfo`, `stat`,
+/// `cpuinfo`, `version`, `mounts`): the kernel's own.
+pub fn machine_file(name: &str) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{name}")).ok()
+}
+
 /// Asks the kernel to kill the calling process when its parent ends (the
 /// test runner's children). Async-signal-safe.
 pub fn die_with_parent() {
