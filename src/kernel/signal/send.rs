@@ -24,10 +24,30 @@ fn is_stop_signal(sig: c_int) -> bool {
 /// Sends `sig` to `target`, whose table entry `t` holds. A zombie ignores
 /// every signal.
 pub fn send(t: &mut TaskTable, target: &Arc<Task>, sig: c_int, info: SigInfo) {
+    if let Some(deliverable) = post(t, target, sig, info) {
+        host::poke(target, deliverable);
+    }
+}
+
+/// Sends `sig` to every task of `targets`: pending in all of them before
+/// any is woken, as the kernel generates a signal for a whole group at
+/// once. Woken one by one, the first member of `a | b` could die of
+/// SIGINT, and `b` read EOF and exit 0, before its own SIGINT was pending.
+fn send_all(t: &mut TaskTable, targets: &[Arc<Task>], sig: c_int, info: SigInfo) {
+    let woken: Vec<(&Arc<Task>, bool)> =
+        targets.iter().filter_map(|target| post(t, target, sig, info).map(|d| (target, d))).collect();
+    for (target, deliverable) in woken {
+        host::poke(target, deliverable);
+    }
+}
+
+/// Makes `sig` pending in `target` (or applies what it does at once:
+/// continuing, discarding); whether the task must be poked, and with what.
+fn post(t: &mut TaskTable, target: &Arc<Task>, sig: c_int, info: SigInfo) -> Option<bool> {
     let pid = target.pid;
-    let Some(p) = t.get_mut(pid) else { return };
+    let p = t.get_mut(pid)?;
     if matches!(p.state, ProcState::Zombie(_)) {
-        return;
+        return None;
     }
     if (sig == libc::SIGCONT || sig == libc::SIGKILL) && p.stopped {
         p.stopped = false;
@@ -50,13 +70,11 @@ pub fn send(t: &mut TaskTable, target: &Arc<Task>, sig: c_int, info: SigInfo) {
         s.discard(libc::SIGCONT);
     }
     if s.ignores(sig) || (orphaned && s.effect(sig) == Effect::Stop) {
-        return;
+        return None;
     }
     s.add_pending(sig, info);
     target.update_signal_hint(&s);
-    let deliverable = !s.mask.contains(sig);
-    drop(s);
-    host::poke(target, deliverable);
+    Some(!s.mask.contains(sig))
 }
 
 /// Tells `child`'s parent that the child's state changed (wait status
@@ -110,9 +128,7 @@ fn kill_with(sender: &Task, pid: Pid, sig: c_int, info: SigInfo) -> KResult<()> 
         return Err(Errno::ESRCH);
     }
     if sig != 0 {
-        for target in &targets {
-            send(&mut t, target, sig, info);
-        }
+        send_all(&mut t, &targets, sig, info);
     }
     Ok(())
 }
@@ -137,7 +153,5 @@ pub fn send_to(pid: Pid, sig: c_int) {
 /// every member of process group `pgid`.
 pub fn send_group(t: &mut TaskTable, pgid: Pid, sig: c_int) {
     let members: Vec<Arc<Task>> = t.iter().filter(|p| p.pgid == pgid).map(|p| p.task.clone()).collect();
-    for m in &members {
-        send(t, m, sig, SigInfo::kernel(sig));
-    }
+    send_all(t, &members, sig, SigInfo::kernel(sig));
 }
