@@ -46,8 +46,14 @@ struct Cli {
 
 fn programs_help() -> String {
     programs::bundled::register_all();
-    let mut names: Vec<String> =
-        programs::all().into_iter().filter_map(|(p, _)| p.rsplit('/').next().map(str::to_string)).collect();
+    // The programs a name finds (`forkless NAME`); those elsewhere, such
+    // as /usr/libexec/sftp-server, run by path.
+    let mut names: Vec<String> = programs::all()
+        .into_iter()
+        .filter_map(|(p, _)| {
+            p.rsplit_once('/').filter(|(dir, _)| programs::COMMAND_DIRS.contains(dir)).map(|(_, n)| n.to_string())
+        })
+        .collect();
     names.sort();
     names.dedup();
     format!("Programs: {}\n\nThe SSH server: forkless sshd (see forkless sshd --help)", names.join(" "))
