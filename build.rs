@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use guestbuild::makefile::Configured;
 use guestbuild::vendor::{self, Fetcher, Manifest};
-use guestbuild::{c_files, dropbear, id_from_stem, less, mawk, mksh, ncurses, toybox, xz, zlib, Build, Program};
+use guestbuild::{
+    c_files, dropbear, id_from_stem, less, mawk, mksh, ncurses, openssh, toybox, xz, zlib, Build, Program,
+};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -343,6 +345,11 @@ fn third_party(
     let xcfg = xz::configure(&prepare("xz-utils"), &out.join("xz-build")).unwrap_or_else(|e| fail(&e));
     g.configured("xz", "xz", &xcfg, &[], &["/usr/bin/xz", "/usr/bin/unxz"]);
 
+    // sftp-server, OpenSSH's, for dropbear's sftp subsystem (docs/ssh.md):
+    // at Debian's path and at the one dropbear runs (SFTPSERVER_PATH).
+    let ocfg = openssh::configure(&prepare("openssh"), &out.join("openssh-build")).unwrap_or_else(|e| fail(&e));
+    g.configured("openssh", "sftp-server", &ocfg, &[], &["/usr/lib/openssh/sftp-server", "/usr/libexec/sftp-server"]);
+
     vec![
         out.join("libtvm_guest_mksh.a"),
         out.join("libtvm_guest_toybox.a"),
@@ -350,6 +357,7 @@ fn third_party(
         out.join("libtvm_guest_mawk.a"),
         out.join("libtvm_guest_less.a"),
         out.join("libtvm_guest_xz.a"),
+        out.join("libtvm_guest_openssh.a"),
     ]
 }
 

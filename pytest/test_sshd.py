@@ -139,6 +139,44 @@ def test_scp_upload_and_download(server, tmp_path):
     assert (tmp_path / "back.bin").read_bytes() == data
 
 
+def test_scp_without_o_speaks_sftp(server, tmp_path):
+    # OpenSSH's scp uses SFTP unless given -O: dropbear runs its sftp
+    # subsystem, OpenSSH's sftp-server as a guest.
+    data = os.urandom(1 << 20)
+    (tmp_path / "up.bin").write_bytes(data)
+    scp = ["scp", *server.opts(), "-P", str(server.port)]
+    r = subprocess.run([*scp, str(tmp_path / "up.bin"), remote(str(server.home / "there.bin"))],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (server.home / "there.bin").read_bytes() == data
+    r = subprocess.run([*scp, remote(str(server.home / "there.bin")), str(tmp_path / "back.bin")],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "back.bin").read_bytes() == data
+
+
+def test_sftp_batch(server, tmp_path):
+    (tmp_path / "a.txt").write_text("alpha\n")
+    batch = tmp_path / "batch"
+    batch.write_text(f"""cd {server.home}
+mkdir d
+put {tmp_path / "a.txt"} d/a.txt
+rename d/a.txt d/b.txt
+chmod 600 d/b.txt
+symlink b.txt d/link
+ls -1 d
+get d/b.txt {tmp_path / "got.txt"}
+rm d/link
+""")
+    r = subprocess.run(["sftp", *server.opts(), "-P", str(server.port), "-b", str(batch), f"{USER}@127.0.0.1"],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "got.txt").read_text() == "alpha\n"
+    assert (server.home / "d" / "b.txt").stat().st_mode & 0o777 == 0o600
+    assert sorted(os.listdir(server.home / "d")) == ["b.txt"]
+    assert "d/b.txt" in r.stdout.decode() and "d/link" in r.stdout.decode()
+
+
 def test_interactive_echo(server):
     c = server.spawn()
     c.expect_exact(PROMPT)

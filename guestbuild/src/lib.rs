@@ -23,6 +23,7 @@ pub mod makefile;
 pub mod mawk;
 pub mod mksh;
 pub mod ncurses;
+pub mod openssh;
 pub mod toybox;
 pub mod vendor;
 pub mod xz;
