@@ -40,6 +40,18 @@ pub fn autoconf(name: &str, src_dir: &Path, build_dir: &Path, args: &[&str], cc:
     fs::write(&stamp, &key)
 }
 
+/// Takes `#define NAME 1` out of a configured header, for what configure
+/// has no switch for and a guest must not use; the line becomes a comment
+/// naming `by`, the module that says why.
+pub fn undefine(header: &Path, name: &str, by: &str) -> io::Result<()> {
+    let text = fs::read_to_string(header)?;
+    let define = format!("#define {name} 1");
+    if text.contains(&define) {
+        fs::write(header, text.replace(&define, &format!("/* {name}: not for guests ({by}) */")))?;
+    }
+    Ok(())
+}
+
 /// A guest configured by its own scripts: where it is, its units, and
 /// how to compile and link them (the guest and its native reference
 /// alike).

@@ -9,7 +9,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use crate::makefile::{autoconf, Configured};
+use crate::makefile::{autoconf, undefine, Configured};
 
 /// `configure` switches: no OpenSSL (sftp-server does no cryptography),
 /// no zlib, and none of the system services sshd would use.
@@ -114,11 +114,5 @@ fn configure_is_current(src_dir: &Path) -> io::Result<()> {
 /// out; prctl is the whole host process's, so one sftp session would make
 /// forkless itself undumpable. Without it, that call is left out.
 fn no_process_wide_calls(config_h: &Path) -> io::Result<()> {
-    let text = fs::read_to_string(config_h)?;
-    let define = "#define HAVE_PRCTL 1";
-    if text.contains(define) {
-        let undone = "/* HAVE_PRCTL: not for guests (guestbuild/src/openssh.rs) */";
-        fs::write(config_h, text.replace(define, undone))?;
-    }
-    Ok(())
+    undefine(config_h, "HAVE_PRCTL", "guestbuild/src/openssh.rs")
 }

@@ -9,7 +9,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use crate::makefile::{autoconf, defines, Configured, Vars};
+use crate::makefile::{autoconf, defines, undefine, Configured, Vars};
 
 /// `configure` switches: the `xz` tool and its library, single-threaded
 /// (xz's `-T` threads would be host threads the runtime does not give a
@@ -56,13 +56,7 @@ pub fn configure(src_dir: &Path, build_dir: &Path) -> io::Result<Config> {
 /// would call a null pointer. Without it, liblzma picks them on first use,
 /// in the task.
 fn no_constructors(config_h: &Path) -> io::Result<()> {
-    let text = fs::read_to_string(config_h)?;
-    let define = "#define HAVE_FUNC_ATTRIBUTE_CONSTRUCTOR 1";
-    if text.contains(define) {
-        let undone = "/* HAVE_FUNC_ATTRIBUTE_CONSTRUCTOR: not for guests (guestbuild/src/xz.rs) */";
-        fs::write(config_h, text.replace(define, undone))?;
-    }
-    Ok(())
+    undefine(config_h, "HAVE_FUNC_ATTRIBUTE_CONSTRUCTOR", "guestbuild/src/xz.rs")
 }
 
 /// Adds the units, include directories and definitions with which

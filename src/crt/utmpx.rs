@@ -59,10 +59,15 @@ fn is_process(t: libc::c_short) -> bool {
     matches!(t, libc::INIT_PROCESS | libc::LOGIN_PROCESS | libc::USER_PROCESS | libc::DEAD_PROCESS)
 }
 
+/// The record types that stand for an event, one record each.
+fn is_time(t: libc::c_short) -> bool {
+    matches!(t, libc::RUN_LVL | libc::BOOT_TIME | libc::NEW_TIME | libc::OLD_TIME)
+}
+
 /// Whether `rec` is the record getutxid looks for with `key`.
 fn same_id(rec: &libc::utmpx, key: &libc::utmpx) -> bool {
     match key.ut_type {
-        libc::RUN_LVL | libc::BOOT_TIME | libc::NEW_TIME | libc::OLD_TIME => rec.ut_type == key.ut_type,
+        t if is_time(t) => rec.ut_type == t,
         t if is_process(t) => is_process(rec.ut_type) && rec.ut_id == key.ut_id,
         _ => false,
     }
@@ -89,9 +94,7 @@ fn find(
 
 /// getutxid(3).
 pub fn by_id(st: &mut UtmpxState, key: &libc::utmpx) -> KResult<*mut libc::utmpx> {
-    if !is_process(key.ut_type)
-        && !matches!(key.ut_type, libc::RUN_LVL | libc::BOOT_TIME | libc::NEW_TIME | libc::OLD_TIME)
-    {
+    if !is_process(key.ut_type) && !is_time(key.ut_type) {
         return Err(Errno::EINVAL);
     }
     find(st, key, same_id)
@@ -104,9 +107,7 @@ pub fn by_line(st: &mut UtmpxState, key: &libc::utmpx) -> KResult<*mut libc::utm
 
 /// pututxline(3): replaces the record with `rec`'s identity, or appends.
 pub fn put(st: &mut UtmpxState, rec: &libc::utmpx) -> KResult<*mut libc::utmpx> {
-    if !is_process(rec.ut_type)
-        && !matches!(rec.ut_type, libc::RUN_LVL | libc::BOOT_TIME | libc::NEW_TIME | libc::OLD_TIME)
-    {
+    if !is_process(rec.ut_type) && !is_time(rec.ut_type) {
         return Err(Errno::EINVAL);
     }
     {
