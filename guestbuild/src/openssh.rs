@@ -109,10 +109,17 @@ fn configure_is_current(src_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Takes `HAVE_PRCTL` out of config.h (configure has no switch for it).
-/// sftp-server's start calls `prctl(PR_SET_DUMPABLE, 0)` to keep debuggers
-/// out; prctl is the whole host process's, so one sftp session would make
-/// forkless itself undumpable. Without it, that call is left out.
+/// Takes out of config.h what makes sftp-server's start act on the whole
+/// host process (configure has no switch for either). Its
+/// `platform_disable_tracing` keeps debuggers out: on Linux with
+/// `prctl(PR_SET_DUMPABLE, 0)` (`HAVE_PRCTL`), which would make forkless
+/// itself undumpable; on Darwin with `ptrace(PT_DENY_ATTACH)`, which
+/// would detach any debugger from forkless for good and is compiled in
+/// whenever `<sys/ptrace.h>` is included (`HAVE_SYS_PTRACE_H`; no other
+/// unit of ours includes it). Without them, those calls are left out.
 fn no_process_wide_calls(config_h: &Path) -> io::Result<()> {
-    undefine(config_h, "HAVE_PRCTL", "guestbuild/src/openssh.rs")
+    for name in ["HAVE_PRCTL", "HAVE_SYS_PTRACE_H"] {
+        undefine(config_h, name, "guestbuild/src/openssh.rs")?;
+    }
+    Ok(())
 }

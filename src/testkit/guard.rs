@@ -75,6 +75,10 @@ pub const NEVER_FROM_GUESTS: &[(&str, &[&str])] = &[
     ),
     ("host process creation the shim does not cover", &["_Fork", "clone", "daemon", "forkpty", "wordexp"]),
     (
+        "calls that change the whole host process, such as sftp-server's anti-debugging (guestbuild/src/openssh.rs)",
+        &["prctl", "ptrace"],
+    ),
+    (
         "host objects fork would share (not routed: see docs/host-objects.md)",
         &[
             "iconv_open",
