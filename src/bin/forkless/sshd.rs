@@ -53,6 +53,17 @@ struct Options {
     /// Also make and offer an RSA host key
     #[arg(long)]
     rsa: bool,
+    /// Refuse port forwarding, local (ssh -L) and remote (ssh -R)
+    #[arg(long)]
+    no_port_forwarding: bool,
+    /// Let remote forwards (ssh -R) listen on every address the client
+    /// asks for, not loopback only (OpenSSH's GatewayPorts)
+    #[arg(long, conflicts_with = "no_port_forwarding")]
+    gateway_ports: bool,
+    /// Allow agent forwarding (ssh -A); off because any program of the
+    /// host user could use the forwarded agent's keys (docs/ssh.md)
+    #[arg(long)]
+    agent_forwarding: bool,
     /// Options for dropbear itself, after `--`
     #[arg(last = true, value_name = "DROPBEAR-OPTIONS")]
     dropbear: Vec<OsString>,
@@ -201,6 +212,18 @@ fn prepare(opts: Options) -> Result<Vec<OsString>, Fail> {
     }
     dropbear_args.extend(["-D".into(), keys_dir.into_os_string()]);
     dropbear_args.extend(["-P".into(), state.join("dropbear.pid").into_os_string()]);
+    // Forwarding (docs/ssh.md): -j and -k refuse local and remote TCP
+    // forwarding, -a lets remote forwards bind beyond loopback, -f (our
+    // patch) allows agent forwarding.
+    if opts.no_port_forwarding {
+        dropbear_args.extend(["-j".into(), "-k".into()]);
+    }
+    if opts.gateway_ports {
+        dropbear_args.push("-a".into());
+    }
+    if opts.agent_forwarding {
+        dropbear_args.push("-f".into());
+    }
     // The host's message of the day is not this system's.
     dropbear_args.push("-m".into());
     dropbear_args.push("-F".into());
