@@ -142,7 +142,7 @@ fn apple(out: &Path, all_guests: bool) {
     if all_guests {
         fail(&"Apple targets build the runtime only: set FORKLESS_GUESTS=0 (docs/platforms.md, \"Darwin\")");
     }
-    for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK"] {
+    for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK", "OPENSSH"] {
         println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
         println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
     }
@@ -174,7 +174,7 @@ fn build_guests(root: &Path, out: &Path, all: bool) -> Vec<PathBuf> {
     if all {
         archives = third_party(root, out, &mut rs, &mut tables, &mut paths);
     } else {
-        for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK"] {
+        for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK", "OPENSSH"] {
             // What the tests would compare with does not exist in this build.
             println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
             println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
@@ -327,7 +327,12 @@ fn third_party(
     let options = root.join("vendor/config/dropbear-localoptions.h");
     println!("cargo:rerun-if-changed={}", options.display());
     let options = std::fs::read_to_string(&options).unwrap_or_else(|e| fail(&format!("{}: {e}", options.display())));
-    let dcfg = dropbear::configure(&dropbear_dir, &out.join("dropbear-build"), &options).unwrap_or_else(|e| fail(&e));
+    let mut dcfg =
+        dropbear::configure(&dropbear_dir, &out.join("dropbear-build"), &options).unwrap_or_else(|e| fail(&e));
+    // The native reference runs the native sftp-server built below, not
+    // whatever the host has at /usr/libexec (tests compare the two).
+    let native_sftp = out.join("native").join("sftp-server");
+    dcfg.native_defines.push(("SFTPSERVER_PATH".into(), Some(format!("{:?}", native_sftp.display().to_string()))));
     let mut g = Guests { root, out, rs, tables, paths };
     g.configured("dropbear", "dropbearmulti", &dcfg, &[], &DROPBEAR_PATHS);
 

@@ -9,11 +9,13 @@ blocking command, toybox cat and base64); the rest are ours.
 """
 import json
 import os
+import pathlib
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import paramiko
@@ -37,7 +39,7 @@ class Server:
     def __init__(self, forkless, base, keys=True, env=None, args=()):
         self.base = base
         self.home = base / "home"
-        self.home.mkdir(mode=0o700, exist_ok=True)
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         (self.home / ".profile").write_text(f"PS1='{PROMPT}'\nexport TMPDIR=$HOME\n")
         self.state = self.home / "state"
         self.key = base / "id_ed25519"
@@ -139,20 +141,108 @@ def test_scp_upload_and_download(server, tmp_path):
     assert (tmp_path / "back.bin").read_bytes() == data
 
 
+def plain_scp(server, *args, timeout=120):
+    """OpenSSH's scp without -O: it speaks SFTP to the server's sftp-server."""
+    return subprocess.run(["scp", *server.opts(), "-P", str(server.port), *args], capture_output=True,
+                          timeout=timeout)
+
+
+def sftp_batch(server, batch, timeout=60):
+    return subprocess.run(["sftp", *server.opts(), "-P", str(server.port), "-b", str(batch), f"{USER}@127.0.0.1"],
+                          capture_output=True, timeout=timeout)
+
+
 def test_scp_without_o_speaks_sftp(server, tmp_path):
     # OpenSSH's scp uses SFTP unless given -O: dropbear runs its sftp
     # subsystem, OpenSSH's sftp-server as a guest.
-    data = os.urandom(1 << 20)
+    data = os.urandom(10 << 20)
     (tmp_path / "up.bin").write_bytes(data)
-    scp = ["scp", *server.opts(), "-P", str(server.port)]
-    r = subprocess.run([*scp, str(tmp_path / "up.bin"), remote(str(server.home / "there.bin"))],
-                       capture_output=True, timeout=60)
+    r = plain_scp(server, str(tmp_path / "up.bin"), remote(str(server.home / "there.bin")))
     assert r.returncode == 0, r.stderr
     assert (server.home / "there.bin").read_bytes() == data
-    r = subprocess.run([*scp, remote(str(server.home / "there.bin")), str(tmp_path / "back.bin")],
-                       capture_output=True, timeout=60)
+    r = plain_scp(server, remote(str(server.home / "there.bin")), str(tmp_path / "back.bin"))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "back.bin").read_bytes() == data
+
+
+# Names a shell or a protocol could mangle: spaces, quotes, globs, a
+# leading dash, a newline, a backslash, non-ASCII.
+ODD_NAMES = ["with space", "quote'd", 'dq"x', "$HOME", "star*?", "-dash", "new\nline", "back\\slash", "ünï cödé"]
+
+
+def odd_tree(root):
+    """A tree of ODD_NAMES with distinct modes and times; returns what
+    `snapshot` should find in a faithful copy."""
+    root.mkdir()
+    for i, name in enumerate(ODD_NAMES):
+        d = root / f"dir {name}"
+        d.mkdir()
+        f = d / name
+        f.write_bytes(os.urandom(1000 + i * 7919))
+        f.chmod(0o600 + (i % 8) * 0o10)
+        os.utime(f, (1_000_000_000 + i, 1_000_000_000 + 100 * i))
+        os.utime(d, (1_200_000_000 + i, 1_200_000_000 + 100 * i))
+    return snapshot(root)
+
+
+def snapshot(root, times=True):
+    """Every path under root with its kind, mode, mtime (unless not
+    `times`) and bytes."""
+    out = {}
+    for dirpath, dirs, files in os.walk(root):
+        for n in dirs + files:
+            p = os.path.join(dirpath, n)
+            st = os.lstat(p)
+            data = open(p, "rb").read() if os.path.isfile(p) else None
+            out[os.path.relpath(p, root)] = (st.st_mode, int(st.st_mtime) if times else None, data)
+    return out
+
+
+def test_scp_recursive_odd_names_keeps_modes_and_times(server, tmp_path):
+    want = odd_tree(tmp_path / "tree")
+    assert len(want) == 2 * len(ODD_NAMES)
+    r = plain_scp(server, "-r", "-p", str(tmp_path / "tree"), remote(str(server.home / "copy")))
+    assert r.returncode == 0, r.stderr
+    assert snapshot(server.home / "copy") == want
+    r = plain_scp(server, "-r", "-p", remote(str(server.home / "copy")), str(tmp_path / "back"))
+    assert r.returncode == 0, r.stderr
+    assert snapshot(tmp_path / "back") == want
+
+
+def test_sftp_reget_resumes_a_download(server, tmp_path):
+    data = os.urandom(4 << 20)
+    (server.home / "big.bin").write_bytes(data)
+    # A partial local copy whose first MiB is not the server's: a resumed
+    # download keeps it, a fresh one would replace it.
+    (tmp_path / "big.bin").write_bytes(bytes(1 << 20))
+    batch = tmp_path / "batch"
+    batch.write_text(f"reget {server.home / 'big.bin'} {tmp_path / 'big.bin'}\n")
+    r = sftp_batch(server, batch)
+    assert r.returncode == 0, r.stderr
+    got = (tmp_path / "big.bin").read_bytes()
+    assert len(got) == len(data)
+    assert got[: 1 << 20] == bytes(1 << 20) and got[1 << 20:] == data[1 << 20:]
+
+
+def test_parallel_transfers(server, tmp_path):
+    # Eight clients at once, each a 2 MiB upload and download over SFTP,
+    # and four old-protocol (scp -O) ones beside them.
+    blobs = [os.urandom((2 << 20) + i) for i in range(12)]
+    for i, b in enumerate(blobs):
+        (tmp_path / f"up{i}").write_bytes(b)
+    scp = ["scp", *server.opts(), "-P", str(server.port)]
+    procs = []
+    for i in range(12):
+        old = ["-O"] if i >= 8 else []
+        batch = (f"{' '.join(scp + old)} {tmp_path / f'up{i}'} {remote(str(server.home / f'f{i}'))}"
+                 f" && {' '.join(scp + old)} {remote(str(server.home / f'f{i}'))} {tmp_path / f'down{i}'}")
+        procs.append(subprocess.Popen(["sh", "-c", batch], stderr=subprocess.PIPE))
+    for p in procs:
+        _, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err
+    for i, b in enumerate(blobs):
+        assert (server.home / f"f{i}").read_bytes() == b
+        assert (tmp_path / f"down{i}").read_bytes() == b
 
 
 def test_sftp_batch(server, tmp_path):
@@ -168,13 +258,361 @@ ls -1 d
 get d/b.txt {tmp_path / "got.txt"}
 rm d/link
 """)
-    r = subprocess.run(["sftp", *server.opts(), "-P", str(server.port), "-b", str(batch), f"{USER}@127.0.0.1"],
-                       capture_output=True, timeout=60)
+    r = sftp_batch(server, batch)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "got.txt").read_text() == "alpha\n"
     assert (server.home / "d" / "b.txt").stat().st_mode & 0o777 == 0o600
     assert sorted(os.listdir(server.home / "d")) == ["b.txt"]
     assert "d/b.txt" in r.stdout.decode() and "d/link" in r.stdout.decode()
+
+
+def listening(port):
+    """The addresses something listens on at TCP `port`, from the host's
+    /proc/net (the runtime's sockets are host sockets)."""
+    found = set()
+    for table, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
+        try:
+            rows = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            addr, p = local.split(":")
+            if state == "0A" and int(p, 16) == port:
+                raw = bytes.fromhex(addr)
+                # Each 32-bit word is in the host's byte order.
+                raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(socket.inet_ntop(family, raw))
+    return found
+
+
+def wait_listening(port, limit=15):
+    deadline = time.time() + limit
+    while not listening(port):
+        assert time.time() < deadline, f"nothing listens on port {port}"
+        time.sleep(0.05)
+    return listening(port)
+
+
+def exchange(sock, data):
+    """Sends data and half-closes while reading to EOF; returns what came."""
+    got = []
+
+    def reader():
+        while chunk := sock.recv(1 << 16):
+            got.append(chunk)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    sock.sendall(data)
+    sock.shutdown(socket.SHUT_WR)
+    t.join(60)
+    assert not t.is_alive(), "the other side never closed"
+    return b"".join(got)
+
+
+def tunnel(server, *forward):
+    """An `ssh -N` that holds `forward` (-L/-R arguments) open."""
+    return subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), "-N", "-o", "ExitOnForwardFailure=yes",
+                             *forward, f"{USER}@127.0.0.1"], stderr=subprocess.PIPE)
+
+
+def test_local_forwarding_to_nc_inside(server):
+    # ssh -L to toybox's nc -l, a task of the server: 1 MiB each way.
+    there, back = os.urandom(1 << 20), os.urandom(1 << 20)
+    (server.home / "back.bin").write_bytes(back)
+    rport, lport = free_port(), free_port()
+    t = tunnel(server, "-L", f"127.0.0.1:{lport}:127.0.0.1:{rport}")
+    try:
+        nc = subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), f"{USER}@127.0.0.1",
+                               f"nc -l -s 127.0.0.1 -p {rport} < back.bin > there.bin"], stderr=subprocess.PIPE)
+        assert wait_listening(rport) == {"127.0.0.1"}
+        wait_listening(lport)
+        with socket.create_connection(("127.0.0.1", lport), timeout=30) as s:
+            assert exchange(s, there) == back
+        assert nc.wait(timeout=30) == 0, nc.stderr.read()
+        assert (server.home / "there.bin").read_bytes() == there
+    finally:
+        t.terminate()
+        t.wait()
+
+
+def test_remote_forwarding_to_a_host_server(server):
+    # ssh -R: nc inside forkless connects to the forwarded port, and the
+    # tunnel reaches a server of the test's: 1 MiB each way.
+    there, back = os.urandom(1 << 20), os.urandom(1 << 20)
+    (server.home / "there.bin").write_bytes(there)
+    got = []
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen()
+        hport, rport = lst.getsockname()[1], free_port()
+
+        def serve():
+            conn, _ = lst.accept()
+            with conn:
+                got.append(exchange(conn, back))
+
+        srv = threading.Thread(target=serve)
+        srv.start()
+        r = subprocess.run(["ssh", *server.opts(), "-p", str(server.port), "-o", "ExitOnForwardFailure=yes",
+                            "-R", f"{rport}:127.0.0.1:{hport}", f"{USER}@127.0.0.1",
+                            f"nc 127.0.0.1 {rport} < there.bin > back.bin"], capture_output=True, timeout=60)
+        srv.join(30)
+    assert r.returncode == 0, r.stderr
+    assert got == [there]
+    assert (server.home / "back.bin").read_bytes() == back
+
+
+def test_remote_forwards_bind_loopback_unless_gateway_ports(forkless, tmp_path):
+    # The client asks for every address; the server binds loopback only,
+    # unless started with --gateway-ports.
+    for args, want in (((), {"127.0.0.1", "::1"}), (("--gateway-ports",), {"0.0.0.0"})):
+        s = Server(forkless, tmp_path / ("g" if args else "d"), args=args)
+        try:
+            port = free_port()
+            t = tunnel(s, "-R", f"0.0.0.0:{port}:127.0.0.1:9")
+            try:
+                wait_listening(port)
+                time.sleep(0.3)
+                assert listening(port) and listening(port) <= want, listening(port)
+            finally:
+                t.terminate()
+                t.wait()
+        finally:
+            s.close()
+
+
+def test_no_port_forwarding_refuses_both(forkless, tmp_path):
+    s = Server(forkless, tmp_path, args=["--no-port-forwarding"])
+    try:
+        r = subprocess.run(["ssh", *s.opts(), "-p", str(s.port), "-o", "ExitOnForwardFailure=yes",
+                            "-R", f"{free_port()}:127.0.0.1:9", f"{USER}@127.0.0.1", "echo ran"],
+                           capture_output=True, timeout=30)
+        assert r.returncode == 255 and b"ran" not in r.stdout, r
+        assert b"remote port forwarding failed" in r.stderr, r.stderr
+        with socket.socket() as target:
+            target.bind(("127.0.0.1", 0))
+            target.listen()
+            lport = free_port()
+            t = tunnel(s, "-L", f"127.0.0.1:{lport}:127.0.0.1:{target.getsockname()[1]}")
+            try:
+                wait_listening(lport)
+                # Refused: the client closes the connection at once, and
+                # the target is never reached.
+                with socket.create_connection(("127.0.0.1", lport), timeout=10) as c:
+                    c.settimeout(10)
+                    assert c.recv(1) == b""
+                target.setblocking(False)
+                with pytest.raises(BlockingIOError):
+                    target.accept()
+            finally:
+                t.terminate()
+                t.wait()
+    finally:
+        s.close()
+
+
+def test_dbclient_inside_forwards_too(server):
+    # The ssh client inside forkless (dbclient) holds a -L tunnel to an nc
+    # -l inside, and an nc inside talks through it: 1 MiB each way.
+    setup = "dropbearkey -t ed25519 -f inner_key | grep '^ssh-ed25519' >> state/authorized-keys.d/authorized_keys"
+    assert server.ssh(setup).returncode == 0
+    there, back = os.urandom(1 << 20), os.urandom(1 << 20)
+    (server.home / "there.bin").write_bytes(there)
+    (server.home / "back.bin").write_bytes(back)
+    rport, lport = free_port(), free_port()
+    t = subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), f"{USER}@127.0.0.1",
+                          f"exec ssh -y -i inner_key -p {server.port} -N -L 127.0.0.1:{lport}:127.0.0.1:{rport}"
+                          f" {USER}@127.0.0.1"], stderr=subprocess.PIPE)
+    try:
+        nc = subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), f"{USER}@127.0.0.1",
+                               f"nc -l -s 127.0.0.1 -p {rport} < back.bin > there.got"], stderr=subprocess.PIPE)
+        wait_listening(rport)
+        wait_listening(lport)
+        r = server.ssh(f"nc 127.0.0.1 {lport} < there.bin > back.got", timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert nc.wait(timeout=30) == 0, nc.stderr.read()
+        assert (server.home / "there.got").read_bytes() == there
+        assert (server.home / "back.got").read_bytes() == back
+    finally:
+        t.terminate()
+        t.wait()
+
+
+def test_agent_forwarding_only_when_enabled(forkless, tmp_path):
+    # A forwarded agent lets a session log in onward with the client's key
+    # (dbclient reads SSH_AUTH_SOCK); off unless --agent-forwarding.
+    agent_dir = tmp_path / "agent"
+    agent_dir.mkdir()
+    sock = agent_dir / "s"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while not sock.exists():
+            assert time.time() < deadline, "ssh-agent did not start"
+            time.sleep(0.05)
+        env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
+        for args in ((), ("--agent-forwarding",)):
+            s = Server(forkless, tmp_path / ("on" if args else "off"), args=args)
+            try:
+                r = subprocess.run(["ssh-add", "-q", str(s.key)], env=env, capture_output=True, timeout=10)
+                assert r.returncode == 0, r.stderr
+                onward = f"ssh -y -p {s.port} {USER}@127.0.0.1 echo onward"
+                r = subprocess.run(["ssh", *s.opts(), "-A", "-p", str(s.port), f"{USER}@127.0.0.1",
+                                    f'echo "[$SSH_AUTH_SOCK]"; {onward} </dev/null'],
+                                   env=env, capture_output=True, timeout=60)
+                out = r.stdout.decode().splitlines()
+                if args:
+                    assert r.returncode == 0, r.stderr
+                    assert re.fullmatch(r"\[.*/dropbear-[0-9a-f]{8}/auth-[0-9a-f]{8}-\d+\]", out[0]), out
+                    assert out[0][1:].startswith(os.environ["TMPDIR"]), out
+                    assert out[1:] == ["onward"]
+                else:
+                    assert out == ["[]"] and r.returncode != 0, (out, r.stderr)
+                # The agent's directory goes with the session.
+                deadline = time.time() + 10
+                while list(pathlib.Path(os.environ["TMPDIR"]).glob("dropbear-*")):
+                    assert time.time() < deadline, "the agent's directory outlived its session"
+                    time.sleep(0.05)
+            finally:
+                s.close()
+    finally:
+        agent.terminate()
+        agent.wait()
+
+
+class NativeServer:
+    """The native build of the same dropbear (FORKLESS_NATIVE_DROPBEAR),
+    whose sftp subsystem is the native build of the same sftp-server, on
+    another port with the forkless server's host key and client key.
+    dropbear takes the home and shell from the user database and checks
+    the keys file's directories up to the home, so it runs in a mount
+    namespace where copies of /etc/passwd and /etc/shells give the user
+    `home` and the native mksh."""
+
+    def __init__(self, server, base):
+        dropbear, mksh = os.environ.get("FORKLESS_NATIVE_DROPBEAR"), os.environ.get("FORKLESS_NATIVE_MKSH")
+        if not dropbear or not mksh:
+            pytest.fail("set FORKLESS_NATIVE_DROPBEAR and FORKLESS_NATIVE_MKSH (cargo test does)")
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "mount", "--bind", "/", "/"],
+                               capture_output=True)
+        if probe.returncode != 0:
+            pytest.skip(f"no mount namespace for the native server (not root?): {probe.stderr!r}")
+        base.mkdir()
+        self.home = base / "home"
+        self.home.mkdir(mode=0o700)
+        keys = self.home / "keys"
+        keys.mkdir(mode=0o700)
+        (keys / "authorized_keys").write_bytes((server.key.parent / (server.key.name + ".pub")).read_bytes())
+        lines = []
+        for line in open("/etc/passwd").read().splitlines():
+            f = line.split(":")
+            if len(f) == 7 and f[0] == USER:
+                f[5], f[6] = str(self.home), mksh
+            lines.append(":".join(f))
+        (base / "passwd").write_text("\n".join(lines) + "\n")
+        shells = open("/etc/shells").read() if os.path.exists("/etc/shells") else ""
+        (base / "shells").write_text(shells + mksh + "\n")
+        (base / "dropbear").symlink_to(dropbear)
+        self.server, self.port = server, free_port()
+        self.log = base / "native.log"
+        self.proc = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+             'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shells && shift 2 && exec "$@"', "sh",
+             str(base / "passwd"), str(base / "shells"), str(base / "dropbear"), "-F", "-m",
+             "-p", f"127.0.0.1:{self.port}", "-r", str(server.state / "dropbear_ed25519_host_key"),
+             "-D", str(keys), "-P", str(base / "native.pid")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"))
+        deadline = time.time() + 10
+        while True:
+            assert self.proc.poll() is None, self.log.read_text()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+                return
+            except OSError:
+                assert time.time() < deadline, "native dropbear did not listen"
+                time.sleep(0.05)
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def sftp_run(server, port, batch, timeout=60):
+    return subprocess.run(["sftp", *server.opts(), "-P", str(port), "-b", "-", f"{USER}@127.0.0.1"],
+                          input=batch.encode(), capture_output=True, timeout=timeout)
+
+
+# Every kind of request, and the errors (a leading "-" lets the batch go
+# on): what the client prints and what the tree ends as must not differ.
+SFTP_BATCH = """cd WORK
+pwd
+version
+mkdir d
+-mkdir d
+-cd nowhere
+put -p SRC/a.txt d/a.txt
+put SRC/big.bin big.bin
+ls -ln d
+rename d/a.txt d/b.txt
+-rename d/none d/c
+chmod 600 d/b.txt
+-chmod 600 d/none
+symlink b.txt d/link
+ln d/b.txt d/hard
+ls -1 d
+ls -ln d/hard
+-rm d/none
+-rmdir d
+get -p d/b.txt OUT/b.txt
+get big.bin OUT/big.bin
+reget big.bin OUT/part.bin
+rm d/link
+rm d/hard
+-get nothing OUT/nothing
+mkdir e
+rmdir e
+ls -1
+"""
+
+
+def test_sftp_batch_matches_native(server, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("alpha\n")
+    (src / "a.txt").chmod(0o640)
+    os.utime(src / "a.txt", (981_173_106, 981_173_106))
+    big = os.urandom(3 << 20)
+    (src / "big.bin").write_bytes(big)
+    native = NativeServer(server, tmp_path / "native")
+    try:
+        results = []
+        for name, port in (("forkless", server.port), ("native", native.port)):
+            work, out = server.home / f"work-{name}", tmp_path / f"out-{name}"
+            work.mkdir()
+            out.mkdir()
+            (out / "part.bin").write_bytes(big[: 1 << 20])
+            batch = SFTP_BATCH.replace("WORK", str(work)).replace("SRC", str(src)).replace("OUT", str(out))
+            r = sftp_run(server, port, batch)
+            assert r.returncode == 0, (name, r.stderr)
+
+            def norm(b):
+                return b.decode().replace(str(work), "WORK").replace(str(out), "OUT").replace(str(src), "SRC")
+
+            # Only what -p copied keeps its time; the rest is "now".
+            assert int((work / "d" / "b.txt").stat().st_mtime) == 981_173_106
+            assert int((out / "b.txt").stat().st_mtime) == 981_173_106
+            results.append((r.returncode, norm(r.stdout), norm(r.stderr), snapshot(work, False), snapshot(out, False)))
+        fk, nat = results
+        assert fk[0] == 0, fk[2]
+        assert "Remote working directory: WORK" in fk[1] and "-rw-r-----" in fk[1], fk[1]
+        assert "No such file" in fk[2] or "not found" in fk[2], fk[2]
+        for part, a, b in zip(("status", "stdout", "stderr", "remote tree", "local tree"), fk, nat):
+            assert a == b, f"{part} differs from native:\nforkless: {a!r}\nnative:   {b!r}"
+        assert fk[4]["big.bin"][2] == big and fk[4]["part.bin"][2] == big
+    finally:
+        native.close()
 
 
 def test_interactive_echo(server):

@@ -37,6 +37,8 @@ fn pytest_suite() {
         .arg(tmp.path().join("basetemp"))
         .arg(root.join("pytest"))
         .env("FORKLESS", env!("CARGO_BIN_EXE_forkless"))
+        .env("FORKLESS_NATIVE_DROPBEAR", env!("FORKLESS_NATIVE_DROPBEAR"))
+        .env("FORKLESS_NATIVE_MKSH", env!("FORKLESS_NATIVE_MKSH"))
         .env("TMPDIR", tmp.path())
         .status()
         .expect("pytest runs");
