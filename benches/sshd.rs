@@ -7,6 +7,8 @@
 //!   with native; lower is better);
 //! - `cat` of 100 MiB from the server, first byte to last (throughput;
 //!   higher is better);
+//! - OpenSSH `scp` (SFTP: the server runs sftp-server) of 100 MiB up and
+//!   down, the whole command (throughput; higher is better);
 //! - memory of 10 idle interactive sessions: forkless's RSS (one process)
 //!   against the native processes' total RSS and total PSS, and PSS split
 //!   into anonymous memory (heaps, stacks, globals) and file pages (code
@@ -38,6 +40,8 @@ const LOGINS: usize = 31;
 const CATS: usize = 5;
 const CAT_BYTES: usize = 100 << 20;
 const SESSIONS: usize = 10;
+const COPIES: usize = 5;
+const COPY_BYTES: usize = 100 << 20;
 
 /// The native dropbear, with the forkless server's host key and keys.
 struct Native {
@@ -178,6 +182,27 @@ fn cat_throughput(server: &Server, port: u16, toybox: &str) -> f64 {
     CAT_BYTES as f64 / d / 1e6
 }
 
+/// Throughput in MB/s of one OpenSSH `scp` (SFTP, no -O) of COPY_BYTES
+/// to the server (`up`) or from it, the whole command: its login, about
+/// 2% of it, included. The file is in `dir` and, on the server, in the
+/// home both servers share.
+fn scp_throughput(server: &Server, port: u16, dir: &Path, up: bool) -> f64 {
+    let local = dir.join("copy.bin");
+    let remote = format!("{}@127.0.0.1:{}", server.user, server.home.join("copy.bin").display());
+    let (from, to) = if up { (local.display().to_string(), remote) } else { (remote, local.display().to_string()) };
+    let t = Instant::now();
+    let out = Command::new("scp")
+        .args(server.client_options())
+        .args(["-P", &port.to_string(), &from, &to])
+        .output()
+        .expect("scp runs");
+    let d = t.elapsed().as_secs_f64();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let copied = if up { server.home.join("copy.bin") } else { local };
+    assert_eq!(fs::metadata(copied).expect("the copy").len(), COPY_BYTES as u64);
+    COPY_BYTES as f64 / d / 1e6
+}
+
 /// Medians of `f` for forkless and for native, taken in turns (so that a
 /// change in the machine's load falls on both), with their ranges.
 fn alternating(rounds: usize, mut f: impl FnMut(bool) -> f64) -> [(f64, f64, f64); 2] {
@@ -289,6 +314,26 @@ fn main() {
         n.1,
         n.2
     );
+
+    let data: Vec<u8> = (0..COPY_BYTES).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    for up in [true, false] {
+        fs::write(dir.path().join("copy.bin"), &data).expect("a file to copy");
+        let [f, n] = alternating(COPIES, |fk| {
+            scp_throughput(&server, if fk { server.port } else { native.port }, dir.path(), up)
+        });
+        println!(
+            "{:<40} {:>7.1} MB/s {:>7.1} MB/s {:>10.3}   (ranges {:.0}-{:.0} / {:.0}-{:.0} MB/s)",
+            format!("scp (SFTP) 100 MiB {} (median of {COPIES})", if up { "up" } else { "down" }),
+            f.0,
+            n.0,
+            f.0 / n.0,
+            f.1,
+            f.2,
+            n.1,
+            n.2
+        );
+    }
+    let _ = fs::remove_file(server.home.join("copy.bin"));
 
     let fs_ = idle_sessions(&server, server.port);
     std::thread::sleep(Duration::from_secs(1));
