@@ -203,6 +203,21 @@ fn scp_throughput(server: &Server, port: u16, dir: &Path, up: bool) -> f64 {
     COPY_BYTES as f64 / d / 1e6
 }
 
+/// One table row of MB/s: forkless's and native's medians, their ratio
+/// and ranges.
+fn throughput_row(what: &str, f: (f64, f64, f64), n: (f64, f64, f64)) {
+    println!(
+        "{what:<40} {:>7.1} MB/s {:>7.1} MB/s {:>10.3}   (ranges {:.0}-{:.0} / {:.0}-{:.0} MB/s)",
+        f.0,
+        n.0,
+        f.0 / n.0,
+        f.1,
+        f.2,
+        n.1,
+        n.2
+    );
+}
+
 /// Medians of `f` for forkless and for native, taken in turns (so that a
 /// change in the machine's load falls on both), with their ranges.
 fn alternating(rounds: usize, mut f: impl FnMut(bool) -> f64) -> [(f64, f64, f64); 2] {
@@ -303,17 +318,7 @@ fn main() {
             cat_throughput(&server, native.port, env!("FORKLESS_NATIVE_TOYBOX"))
         }
     });
-    println!(
-        "{:<40} {:>7.1} MB/s {:>7.1} MB/s {:>10.3}   (ranges {:.0}-{:.0} / {:.0}-{:.0} MB/s)",
-        format!("cat 100 MiB from the server (median of {CATS})"),
-        f.0,
-        n.0,
-        f.0 / n.0,
-        f.1,
-        f.2,
-        n.1,
-        n.2
-    );
+    throughput_row(&format!("cat 100 MiB from the server (median of {CATS})"), f, n);
 
     let data: Vec<u8> = (0..COPY_BYTES).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     for up in [true, false] {
@@ -321,17 +326,8 @@ fn main() {
         let [f, n] = alternating(COPIES, |fk| {
             scp_throughput(&server, if fk { server.port } else { native.port }, dir.path(), up)
         });
-        println!(
-            "{:<40} {:>7.1} MB/s {:>7.1} MB/s {:>10.3}   (ranges {:.0}-{:.0} / {:.0}-{:.0} MB/s)",
-            format!("scp (SFTP) 100 MiB {} (median of {COPIES})", if up { "up" } else { "down" }),
-            f.0,
-            n.0,
-            f.0 / n.0,
-            f.1,
-            f.2,
-            n.1,
-            n.2
-        );
+        let what = if up { "up" } else { "down" };
+        throughput_row(&format!("scp (SFTP) 100 MiB {what} (median of {COPIES})"), f, n);
     }
     let _ = fs::remove_file(server.home.join("copy.bin"));
 
