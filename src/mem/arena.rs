@@ -54,6 +54,11 @@ const POOLED_REGION: usize = 4 << 20;
 
 /// Smallest amount the heap grows by.
 const MIN_GROWTH: usize = 64 << 10;
+/// Regions this large ask for transparent huge pages: a fork child
+/// populates its copy of a big heap 2 MiB at a time instead of 4 KiB
+/// (docs/performance.md). Smaller ones would hold whole huge pages for a
+/// small heap.
+const HUGE_REGION: usize = 4 << 20;
 
 /// Where the heap starts in the first region: the allocator's state comes
 /// first.
@@ -124,6 +129,9 @@ impl Region {
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
         )?;
         super::stats::mapped(reserve);
+        if reserve >= HUGE_REGION {
+            crate::platform::huge_pages(p as usize, reserve);
+        }
         Ok(Region { base: NonNull::new(p.cast()).expect("mmap returned null"), reserve, end: 0, committed: 0 })
     }
 

@@ -369,6 +369,10 @@ pub unsafe fn discard(addr: usize, len: usize) {
     unsafe { libc::mmap(addr as *mut c_void, len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) };
 }
 
+/// Huge pages on request: Darwin has no such advice (its superpages are
+/// a mapping flag, not for memory that grows by mprotect).
+pub fn huge_pages(_addr: usize, _len: usize) {}
+
 /// Faults in `[addr, addr + len)` for writing by touching each page
 /// (Darwin has no MADV_POPULATE_WRITE): one byte per page is read and
 /// written back unchanged.

@@ -233,6 +233,13 @@ pub unsafe fn discard(addr: usize, len: usize) {
     unsafe { libc::madvise(addr as *mut c_void, len, libc::MADV_DONTNEED) };
 }
 
+/// Asks for transparent huge pages in `[addr, addr + len)` (where the
+/// system leaves them to madvise); a kernel without them ignores it.
+pub fn huge_pages(addr: usize, len: usize) {
+    // SAFETY: madvise checks the range; MADV_HUGEPAGE changes no contents.
+    unsafe { libc::madvise(addr as *mut c_void, len, libc::MADV_HUGEPAGE) };
+}
+
 /// Faults in `[addr, addr + len)` for writing in one call (Linux 5.14+);
 /// on older kernels the pages fault in as they are touched.
 pub fn populate(addr: usize, len: usize) {
