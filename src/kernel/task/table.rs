@@ -241,7 +241,10 @@ impl TaskTable {
         }
 
         let mut groups: Vec<Pid> = Vec::new();
-        if self.links_to(pid, ppid, pgid, sid) {
+        // Only a group with a stopped member is hung up, so the link is
+        // not asked for otherwise: for the first task it is a scan of the
+        // host's /proc (`outside`), a tenth of a short command's start-up.
+        if self.has_stopped_member(pgid) && self.links_to(pid, ppid, pgid, sid) {
             groups.push(pgid);
         }
         let orphans: Vec<(Pid, Pid, Pid)> = self.children(pid).map(|c| (c.task.pid, c.pgid, c.sid)).collect();
@@ -305,6 +308,10 @@ impl TaskTable {
 
     /// SIGHUP then SIGCONT to every member of `pgid` if it is orphaned and
     /// has a stopped member.
+    fn has_stopped_member(&self, pgid: Pid) -> bool {
+        self.procs.values().any(|p| p.pgid == pgid && p.stopped)
+    }
+
     fn hang_up_orphaned(&mut self, pgid: Pid) {
         let live: Vec<Arc<Task>> = self
             .procs
@@ -312,8 +319,7 @@ impl TaskTable {
             .filter(|p| p.pgid == pgid && !matches!(p.state, ProcState::Zombie(_)))
             .map(|p| p.task.clone())
             .collect();
-        let stopped = self.procs.values().any(|p| p.pgid == pgid && p.stopped);
-        if live.is_empty() || !stopped || !self.group_is_orphaned(pgid) {
+        if live.is_empty() || !self.has_stopped_member(pgid) || !self.group_is_orphaned(pgid) {
             return;
         }
         for sig in [libc::SIGHUP, libc::SIGCONT] {
