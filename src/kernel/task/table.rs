@@ -306,12 +306,13 @@ impl TaskTable {
         })
     }
 
-    /// SIGHUP then SIGCONT to every member of `pgid` if it is orphaned and
-    /// has a stopped member.
+    /// Whether a member of group `pgid` is stopped.
     fn has_stopped_member(&self, pgid: Pid) -> bool {
         self.procs.values().any(|p| p.pgid == pgid && p.stopped)
     }
 
+    /// SIGHUP then SIGCONT to every member of `pgid` if it is orphaned and
+    /// has a stopped member.
     fn hang_up_orphaned(&mut self, pgid: Pid) {
         let live: Vec<Arc<Task>> = self
             .procs
