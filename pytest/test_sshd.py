@@ -442,37 +442,50 @@ def test_dbclient_inside_forwards_too(server):
 
 def test_agent_forwarding_only_when_enabled(forkless, tmp_path):
     # A forwarded agent lets a session log in onward with the client's key
-    # (dbclient reads SSH_AUTH_SOCK); off unless --agent-forwarding.
-    agent_dir = tmp_path / "agent"
+    # (dbclient reads SSH_AUTH_SOCK); off unless --agent-forwarding. Its
+    # socket is $TMPDIR/dropbear-X{8}/auth-X{8}-FD, and a TMPDIR too long
+    # for sun_path (108 bytes) refuses the agent rather than use /tmp.
+    # The agent's own socket is named relative to its directory (the
+    # clients run there too), so a long temporary path cannot exceed
+    # sun_path for it.
+    agent_dir = tmp_path / "a"
     agent_dir.mkdir()
     sock = agent_dir / "s"
-    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", "s"], cwd=agent_dir, stdout=subprocess.DEVNULL)
+    long_tmp = tmp_path / ("t" * 70)
+    long_tmp.mkdir()
     try:
         deadline = time.time() + 10
         while not sock.exists():
             assert time.time() < deadline, "ssh-agent did not start"
             time.sleep(0.05)
-        env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
-        for args in ((), ("--agent-forwarding",)):
-            s = Server(forkless, tmp_path / ("on" if args else "off"), args=args)
+        env = dict(os.environ, SSH_AUTH_SOCK="s")
+        for name, args, tmp in (("off", (), os.environ["TMPDIR"]), ("on", ("--agent-forwarding",), os.environ["TMPDIR"]),
+                                ("long", ("--agent-forwarding",), str(long_tmp))):
+            s = Server(forkless, tmp_path / name, args=args, env={"TMPDIR": tmp})
             try:
-                r = subprocess.run(["ssh-add", "-q", str(s.key)], env=env, capture_output=True, timeout=10)
+                r = subprocess.run(["ssh-add", "-q", str(s.key)], env=env, cwd=agent_dir, capture_output=True,
+                                   timeout=10)
                 assert r.returncode == 0, r.stderr
                 onward = f"ssh -y -p {s.port} {USER}@127.0.0.1 echo onward"
                 r = subprocess.run(["ssh", *s.opts(), "-A", "-p", str(s.port), f"{USER}@127.0.0.1",
                                     f'echo "[$SSH_AUTH_SOCK]"; {onward} </dev/null'],
-                                   env=env, capture_output=True, timeout=60)
+                                   env=env, cwd=agent_dir, capture_output=True, timeout=60)
                 out = r.stdout.decode().splitlines()
-                if args:
+                fits = len(tmp) + len("/dropbear-12345678/auth-12345678-2147483647") < 108
+                if args and fits:
                     assert r.returncode == 0, r.stderr
                     assert re.fullmatch(r"\[.*/dropbear-[0-9a-f]{8}/auth-[0-9a-f]{8}-\d+\]", out[0]), out
-                    assert out[0][1:].startswith(os.environ["TMPDIR"]), out
+                    assert out[0][1:].startswith(tmp + "/dropbear-"), out
                     assert out[1:] == ["onward"]
                 else:
-                    assert out == ["[]"] and r.returncode != 0, (out, r.stderr)
+                    assert out == ["[]"] and r.returncode != 0, (name, out, r.stderr)
+                if args and not fits:
+                    assert "Agent forwarding refused: TMPDIR must be" in s.log_text(), s.log_text()
+                assert name != "long" or not fits
                 # The agent's directory goes with the session.
                 deadline = time.time() + 10
-                while list(pathlib.Path(os.environ["TMPDIR"]).glob("dropbear-*")):
+                while list(pathlib.Path(tmp).glob("dropbear-*")):
                     assert time.time() < deadline, "the agent's directory outlived its session"
                     time.sleep(0.05)
             finally:
