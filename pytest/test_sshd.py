@@ -84,9 +84,12 @@ class Server:
             o += ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password"]
         return o
 
+    def ssh_argv(self, *command, options=()):
+        """The ssh command line that runs `command` here, with `options`."""
+        return ["ssh", *self.opts(), "-p", str(self.port), *options, f"{USER}@127.0.0.1", *command]
+
     def ssh(self, *command, input=None, timeout=30):
-        return subprocess.run(["ssh", *self.opts(), "-p", str(self.port), f"{USER}@127.0.0.1", *command],
-                              input=input, capture_output=True, timeout=timeout)
+        return subprocess.run(self.ssh_argv(*command), input=input, capture_output=True, timeout=timeout)
 
     def spawn(self, *command, key=True, dimensions=(24, 80)):
         args = [*self.opts(key), "-tt", "-p", str(self.port), f"{USER}@127.0.0.1", *command]
@@ -147,9 +150,10 @@ def plain_scp(server, *args, timeout=120):
                           timeout=timeout)
 
 
-def sftp_batch(server, batch, timeout=60):
-    return subprocess.run(["sftp", *server.opts(), "-P", str(server.port), "-b", str(batch), f"{USER}@127.0.0.1"],
-                          capture_output=True, timeout=timeout)
+def sftp_batch(server, batch, port=None, timeout=60):
+    """`sftp -b -` with `batch` (text) on stdin, to `port` (the server's)."""
+    return subprocess.run(["sftp", *server.opts(), "-P", str(port or server.port), "-b", "-", f"{USER}@127.0.0.1"],
+                          input=batch.encode(), capture_output=True, timeout=timeout)
 
 
 def test_scp_without_o_speaks_sftp(server, tmp_path):
@@ -215,9 +219,7 @@ def test_sftp_reget_resumes_a_download(server, tmp_path):
     # A partial local copy whose first MiB is not the server's: a resumed
     # download keeps it, a fresh one would replace it.
     (tmp_path / "big.bin").write_bytes(bytes(1 << 20))
-    batch = tmp_path / "batch"
-    batch.write_text(f"reget {server.home / 'big.bin'} {tmp_path / 'big.bin'}\n")
-    r = sftp_batch(server, batch)
+    r = sftp_batch(server, f"reget {server.home / 'big.bin'} {tmp_path / 'big.bin'}\n")
     assert r.returncode == 0, r.stderr
     got = (tmp_path / "big.bin").read_bytes()
     assert len(got) == len(data)
@@ -247,8 +249,7 @@ def test_parallel_transfers(server, tmp_path):
 
 def test_sftp_batch(server, tmp_path):
     (tmp_path / "a.txt").write_text("alpha\n")
-    batch = tmp_path / "batch"
-    batch.write_text(f"""cd {server.home}
+    batch = f"""cd {server.home}
 mkdir d
 put {tmp_path / "a.txt"} d/a.txt
 rename d/a.txt d/b.txt
@@ -257,7 +258,7 @@ symlink b.txt d/link
 ls -1 d
 get d/b.txt {tmp_path / "got.txt"}
 rm d/link
-""")
+"""
     r = sftp_batch(server, batch)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "got.txt").read_text() == "alpha\n"
@@ -313,8 +314,8 @@ def exchange(sock, data):
 
 def tunnel(server, *forward):
     """An `ssh -N` that holds `forward` (-L/-R arguments) open."""
-    return subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), "-N", "-o", "ExitOnForwardFailure=yes",
-                             *forward, f"{USER}@127.0.0.1"], stderr=subprocess.PIPE)
+    return subprocess.Popen(server.ssh_argv(options=("-N", "-o", "ExitOnForwardFailure=yes", *forward)),
+                            stderr=subprocess.PIPE)
 
 
 def test_local_forwarding_to_nc_inside(server):
@@ -324,8 +325,8 @@ def test_local_forwarding_to_nc_inside(server):
     rport, lport = free_port(), free_port()
     t = tunnel(server, "-L", f"127.0.0.1:{lport}:127.0.0.1:{rport}")
     try:
-        nc = subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), f"{USER}@127.0.0.1",
-                               f"nc -l -s 127.0.0.1 -p {rport} < back.bin > there.bin"], stderr=subprocess.PIPE)
+        nc = subprocess.Popen(server.ssh_argv(f"nc -l -s 127.0.0.1 -p {rport} < back.bin > there.bin"),
+                              stderr=subprocess.PIPE)
         assert wait_listening(rport) == {"127.0.0.1"}
         wait_listening(lport)
         with socket.create_connection(("127.0.0.1", lport), timeout=30) as s:
@@ -355,9 +356,10 @@ def test_remote_forwarding_to_a_host_server(server):
 
         srv = threading.Thread(target=serve)
         srv.start()
-        r = subprocess.run(["ssh", *server.opts(), "-p", str(server.port), "-o", "ExitOnForwardFailure=yes",
-                            "-R", f"{rport}:127.0.0.1:{hport}", f"{USER}@127.0.0.1",
-                            f"nc 127.0.0.1 {rport} < there.bin > back.bin"], capture_output=True, timeout=60)
+        r = subprocess.run(server.ssh_argv(f"nc 127.0.0.1 {rport} < there.bin > back.bin",
+                                           options=("-o", "ExitOnForwardFailure=yes",
+                                                    "-R", f"{rport}:127.0.0.1:{hport}")),
+                           capture_output=True, timeout=60)
         srv.join(30)
     assert r.returncode == 0, r.stderr
     assert got == [there]
@@ -386,8 +388,8 @@ def test_remote_forwards_bind_loopback_unless_gateway_ports(forkless, tmp_path):
 def test_no_port_forwarding_refuses_both(forkless, tmp_path):
     s = Server(forkless, tmp_path, args=["--no-port-forwarding"])
     try:
-        r = subprocess.run(["ssh", *s.opts(), "-p", str(s.port), "-o", "ExitOnForwardFailure=yes",
-                            "-R", f"{free_port()}:127.0.0.1:9", f"{USER}@127.0.0.1", "echo ran"],
+        r = subprocess.run(s.ssh_argv("echo ran", options=("-o", "ExitOnForwardFailure=yes",
+                                                           "-R", f"{free_port()}:127.0.0.1:9")),
                            capture_output=True, timeout=30)
         assert r.returncode == 255 and b"ran" not in r.stdout, r
         assert b"remote port forwarding failed" in r.stderr, r.stderr
@@ -422,12 +424,12 @@ def test_dbclient_inside_forwards_too(server):
     (server.home / "there.bin").write_bytes(there)
     (server.home / "back.bin").write_bytes(back)
     rport, lport = free_port(), free_port()
-    t = subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), f"{USER}@127.0.0.1",
-                          f"exec ssh -y -i inner_key -p {server.port} -N -L 127.0.0.1:{lport}:127.0.0.1:{rport}"
-                          f" {USER}@127.0.0.1"], stderr=subprocess.PIPE)
+    t = subprocess.Popen(server.ssh_argv(f"exec ssh -y -i inner_key -p {server.port} -N"
+                                         f" -L 127.0.0.1:{lport}:127.0.0.1:{rport} {USER}@127.0.0.1"),
+                         stderr=subprocess.PIPE)
     try:
-        nc = subprocess.Popen(["ssh", *server.opts(), "-p", str(server.port), f"{USER}@127.0.0.1",
-                               f"nc -l -s 127.0.0.1 -p {rport} < back.bin > there.got"], stderr=subprocess.PIPE)
+        nc = subprocess.Popen(server.ssh_argv(f"nc -l -s 127.0.0.1 -p {rport} < back.bin > there.got"),
+                              stderr=subprocess.PIPE)
         wait_listening(rport)
         wait_listening(lport)
         r = server.ssh(f"nc 127.0.0.1 {lport} < there.bin > back.got", timeout=60)
@@ -468,8 +470,7 @@ def test_agent_forwarding_only_when_enabled(forkless, tmp_path):
                                    timeout=10)
                 assert r.returncode == 0, r.stderr
                 onward = f"ssh -y -p {s.port} {USER}@127.0.0.1 echo onward"
-                r = subprocess.run(["ssh", *s.opts(), "-A", "-p", str(s.port), f"{USER}@127.0.0.1",
-                                    f'echo "[$SSH_AUTH_SOCK]"; {onward} </dev/null'],
+                r = subprocess.run(s.ssh_argv(f'echo "[$SSH_AUTH_SOCK]"; {onward} </dev/null', options=("-A",)),
                                    env=env, cwd=agent_dir, capture_output=True, timeout=60)
                 out = r.stdout.decode().splitlines()
                 fits = len(tmp) + len("/dropbear-12345678/auth-12345678-2147483647") < 108
@@ -552,11 +553,6 @@ class NativeServer:
         self.proc.wait()
 
 
-def sftp_run(server, port, batch, timeout=60):
-    return subprocess.run(["sftp", *server.opts(), "-P", str(port), "-b", "-", f"{USER}@127.0.0.1"],
-                          input=batch.encode(), capture_output=True, timeout=timeout)
-
-
 # Every kind of request, and the errors (a leading "-" lets the batch go
 # on): what the client prints and what the tree ends as must not differ.
 SFTP_BATCH = """cd WORK
@@ -607,7 +603,7 @@ def test_sftp_batch_matches_native(server, tmp_path):
             out.mkdir()
             (out / "part.bin").write_bytes(big[: 1 << 20])
             batch = SFTP_BATCH.replace("WORK", str(work)).replace("SRC", str(src)).replace("OUT", str(out))
-            r = sftp_run(server, port, batch)
+            r = sftp_batch(server, batch, port)
             assert r.returncode == 0, (name, r.stderr)
 
             def norm(b):
