@@ -142,10 +142,7 @@ fn apple(out: &Path, all_guests: bool) {
     if all_guests {
         fail(&"Apple targets build the runtime only: set FORKLESS_GUESTS=0 (docs/platforms.md, \"Darwin\")");
     }
-    for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK", "OPENSSH"] {
-        println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
-        println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
-    }
+    no_native_references();
     println!("cargo:rustc-env=TVM_GUEST_ARCHIVES=");
     let rs = "pub static GUEST_TABLES: &[&[::tvm::programs::GuestProgram]] = &[];\n\
               /// Where each guest is installed (none on Apple targets yet).\n\
@@ -174,11 +171,7 @@ fn build_guests(root: &Path, out: &Path, all: bool) -> Vec<PathBuf> {
     if all {
         archives = third_party(root, out, &mut rs, &mut tables, &mut paths);
     } else {
-        for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK", "OPENSSH"] {
-            // What the tests would compare with does not exist in this build.
-            println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
-            println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
-        }
+        no_native_references();
     }
     archives.push(first_party(root, out, &mut rs, &mut tables, &mut paths));
 
@@ -192,6 +185,16 @@ fn build_guests(root: &Path, out: &Path, all: bool) -> Vec<PathBuf> {
     rs += "];\n";
     std::fs::write(out.join("guest_programs.rs"), rs).expect("OUT_DIR is writable");
     archives
+}
+
+/// Empty values for the native references and sources the tests name
+/// (`env!`), for builds without the guests: what the tests would compare
+/// with does not exist there.
+fn no_native_references() {
+    for name in ["MKSH", "TOYBOX", "DROPBEAR", "MAWK"] {
+        println!("cargo:rustc-env=FORKLESS_NATIVE_{name}=");
+        println!("cargo:rustc-env=FORKLESS_{name}_SRC=");
+    }
 }
 
 /// First-party programs (README, "Adding a program"): `programs/NAME.c`,
