@@ -161,6 +161,9 @@ pub fn run_first(program: Arc<Program>, argv: Vec<CString>) -> KResult<i32> {
         return Err(Errno::EBUSY);
     }
     init()?;
+    // This thread only waits for the tasks: the C library gave it a copy
+    // of every guest's globals (over 256 KiB), which it never uses.
+    thread::release_guest_globals();
     let host = HOST.get().ok_or(Errno::EAGAIN)?;
     // On a host terminal, the first task gets one of the runtime's own,
     // bridged to it (`tty::bridge`): as its standard input, output and

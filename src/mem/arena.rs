@@ -54,6 +54,12 @@ const POOLED_REGION: usize = 4 << 20;
 
 /// Smallest amount the heap grows by.
 const MIN_GROWTH: usize = 64 << 10;
+/// The first region's first pool, after the allocator's state: what a
+/// reused arena keeps populated for a new image, and where the pool's end
+/// marker lies, so that an image whose heap stays this small touches no
+/// page past it. Most commands stay within it (a toybox `sleep` uses
+/// about 12 KiB); a larger heap grows by MIN_GROWTH and more.
+const FIRST_POOL: usize = 32 << 10;
 /// Regions this large ask for transparent huge pages: a fork child
 /// populates its copy of a big heap 2 MiB at a time instead of 4 KiB
 /// (docs/performance.md). Smaller ones would hold whole huge pages for a
@@ -222,15 +228,17 @@ impl Arena {
     /// Reserves a first region of `reserve` bytes and sets up the allocator.
     pub fn new(reserve: usize) -> io::Result<Arena> {
         // A new image's heap starts empty; what it grows into faults in.
-        let mut first = Region::reserve(reserve, HEAD + (32 << 10))?;
-        first.commit(HEAD)?;
+        let first_end = round_up(HEAD + FIRST_POOL, page_size());
+        // (A region is at least 2 * MIN_GROWTH.)
+        let mut first = Region::reserve(reserve, first_end)?;
+        first.commit(first_end)?;
         let mut a = Arena { regions: vec![first], limit: None, published: None };
         // SAFETY: the committed start of the first region holds the
         // allocator state; nothing else uses those bytes.
         unsafe { a.tlsf_ptr().write(Tlsf::new()) };
         a.regions[0].end = HEAD;
-        // SAFETY: `a` is freshly set up.
-        unsafe { a.grow(MIN_GROWTH) }?;
+        // SAFETY: [HEAD, first_end) is committed and unused.
+        unsafe { a.add_to_pool(0, HEAD, first_end, true) };
         Ok(a)
     }
 

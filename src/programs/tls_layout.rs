@@ -90,9 +90,45 @@ fn compute(programs: &[Arc<Program>]) -> Vec<Run> {
     runs
 }
 
+/// The spans a thread may give back when it keeps only `keep`'s globals
+/// (None: keeps none) and holds pages of the programs in `held`: every
+/// other program's runs, those of neighbouring programs joined when less
+/// than `MAX_PADDING` apart (tests/tls_layout.rs checks that no symbol
+/// lies between them), so that a page two such runs share is given back
+/// too. Programs lie side by side in the block and its start is not page
+/// aligned, so without the joining each boundary between two programs
+/// the thread does not run kept a page, about 6 pages a thread with 8
+/// guests. Only spans holding a run of `held` are returned: the others'
+/// pages are given back already.
+pub fn spans_to_release(keep: Option<usize>, held: &[usize]) -> Vec<(isize, isize)> {
+    let mut runs = runs().to_vec();
+    runs.sort_unstable_by_key(|r| r.lo);
+    // (lo, hi, whether it holds a run of `held`)
+    let mut spans: Vec<(isize, isize, bool)> = Vec::new();
+    let mut joinable = false;
+    for r in runs {
+        if Some(r.owner) == keep {
+            joinable = false;
+            continue;
+        }
+        let is_held = held.contains(&r.owner);
+        match spans.last_mut() {
+            Some(last) if joinable && r.lo <= last.1 + MAX_PADDING => {
+                last.1 = last.1.max(r.hi);
+                last.2 |= is_held;
+            }
+            _ => spans.push((r.lo, r.hi, is_held)),
+        }
+        joinable = true;
+    }
+    spans.into_iter().filter(|s| s.2).map(|(lo, hi, _)| (lo, hi)).collect()
+}
+
 /// The layout as text, for tests/tls_layout.rs: a line `run NAME LO HI`
 /// for each run and `global NAME OFFSET SIZE` for each global in the
-/// static block (offsets from the thread pointer, NAME the program's).
+/// static block (offsets from the thread pointer, NAME the program's),
+/// and `stack_end OFFSET`: where a new thread's stack mapping ends, from
+/// its thread pointer, so the test can find the block in any task thread.
 pub fn describe() -> String {
     use std::fmt::Write as _;
     let (programs, _) = super::distinct();
@@ -121,5 +157,30 @@ pub fn describe() -> String {
             }
         }
     }
+    #[cfg(target_os = "linux")]
+    if let Ok(Some(offset)) = std::thread::spawn(stack_end_from_thread_pointer).join() {
+        let _ = writeln!(out, "stack_end {offset}");
+    }
     out
+}
+
+/// The calling thread's stack mapping's end, from its thread pointer (the
+/// same in every thread the C library starts).
+#[cfg(target_os = "linux")]
+fn stack_end_from_thread_pointer() -> Option<isize> {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+    let (mut addr, mut size) = (std::ptr::null_mut(), 0usize);
+    // SAFETY: the attribute object is initialized by pthread_getattr_np
+    // before it is read, and destroyed once.
+    unsafe {
+        if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
+            return None;
+        }
+        let got = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size);
+        libc::pthread_attr_destroy(attr.as_mut_ptr());
+        if got != 0 {
+            return None;
+        }
+    }
+    Some((addr as usize + size).wrapping_sub(arch::thread_pointer()) as isize)
 }

@@ -128,6 +128,9 @@ pub fn default_action(sig: c_int) -> DefaultAction {
 
 /// First real-time signal (glibc's SIGRTMIN: 32 and 33 are its own).
 pub const RT_MIN: c_int = 34;
+/// Signals below RT_MIN: each has one slot for a pending instance's
+/// information in every task.
+const STANDARD_SIGNALS: usize = RT_MIN as usize - 1;
 /// Most real-time signal instances queued per task.
 const RT_QUEUE_MAX: usize = 1024;
 
@@ -148,8 +151,9 @@ pub enum Effect {
 pub struct SignalState {
     pub mask: SigSet,
     pending: SigSet,
-    /// For each pending standard signal, the information of its instance.
-    info: [SigInfo; MAX_SIG as usize],
+    /// For each pending standard signal, the information of its instance
+    /// (real-time signals queue theirs in `rt_queue`).
+    info: [SigInfo; STANDARD_SIGNALS],
     /// Pending real-time instances, in order of generation.
     rt_queue: std::collections::VecDeque<SigInfo>,
     actions: [Action; MAX_SIG as usize],
@@ -166,7 +170,7 @@ impl Default for SignalState {
         SignalState {
             mask: SigSet::EMPTY,
             pending: SigSet::EMPTY,
-            info: [SigInfo::default(); MAX_SIG as usize],
+            info: [SigInfo::default(); STANDARD_SIGNALS],
             rt_queue: std::collections::VecDeque::new(),
             actions: [Action::DEFAULT; MAX_SIG as usize],
             restore_mask: None,

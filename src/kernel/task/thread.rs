@@ -183,7 +183,12 @@ fn spawn_placed(name: String, slot: Arc<Mutex<Option<Body>>>, tries: u32) -> KRe
             body();
         }
     };
-    std::thread::Builder::new().name(name).stack_size(HOST_STACK_SIZE).spawn(run).map(drop).map_err(|_| Errno::EAGAIN)
+    std::thread::Builder::new()
+        .name(name)
+        .stack_size(HOST_STACK_SIZE + crate::mem::tls::carved_from_stack())
+        .spawn(run)
+        .map(drop)
+        .map_err(|_| Errno::EAGAIN)
 }
 
 /// An idle task thread: a pooled one, or a new one.
@@ -273,7 +278,11 @@ fn run_job(job: Job, mailbox: &Arc<Mailbox>) -> bool {
             task.image_cpu_start.store(before.total().as_nanos() as u64, Ordering::Release);
             set_current(Arc::as_ptr(&task));
             let stack_size = task.limits.lock().stack_size();
-            let outcome = match Image::new(p.program, &p.argv, &p.envp, stack_size) {
+            let ProgramStart { program, argv, envp } = p;
+            let image = Image::new(program, &argv, &envp, stack_size);
+            // The image has its own copies; these would last as long as it.
+            drop((argv, envp));
+            let outcome = match image {
                 Ok(image) => run(&task, image, Entry::Main),
                 // No memory for a stack: the task dies as the kernel would kill it.
                 Err(_) => Outcome::Exit(libc::SIGKILL),
@@ -310,13 +319,15 @@ thread_local! {
 }
 
 /// Gives back the pages of every guest's globals on this thread (a new
-/// thread, whose C library wrote the whole block, or a parked one).
-fn release_guest_globals() {
-    let runs = tls_layout::runs();
+/// thread, whose C library wrote the whole block, a parked one, or one
+/// that never runs an image).
+pub(crate) fn release_guest_globals() {
+    let all: Vec<usize> = tls_layout::runs().iter().map(|r| r.owner).collect();
+    let spans = tls_layout::spans_to_release(None, &all);
     // SAFETY: this thread runs no image now, and the next image it runs
     // writes its own program's globals first (a fork child's are copied by
     // the parent, a new program's set to their initial values).
-    unsafe { crate::mem::tls::release(runs.iter().map(|r| (r.lo, r.hi))) };
+    unsafe { crate::mem::tls::release(spans.into_iter()) };
     HELD.with(|h| h.borrow_mut().clear());
 }
 
@@ -336,10 +347,10 @@ fn hold_only_globals_of(program: &Program) {
     if others.is_empty() {
         return;
     }
-    let runs = tls_layout::runs();
+    let spans = tls_layout::spans_to_release(keep, &others);
     // SAFETY: other programs' globals are not used by the image about to
     // run, and are written before any later image of theirs uses them.
-    unsafe { crate::mem::tls::release(runs.iter().filter(|r| others.contains(&r.owner)).map(|r| (r.lo, r.hi))) };
+    unsafe { crate::mem::tls::release(spans.into_iter()) };
 }
 
 /// Gives `program`'s globals on this thread their initial values, as a

@@ -19,6 +19,13 @@ pub fn static_block(tp: usize) -> (usize, usize) {
     (tp, TSD_SLOTS * std::mem::size_of::<usize>())
 }
 
+/// Bytes of a new thread's stack the C library takes for thread-locals:
+/// none (TLVs are allocated apart, the TSD array lives in the thread's
+/// control block).
+pub fn carved_from_stack() -> usize {
+    0
+}
+
 /// Gives back the pages of guest globals held as thread-locals. On Darwin
 /// guest globals are never thread-locals (`programs::tls_layout` finds no
 /// runs), so there is nothing to give back.

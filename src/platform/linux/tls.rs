@@ -40,6 +40,19 @@ fn static_size() -> usize {
     })
 }
 
+/// Bytes of a new thread's stack mapping the C library takes for the
+/// static TLS block: glibc places the block at the top of the stack, so a
+/// thread asked for N bytes of stack has N less this for its frames (Rust
+/// asks for the larger of N and glibc's minimum, not their sum). With the
+/// guests' globals in the block (over 256 KiB) a task thread had about
+/// 20 KiB of stack left. Whole pages, so that the block ends where it
+/// does in any thread started with a page-multiple stack size: glibc puts
+/// the thread pointer at the end of the size asked for, and the mapping
+/// is rounded up past it.
+pub fn carved_from_stack() -> usize {
+    static_size().next_multiple_of(page_size())
+}
+
 /// The span `[start, start + len)` holding the static TLS block and control
 /// block of the thread whose thread pointer is `tp`.
 pub fn static_block(tp: usize) -> (usize, usize) {
@@ -167,16 +180,30 @@ pub unsafe fn reinitialize(runs: impl Iterator<Item = (isize, isize)>) -> bool {
             // are written, the whole pages between given back.
             unsafe {
                 if to > from {
-                    std::ptr::write_bytes(zero_from as *mut u8, 0, from - zero_from);
+                    zero(zero_from, from);
                     super::discard(from, to - from);
-                    std::ptr::write_bytes(to as *mut u8, 0, zero_to - to);
+                    zero(to, zero_to);
                 } else {
-                    std::ptr::write_bytes(zero_from as *mut u8, 0, zero_to - zero_from);
+                    zero(zero_from, zero_to);
                 }
             }
         }
     }
     true
+}
+
+/// Zeroes `[from, to)` unless it reads as zeros already: an edge page
+/// that was given back (a new thread's, or one released with another
+/// program's globals) stays unpopulated, since reading it maps no memory.
+///
+/// # Safety
+/// The range must be writable memory nothing else uses.
+unsafe fn zero(from: usize, to: usize) {
+    // SAFETY: per the caller, the range is readable and writable.
+    let bytes = unsafe { std::slice::from_raw_parts_mut(from as *mut u8, to - from) };
+    if bytes.iter().any(|&b| b != 0) {
+        bytes.fill(0);
+    }
 }
 
 fn page_size() -> usize {
