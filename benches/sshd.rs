@@ -33,7 +33,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use harness::scenario::PROMPT;
-use harness::sshd::{free_port, Server};
+use harness::sshd::{NativeServer, Server};
 use harness::{procfs, TestDir};
 
 const LOGINS: usize = 31;
@@ -43,109 +43,12 @@ const SESSIONS: usize = 10;
 const COPIES: usize = 5;
 const COPY_BYTES: usize = 100 << 20;
 
-/// The native dropbear, with the forkless server's host key and keys.
-struct Native {
-    child: Child,
-    port: u16,
-    keys: PathBuf,
-    /// The login shell its sessions run.
-    shell: String,
-}
-
-/// Copies of /etc/passwd and /etc/shells in `dir` in which `user` has
-/// `home` and the native mksh as login shell, and that shell is allowed.
-fn user_database(dir: &Path, user: &str, home: &Path) -> (PathBuf, PathBuf) {
-    let mksh = env!("FORKLESS_NATIVE_MKSH");
-    let passwd: String = fs::read_to_string("/etc/passwd")
-        .expect("/etc/passwd")
-        .lines()
-        .map(|line| {
-            let mut f: Vec<&str> = line.split(':').collect();
-            let home = home.display().to_string();
-            if f.len() == 7 && f[0] == user {
-                f[5] = &home;
-                f[6] = mksh;
-                return f.join(":") + "\n";
-            }
-            format!("{line}\n")
-        })
-        .collect();
-    let shells = fs::read_to_string("/etc/shells").unwrap_or_default() + mksh + "\n";
-    let (p, s) = (dir.join("passwd"), dir.join("shells"));
-    fs::write(&p, passwd).expect("a passwd copy");
-    fs::write(&s, shells).expect("a shells copy");
-    (p, s)
-}
-
-/// Whether this process may make a mount namespace and mount in it.
-fn can_unshare_mounts() -> bool {
-    Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "mount", "--bind", "/", "/"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-impl Native {
-    fn start(server: &Server, dir: &Path) -> Native {
-        let port = free_port().expect("a free port");
-        let bin = dir.join("dropbear");
-        std::os::unix::fs::symlink(env!("FORKLESS_NATIVE_DROPBEAR"), &bin).expect("a link named dropbear");
-        let state = server.home.join("state");
-        // dropbear checks the keys file's directories up to the home or /:
-        // none may be world-writable, as the temporary directory's parent
-        // is. The target directory's tmp is not.
-        let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-sshd-keys.{}", std::process::id()));
-        fs::create_dir_all(&keys).expect("a keys directory");
-        fs::copy(state.join("authorized-keys.d/authorized_keys"), keys.join("authorized_keys")).expect("keys copied");
-        let mut args: Vec<String> = ["-F", "-m", "-p", &format!("127.0.0.1:{port}"), "-r"].map(String::from).into();
-        args.push(state.join("dropbear_ed25519_host_key").display().to_string());
-        args.extend([
-            "-D".into(),
-            keys.display().to_string(),
-            "-P".into(),
-            dir.join("native.pid").display().to_string(),
-        ]);
-        let (mut cmd, shell) = if can_unshare_mounts() {
-            let (passwd, shells) = user_database(dir, &server.user, &server.home);
-            let mut c = Command::new("unshare");
-            c.args(["--mount", "--propagation", "private", "sh", "-c"])
-                .arg(r#"mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shells && shift 2 && exec "$@""#)
-                .arg("sh")
-                .args([&passwd, &shells, &bin]);
-            (c, format!("native mksh ({})", env!("FORKLESS_NATIVE_MKSH")))
-        } else {
-            (Command::new(&bin), "the host user's login shell (no mount namespace: not root?)".to_string())
-        };
-        let child = cmd
-            .args(&args)
-            .stdin(Stdio::null())
-            .stderr(fs::File::create(dir.join("native.log")).expect("a log file"))
-            .spawn()
-            .expect("native dropbear starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "native dropbear did not listen");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Native { child, port, keys, shell }
-    }
-}
-
-impl Drop for Native {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = fs::remove_dir_all(&self.keys);
-    }
-}
-
-/// `ssh` with the test's options to `port` (the server's, or native's).
-fn ssh(server: &Server, port: u16, args: &[&str]) -> Command {
-    let mut c = Command::new("ssh");
-    c.args(server.client_options()).args(["-p", &port.to_string(), "-l", &server.user, "127.0.0.1"]).args(args);
-    c
+fn native(server: &Server, dir: &Path) -> NativeServer {
+    // Not under the system's temporary directory, whose parent is
+    // world-writable: the target directory's tmp.
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-sshd-keys.{}", std::process::id()));
+    let (dropbear, mksh) = (env!("FORKLESS_NATIVE_DROPBEAR"), env!("FORKLESS_NATIVE_MKSH"));
+    NativeServer::start(server, dir, Path::new(dropbear), Path::new(mksh), keys)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -156,7 +59,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// One login running `echo hi`: seconds from connect to exit.
 fn login(server: &Server, port: u16) -> f64 {
     let t = Instant::now();
-    let out = ssh(server, port, &["echo hi"]).output().expect("ssh runs");
+    let out = server.ssh_to(port, &["echo hi"]).output().expect("ssh runs");
     assert_eq!(out.stdout, b"hi\n", "{}", String::from_utf8_lossy(&out.stderr));
     t.elapsed().as_secs_f64()
 }
@@ -166,7 +69,7 @@ fn login(server: &Server, port: u16) -> f64 {
 /// `toybox` is the program's path on that server: both run toybox's head.
 fn cat_throughput(server: &Server, port: u16, toybox: &str) -> f64 {
     let cmd = format!("{toybox} head -c {CAT_BYTES} /dev/zero");
-    let mut child = ssh(server, port, &[&cmd]).stdout(Stdio::piped()).spawn().expect("ssh runs");
+    let mut child = server.ssh_to(port, &[&cmd]).stdout(Stdio::piped()).spawn().expect("ssh runs");
     let mut out = child.stdout.take().expect("a pipe");
     let mut buf = vec![0u8; 1 << 16];
     let mut n = out.read(&mut buf).expect("the first bytes");
@@ -239,7 +142,8 @@ fn alternating(rounds: usize, mut f: impl FnMut(bool) -> f64) -> [(f64, f64, f64
 fn idle_sessions(server: &Server, port: u16) -> Vec<Child> {
     (0..SESSIONS)
         .map(|i| {
-            let mut s = ssh(server, port, &["-tt"])
+            let mut s = server
+                .ssh_to(port, &["-tt"])
                 .env("TERM", "xterm")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -293,7 +197,7 @@ fn main() {
     let dir = TestDir::new("bench-sshd").expect("a directory");
     let forkless = PathBuf::from(env!("CARGO_BIN_EXE_forkless"));
     let server = Server::start(&forkless, dir.path(), &[], &[]).expect("forkless sshd starts");
-    let native = Native::start(&server, dir.path());
+    let native = native(&server, dir.path());
     let pid = server.pid().expect("the server runs");
 
     println!("forkless sshd against native dropbear 2025.89 (same tree and options), OpenSSH client, loopback");
@@ -338,7 +242,7 @@ fn main() {
     end(fs_);
     let ns = idle_sessions(&server, native.port);
     std::thread::sleep(Duration::from_secs(1));
-    let procs = tree(native.child.id());
+    let procs = tree(native.pid());
     let nm = procs.iter().map(|&p| procfs::memory(p)).fold(procfs::Memory::default(), |a, b| a + b);
     let (nrss, npss) = (nm.rss, nm.pss);
     end(ns);

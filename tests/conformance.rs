@@ -10,9 +10,11 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use harness::TestDir;
+
+#[path = "conformance/runner.rs"]
+mod runner;
 
 fn lines(path: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(path)
@@ -42,20 +44,7 @@ fn main() {
     // stay in the run's own directory.
     let home = work.join("home");
     std::fs::create_dir_all(&home).expect("the run's directory is writable");
-    let status = tvm::testkit::default_signals(&mut Command::new("bash"))
-        .arg(root.join("tests/conformance/run.sh"))
-        .env("FORKLESS", env!("CARGO_BIN_EXE_forkless"))
-        .env("NATIVE_MKSH", env!("FORKLESS_NATIVE_MKSH"))
-        .env("NATIVE_TOYBOX", env!("FORKLESS_NATIVE_TOYBOX"))
-        .env("MKSH_SRC", env!("FORKLESS_MKSH_SRC"))
-        .env("TOYBOX_SRC", env!("FORKLESS_TOYBOX_SRC"))
-        .env("NATIVE_MAWK", env!("FORKLESS_NATIVE_MAWK"))
-        .env("MAWK_SRC", env!("FORKLESS_MAWK_SRC"))
-        .env("WORK", work)
-        .env("TMPDIR", work.join("tmp"))
-        .env("HOME", &home)
-        .status()
-        .expect("bash runs tests/conformance/run.sh");
+    let status = runner::command(work, &home, &[]).status().expect("bash runs tests/conformance/run.sh");
     assert!(status.success(), "tests/conformance/run.sh failed: {status}");
 
     let differences = lines(&work.join("differences.txt"));

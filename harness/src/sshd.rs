@@ -135,6 +135,14 @@ impl Server {
 
     /// `ssh` to this server with the test's key: options, then `args`
     /// (`-tt` for a terminal, a command for an exec session).
+    /// `ssh` with this server's client options to another server on
+    /// `port` that accepts the same keys (a native reference).
+    pub fn ssh_to(&self, port: u16, args: &[&str]) -> Command {
+        let mut c = Command::new("ssh");
+        c.args(self.client_options()).args(["-p", &port.to_string(), "-l", &self.user, "127.0.0.1"]).args(args);
+        c
+    }
+
     pub fn ssh(&self, args: &[&str]) -> Command {
         let mut c = Command::new("ssh");
         c.args(self.client_options()).args(["-p", &self.port.to_string(), "-l", &self.user, "127.0.0.1"]);
@@ -217,5 +225,113 @@ impl Drop for Server {
         if self.child.is_some() {
             let _ = self.stop(Duration::from_secs(5));
         }
+    }
+}
+
+/// A native dropbear (built from the same tree as forkless's), with a
+/// forkless server's host key and keys: the reference benchmarks compare
+/// against. Dropping it stops it and removes its keys directory.
+pub struct NativeServer {
+    child: Child,
+    pub port: u16,
+    keys: PathBuf,
+    /// The login shell its sessions run, in words.
+    pub shell: String,
+}
+
+/// Copies of /etc/passwd and /etc/shells in `dir` in which `user` has
+/// `home` and `mksh` as login shell, and that shell is allowed.
+fn user_database(dir: &Path, user: &str, home: &Path, mksh: &str) -> (PathBuf, PathBuf) {
+    let passwd: String = fs::read_to_string("/etc/passwd")
+        .expect("/etc/passwd")
+        .lines()
+        .map(|line| {
+            let mut f: Vec<&str> = line.split(':').collect();
+            let home = home.display().to_string();
+            if f.len() == 7 && f[0] == user {
+                f[5] = &home;
+                f[6] = mksh;
+                return f.join(":") + "\n";
+            }
+            format!("{line}\n")
+        })
+        .collect();
+    let shells = fs::read_to_string("/etc/shells").unwrap_or_default() + mksh + "\n";
+    let (p, s) = (dir.join("passwd"), dir.join("shells"));
+    fs::write(&p, passwd).expect("a passwd copy");
+    fs::write(&s, shells).expect("a shells copy");
+    (p, s)
+}
+
+/// Whether this process may make a mount namespace and mount in it.
+fn can_unshare_mounts() -> bool {
+    Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "mount", "--bind", "/", "/"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+impl NativeServer {
+    /// The process id of the server (a mount namespace's `unshare` where
+    /// one is made: dropbear and its sessions are below it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Starts `dropbear` (a native build) serving `server`'s user, home,
+    /// host key and authorized keys, with `mksh` (a native build) as the
+    /// login shell where a mount namespace can be made. `keys` is a
+    /// directory of its own for the authorized keys: dropbear checks every
+    /// directory above that file up to / for world-writable ones (the
+    /// system's temporary directory is).
+    pub fn start(server: &Server, dir: &Path, dropbear: &Path, mksh: &Path, keys: PathBuf) -> NativeServer {
+        let port = free_port().expect("a free port");
+        let bin = dir.join("dropbear");
+        std::os::unix::fs::symlink(dropbear, &bin).expect("a link named dropbear");
+        let state = server.home.join("state");
+        fs::create_dir_all(&keys).expect("a keys directory");
+        fs::copy(state.join("authorized-keys.d/authorized_keys"), keys.join("authorized_keys")).expect("keys copied");
+        let mut args: Vec<String> = ["-F", "-m", "-p", &format!("127.0.0.1:{port}"), "-r"].map(String::from).into();
+        args.push(state.join("dropbear_ed25519_host_key").display().to_string());
+        args.extend([
+            "-D".into(),
+            keys.display().to_string(),
+            "-P".into(),
+            dir.join("native.pid").display().to_string(),
+        ]);
+        let (mut cmd, shell) = if can_unshare_mounts() {
+            let mksh = mksh.display().to_string();
+            let (passwd, shells) = user_database(dir, &server.user, &server.home, &mksh);
+            let mut c = Command::new("unshare");
+            c.args(["--mount", "--propagation", "private", "sh", "-c"])
+                .arg(r#"mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shells && shift 2 && exec "$@""#)
+                .arg("sh")
+                .args([&passwd, &shells, &bin]);
+            (c, format!("native mksh ({mksh})"))
+        } else {
+            (Command::new(&bin), "the host user's login shell (no mount namespace: not root?)".to_string())
+        };
+        let child = cmd
+            .args(&args)
+            .stdin(Stdio::null())
+            .stderr(fs::File::create(dir.join("native.log")).expect("a log file"))
+            .spawn()
+            .expect("native dropbear starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "native dropbear did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        NativeServer { child, port, keys, shell }
+    }
+}
+
+impl Drop for NativeServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = fs::remove_dir_all(&self.keys);
     }
 }
