@@ -135,18 +135,15 @@ impl Server {
 
     /// `ssh` to this server with the test's key: options, then `args`
     /// (`-tt` for a terminal, a command for an exec session).
+    pub fn ssh(&self, args: &[&str]) -> Command {
+        self.ssh_to(self.port, args)
+    }
+
     /// `ssh` with this server's client options to another server on
     /// `port` that accepts the same keys (a native reference).
     pub fn ssh_to(&self, port: u16, args: &[&str]) -> Command {
         let mut c = Command::new("ssh");
         c.args(self.client_options()).args(["-p", &port.to_string(), "-l", &self.user, "127.0.0.1"]).args(args);
-        c
-    }
-
-    pub fn ssh(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("ssh");
-        c.args(self.client_options()).args(["-p", &self.port.to_string(), "-l", &self.user, "127.0.0.1"]);
-        c.args(args);
         c
     }
 

@@ -41,7 +41,7 @@ pub fn owner(program: &Program) -> Option<usize> {
     program.units.map(|u| u.as_ptr() as usize)
 }
 
-/// The runs of every registered guest program.
+/// The runs of every registered guest program, in block order.
 pub fn runs() -> Arc<[Run]> {
     static CACHE: Mutex<(u64, Option<Arc<[Run]>>)> = Mutex::new((0, None));
     let (programs, generation) = super::distinct();
@@ -87,11 +87,14 @@ fn compute(programs: &[Arc<Program>]) -> Vec<Run> {
         }
         runs.extend(merged.into_iter().map(|(lo, hi)| Run { owner, lo, hi }));
     }
+    // In block order, as `spans_to_release` walks them.
+    runs.sort_unstable_by_key(|r| r.lo);
     runs
 }
 
 /// The spans a thread may give back when it keeps only `keep`'s globals
-/// (None: keeps none) and holds pages of the programs in `held`: every
+/// (None: keeps none) and holds pages of the programs in `held` (None:
+/// of every program): every
 /// other program's runs, those of neighbouring programs joined when less
 /// than `MAX_PADDING` apart (tests/tls_layout.rs checks that no symbol
 /// lies between them), so that a page two such runs share is given back
@@ -100,18 +103,16 @@ fn compute(programs: &[Arc<Program>]) -> Vec<Run> {
 /// the thread does not run kept a page, about 6 pages a thread with 8
 /// guests. Only spans holding a run of `held` are returned: the others'
 /// pages are given back already.
-pub fn spans_to_release(keep: Option<usize>, held: &[usize]) -> Vec<(isize, isize)> {
-    let mut runs = runs().to_vec();
-    runs.sort_unstable_by_key(|r| r.lo);
+pub fn spans_to_release(keep: Option<usize>, held: Option<&[usize]>) -> Vec<(isize, isize)> {
     // (lo, hi, whether it holds a run of `held`)
     let mut spans: Vec<(isize, isize, bool)> = Vec::new();
     let mut joinable = false;
-    for r in runs {
+    for r in runs().iter() {
         if Some(r.owner) == keep {
             joinable = false;
             continue;
         }
-        let is_held = held.contains(&r.owner);
+        let is_held = held.is_none_or(|h| h.contains(&r.owner));
         match spans.last_mut() {
             Some(last) if joinable && r.lo <= last.1 + MAX_PADDING => {
                 last.1 = last.1.max(r.hi);

@@ -322,8 +322,7 @@ thread_local! {
 /// thread, whose C library wrote the whole block, a parked one, or one
 /// that never runs an image).
 pub(crate) fn release_guest_globals() {
-    let all: Vec<usize> = tls_layout::runs().iter().map(|r| r.owner).collect();
-    let spans = tls_layout::spans_to_release(None, &all);
+    let spans = tls_layout::spans_to_release(None, None);
     // SAFETY: this thread runs no image now, and the next image it runs
     // writes its own program's globals first (a fork child's are copied by
     // the parent, a new program's set to their initial values).
@@ -347,7 +346,7 @@ fn hold_only_globals_of(program: &Program) {
     if others.is_empty() {
         return;
     }
-    let spans = tls_layout::spans_to_release(keep, &others);
+    let spans = tls_layout::spans_to_release(keep, Some(&others));
     // SAFETY: other programs' globals are not used by the image about to
     // run, and are written before any later image of theirs uses them.
     unsafe { crate::mem::tls::release(spans.into_iter()) };
