@@ -124,7 +124,9 @@ impl Region {
     /// the host: a new image would otherwise hold its predecessor's heap.
     fn reserve(reserve: usize, need: usize) -> io::Result<Region> {
         let reserve = round_up(reserve.max(2 * MIN_GROWTH), page_size());
-        if let Some(m) = pool::ARENAS.take(reserve) {
+        let big = reserve > POOLED_REGION;
+        let pooled = if big { pool::BIG_ARENAS.take(reserve) } else { pool::ARENAS.take(reserve) };
+        if let Some(m) = pooled {
             pool::discard(m.base, round_up(need, page_size()).min(m.committed), m.committed);
             let base = NonNull::new(m.base as *mut u8).expect("pooled arenas are non-null");
             return Ok(Region { base, reserve, end: 0, committed: m.committed });
@@ -135,6 +137,9 @@ impl Region {
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
         )?;
         super::stats::mapped(reserve);
+        if big {
+            pool::BIG_ARENAS.made(reserve);
+        }
         if reserve >= HUGE_REGION {
             crate::platform::huge_pages(p as usize, reserve);
         }
@@ -174,11 +179,16 @@ impl Region {
 impl Drop for Region {
     fn drop(&mut self) {
         let base = self.addr();
-        pool::discard(base, pool::KEEP_BYTES, self.committed);
         let m = pool::Mapping { base, len: self.reserve, committed: self.committed };
-        let kept = if self.reserve <= POOLED_REGION { pool::ARENAS.give(m) } else { Err(m) };
-        if let Err(m) = kept {
-            // SAFETY: the reservation is ours; its image has ended.
+        let unmap = if self.reserve > POOLED_REGION {
+            pool::BIG_ARENAS.release(m)
+        } else {
+            pool::discard(base, pool::KEEP_BYTES, self.committed);
+            [pool::ARENAS.give(m).err(), None]
+        };
+        for m in unmap.into_iter().flatten() {
+            // SAFETY: the reservation is ours (or the pool's, kept for a
+            // region that has ended too); its image has ended.
             unsafe { libc::munmap(m.base as *mut libc::c_void, m.len) };
             super::stats::unmapped(m.len);
         }
@@ -632,6 +642,44 @@ mod tests {
         assert_eq!(g, r, "grown in place");
         // SAFETY: 200 live bytes.
         assert!(unsafe { std::slice::from_raw_parts(g, 200) }.iter().all(|&b| b == 0));
+    }
+
+    fn resident_pages(addr: usize, len: usize) -> io::Result<usize> {
+        let page = page_size();
+        let mut vec = vec![0u8; len.div_ceil(page)];
+        // SAFETY: `vec` has one byte per page of the range.
+        if unsafe { libc::mincore(addr as *mut c_void, len, vec.as_mut_ptr().cast()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(vec.iter().filter(|&&b| b & 1 != 0).count())
+    }
+
+    /// A big heap that forks again and again: the second child gets the
+    /// first child's region back with its pages in place (nothing for the
+    /// kernel to zero), and nothing is kept once the parent's heap is gone.
+    #[test]
+    fn a_big_heap_forks_into_the_pages_of_the_child_before() {
+        // A size no other test uses: the kept regions are the process's.
+        let size = (43 << 20) + (12 << 10);
+        let mut parent = Arena::new(DEFAULT_RESERVE).unwrap();
+        let p = parent.alloc(size, ALIGN).cast::<u8>();
+        assert!(!p.is_null());
+        // SAFETY: `size` live bytes.
+        unsafe { p.write_bytes(0x5a, size) };
+        let spans = parent.live_spans();
+        let big = |a: &Arena| a.regions.iter().map(|r| (r.addr(), r.end)).find(|r| r.1 >= size).unwrap();
+        let first = Arena::child_of(&parent, &spans).unwrap();
+        let (base, end) = big(&first);
+        let had = resident_pages(base, end).unwrap();
+        assert!(had >= size / page_size(), "the copy's pages: {had}");
+        drop(first);
+        assert_eq!(resident_pages(base, end).unwrap(), had, "kept, pages and all");
+        let second = Arena::child_of(&parent, &spans).unwrap();
+        assert_eq!(big(&second).0, base, "the first child's region");
+        drop(second);
+        drop(parent);
+        let gone = resident_pages(base, end).map_err(|e| e.raw_os_error());
+        assert_eq!(gone, Err(Some(libc::ENOMEM)), "unmapped with the parent's heap");
     }
 
     /// Fork copies only the live spans: every allocated block, the

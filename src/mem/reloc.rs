@@ -12,6 +12,13 @@
 
 const WORD: usize = std::mem::size_of::<usize>();
 
+/// Copies of at least this many bytes write around the cache on x86_64: a
+/// big heap's copy is written once and read later if at all, and a
+/// streaming store does not read each destination line in before writing
+/// it (docs/performance.md: 20% less time at 16 and 64 MiB).
+#[cfg(target_arch = "x86_64")]
+const STREAM_BYTES: usize = 1 << 20;
+
 /// One copied range: parent addresses `[start, end]` (inclusive of
 /// one-past-the-end) move by `delta`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +79,10 @@ impl Relocator {
     fn copy_words(&self, d: &mut [usize], s: &[usize]) {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
+            if d.len() * WORD >= STREAM_BYTES {
+                // SAFETY: the CPU supports AVX2 (checked just above).
+                return unsafe { self.stream_words_avx2(d, s) };
+            }
             // SAFETY: the CPU supports AVX2 (checked just above).
             return unsafe { self.copy_words_avx2(d, s) };
         }
@@ -82,6 +93,57 @@ impl Relocator {
     #[target_feature(enable = "avx2")]
     unsafe fn copy_words_avx2(&self, d: &mut [usize], s: &[usize]) {
         self.copy_words_any(d, s)
+    }
+
+    /// The same copy with streaming stores for the blocks that hold no
+    /// candidate; a block that does is relocated with ordinary stores.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn stream_words_avx2(&self, d: &mut [usize], s: &[usize]) {
+        use std::arch::x86_64::*;
+        const VECS: usize = 4;
+        const BLOCK: usize = VECS * 32 / WORD;
+        // Streaming stores need 32-byte aligned destinations.
+        let skew = d.as_ptr().align_offset(32).min(d.len());
+        let (dh, d) = d.split_at_mut(skew);
+        let (sh, s) = s.split_at(skew);
+        self.copy_words_any(dh, sh);
+        let blocks = d.len() / BLOCK;
+        // A word is a candidate when `w - lo <= span` unsigned; AVX2
+        // compares signed, so both sides get their sign bit flipped.
+        let sign = _mm256_set1_epi64x(i64::MIN);
+        let lo = _mm256_set1_epi64x(self.lo as i64);
+        let span = _mm256_xor_si256(_mm256_set1_epi64x(self.hi.wrapping_sub(self.lo) as i64), sign);
+        for b in 0..blocks {
+            let at = b * BLOCK;
+            // SAFETY: block `b` lies inside both slices (`blocks` whole
+            // blocks fit); `d`'s blocks are 32-byte aligned (the skew went
+            // first), unaligned loads read `s`.
+            unsafe {
+                let sp = s.as_ptr().add(at).cast::<__m256i>();
+                let dp = d.as_mut_ptr().add(at).cast::<__m256i>();
+                let v: [__m256i; VECS] = std::array::from_fn(|i| _mm256_loadu_si256(sp.add(i)));
+                let mut outside = _mm256_set1_epi64x(-1);
+                for x in v {
+                    let off = _mm256_xor_si256(_mm256_sub_epi64(x, lo), sign);
+                    outside = _mm256_and_si256(outside, _mm256_cmpgt_epi64(off, span));
+                }
+                if _mm256_movemask_epi8(outside) == -1 {
+                    for (i, x) in v.into_iter().enumerate() {
+                        _mm256_stream_si256(dp.add(i), x);
+                    }
+                } else {
+                    for i in at..at + BLOCK {
+                        *d.get_unchecked_mut(i) = self.map(*s.get_unchecked(i));
+                    }
+                }
+            }
+        }
+        // Streaming stores are weakly ordered: they must be visible before
+        // the child that reads them is started.
+        _mm_sfence();
+        let done = blocks * BLOCK;
+        self.copy_words_any(&mut d[done..], &s[done..]);
     }
 
     #[inline(always)]
@@ -198,6 +260,32 @@ mod tests {
         // SAFETY: three bytes from offset 5, still no whole aligned word.
         unsafe { r.copy(dst.as_mut_ptr().add(5), src.as_ptr().add(5), 3) };
         assert_eq!(dst[5..], [7, 0, 0]);
+    }
+
+    /// A copy large enough to stream relocates exactly as the plain copy
+    /// does, from an unaligned start, with candidates at block edges.
+    #[test]
+    fn big_copies_relocate_the_same_as_small_ones() {
+        let n = (2 << 20) / WORD + 13;
+        let mut src: Vec<usize> = (0..n).map(|i| 0x5a5a_5a5a_5a5a_5a5a ^ i).collect();
+        let base = src.as_ptr() as usize;
+        for i in (0..n).step_by(4099).chain([1, 16, 17, n - 1]) {
+            src[i] = base + i * WORD;
+        }
+        src[100] = base + n * WORD; // one past the end
+        src[200] = base - 8; // just before: untouched
+        let mut dst = vec![0usize; n + 1];
+        let mut r = Relocator::new();
+        // The destination starts one word in: not 32-byte aligned.
+        let to = dst.as_ptr() as usize + WORD;
+        r.add(base, n * WORD, to);
+        // SAFETY: `dst` has room for `n` words from its second one.
+        unsafe { r.copy(dst.as_mut_ptr().add(1).cast(), src.as_ptr().cast(), n * WORD) };
+        let want: Vec<usize> = src.iter().map(|&w| r.map(w)).collect();
+        assert_eq!(dst[1..], want[..]);
+        assert_eq!(dst[2], to + WORD, "a pointer moved");
+        assert_eq!(dst[201], base - 8);
+        assert_eq!(dst[3], src[2], "a plain word kept");
     }
 }
 
