@@ -241,3 +241,24 @@ fn no_task_thread_holds_a_page_of_programs_it_does_not_run() {
     }
     assert!(foreign_pages >= 21 * 20, "only {foreign_pages} pages of other programs' globals in 21 threads");
 }
+
+/// The runtime calls every getter of every guest global once at start to
+/// learn the layout: each program's getters lie together (the guest build
+/// gives them one section), so that start touches a few pages of code, not
+/// one in every unit of every guest (docs/performance.md).
+#[test]
+fn each_programs_getters_lie_together() {
+    let (programs, _) = layout();
+    let mut getters: Vec<u64> = readelf(&["-sW"])
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() >= 8 && f[3] == "FUNC" && f[7].starts_with("__tvm_addr_")).then(|| f[1].to_string())
+        })
+        .map(|a| u64::from_str_radix(&a, 16).expect("hex"))
+        .collect();
+    getters.sort_unstable();
+    assert!(getters.len() > 1000, "the guests' getters: {}", getters.len());
+    let clusters = 1 + getters.windows(2).filter(|w| w[1] - w[0] > 4096).count();
+    assert!(clusters <= programs.len(), "{clusters} clusters of getters for {} programs", programs.len());
+}

@@ -19,6 +19,7 @@ pub fn register_all() {
             paths.iter().map(move |p| (*p, g))
         })
     };
+    super::reserve(2 * guests().count());
     for (path, g) in guests() {
         let _ = super::register_guest(path, g);
     }

@@ -96,10 +96,14 @@ impl Program {
     }
 }
 
+/// The registry's maps hash with foldhash: `forkless` registers about a
+/// thousand paths at every start, where SipHash cost more than the maps.
+type Map<K> = HashMap<K, Arc<Program>, foldhash::fast::RandomState>;
+
 #[derive(Default)]
 struct Registry {
-    by_path: HashMap<String, Arc<Program>>,
-    by_main: HashMap<usize, Arc<Program>>,
+    by_path: Map<String>,
+    by_main: Map<usize>,
     since: Option<SystemTime>,
     /// Bumped whenever a new program appears (see `tls_layout`).
     generation: u64,
@@ -122,6 +126,11 @@ fn valid_path(path: &str) -> bool {
 /// and `register_guest`.
 pub fn register(path: &str, main: MainFn) -> KResult<Arc<Program>> {
     register_units(path, main, None)
+}
+
+/// Makes room for `paths` more registrations at once.
+pub fn reserve(paths: usize) {
+    REGISTRY.write().by_path.reserve(paths);
 }
 
 /// Registers a compiled guest program (see `GuestProgram`) under `path`.
@@ -190,6 +199,11 @@ pub fn all() -> Vec<(String, Arc<Program>)> {
 pub fn distinct() -> (Vec<Arc<Program>>, u64) {
     let r = REGISTRY.read();
     (r.by_main.values().cloned().collect(), r.generation)
+}
+
+/// The registry's generation alone (see [`distinct`]).
+pub fn generation() -> u64 {
+    REGISTRY.read().generation
 }
 
 /// When the first program was registered (the mtime programs appear with).

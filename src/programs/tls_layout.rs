@@ -44,11 +44,12 @@ pub fn owner(program: &Program) -> Option<usize> {
 /// The runs of every registered guest program, in block order.
 pub fn runs() -> Arc<[Run]> {
     static CACHE: Mutex<(u64, Option<Arc<[Run]>>)> = Mutex::new((0, None));
-    let (programs, generation) = super::distinct();
     let mut cache = CACHE.lock();
-    if let (true, Some(runs)) = (cache.0 == generation, &cache.1) {
+    // Every exec and thread start asks: most find the cache current.
+    if let (true, Some(runs)) = (cache.0 == super::generation(), &cache.1) {
         return runs.clone();
     }
+    let (programs, generation) = super::distinct();
     let runs: Arc<[Run]> = compute(&programs).into();
     *cache = (generation, Some(runs.clone()));
     runs
@@ -77,7 +78,7 @@ fn compute(programs: &[Arc<Program>]) -> Vec<Run> {
             .filter(|&(a, size)| a >= start && a + size <= start + len)
             .map(|(a, size)| (a.wrapping_sub(tp) as isize, (a + size).wrapping_sub(tp) as isize))
             .collect();
-        spans.sort_unstable();
+        spans.sort_unstable_by_key(|s| s.0);
         let mut merged: Vec<(isize, isize)> = Vec::new();
         for (lo, hi) in spans {
             match merged.last_mut() {
