@@ -64,12 +64,13 @@ pub static BIG_ARENAS: Twins = Twins::new();
 pub static STACKS: Pool = Pool::new();
 
 /// Arena regions larger than the pool takes. One of each size is kept
-/// whole, pages populated, for as long as another region of that size is
+/// whole, pages in place, for as long as another region of that size is
 /// live: a task with a big heap that forks again and again hands each child
 /// the pages of the child before, where the kernel would otherwise zero a
 /// new copy's worth of pages at every fork (docs/performance.md). What is
-/// kept never exceeds what live heaps hold, and goes back to the host with
-/// the last live region of its size.
+/// kept never exceeds what live heaps hold, the host may take its pages
+/// back whenever it needs memory (MADV_FREE), and it is unmapped with the
+/// last live region of its size.
 pub struct Twins {
     state: Mutex<TwinState>,
 }
@@ -121,6 +122,11 @@ impl Twins {
         if kept.is_some() {
             return [Some(m), None];
         }
+        // Kept, but the host may take the pages back under memory pressure
+        // (a big heap's copy is a lot to hold for a fork that may not come).
+        // SAFETY: the region's image has ended; the next one writes what
+        // it reads (fork's copy, or a new image's allocations).
+        unsafe { crate::platform::lazy_free(m.base, m.committed) };
         st.kept.push(m);
         [None, None]
     }

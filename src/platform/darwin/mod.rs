@@ -369,6 +369,16 @@ pub unsafe fn discard(addr: usize, len: usize) {
     unsafe { libc::mmap(addr as *mut c_void, len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) };
 }
 
+/// Lets the host take the pages of `[addr, addr + len)` back when it
+/// needs memory; until it does, they stay in place.
+///
+/// # Safety
+/// The range must be private anonymous memory whose contents nobody needs.
+pub unsafe fn lazy_free(addr: usize, len: usize) {
+    // SAFETY: per the caller.
+    unsafe { libc::madvise(addr as *mut c_void, len, libc::MADV_FREE) };
+}
+
 /// Huge pages on request: Darwin has no such advice (its superpages are
 /// a mapping flag, not for memory that grows by mprotect).
 pub fn huge_pages(_addr: usize, _len: usize) {}

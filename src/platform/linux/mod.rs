@@ -233,6 +233,17 @@ pub unsafe fn discard(addr: usize, len: usize) {
     unsafe { libc::madvise(addr as *mut c_void, len, libc::MADV_DONTNEED) };
 }
 
+/// Lets the host take the pages of `[addr, addr + len)` back when it
+/// needs memory; until it does, they stay in place and writing them costs
+/// no fault. Read after being taken, they are zeros.
+///
+/// # Safety
+/// The range must be private anonymous memory whose contents nobody needs.
+pub unsafe fn lazy_free(addr: usize, len: usize) {
+    // SAFETY: per the caller.
+    unsafe { libc::madvise(addr as *mut c_void, len, libc::MADV_FREE) };
+}
+
 /// Asks for transparent huge pages in `[addr, addr + len)` (where the
 /// system leaves them to madvise); a kernel without them ignores it.
 pub fn huge_pages(addr: usize, len: usize) {
