@@ -40,11 +40,10 @@ fn main() {
     }
 }
 
-/// The fastest of seven runs (a floor, so the best) in nanoseconds of the
-/// fork's copy (`Relocator::copy`, nothing to
-/// relocate) of `len` bytes between two guest heaps (the same kind of
-/// memory a fork copies: huge pages where the arena asks for them) whose
-/// pages are populated.
+/// Nanoseconds of the fork's copy (`Relocator::copy`, nothing to relocate)
+/// of `len` bytes between two guest heaps whose pages are populated (the
+/// memory a fork copies: huge pages where the arena asks for them); the
+/// fastest of seven runs, since this is a floor.
 fn copy_ns(len: usize) -> f64 {
     let buffer = |byte: u8| {
         let mut heap = tvm::mem::Arena::new(tvm::mem::arena::DEFAULT_RESERVE).expect("a guest heap");
