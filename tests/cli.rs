@@ -295,3 +295,49 @@ fn host_binaries_on_path_are_not_commands() {
         .success()
         .stdout("1\n1\n126\n");
 }
+
+/// A task waiting for an empty pipe waits inside the host's read(2) on that
+/// pipe, as a native process does: one system call per wait, not a failed
+/// read and a ppoll before the read that moves the data
+/// (platform/linux/waiting_io.rs). Looked at from the host's
+/// /proc/PID/task/*/syscall while `cat` waits for `sleep`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reader_of_an_empty_pipe_waits_in_the_host_read() {
+    use std::time::{Duration, Instant};
+    let read_nr = if cfg!(target_arch = "x86_64") { 0 } else { 63 };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("forkless"))
+        .args(["sh", "-c", "sleep 3 | cat"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("forkless starts");
+    let pid = child.id();
+    // Each thread's current system call: "NR ARG0 ..." (or "running").
+    let calls = || -> Vec<String> {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+        tasks.flatten().filter_map(|t| std::fs::read_to_string(t.path().join("syscall")).ok()).collect()
+    };
+    let reads_a_pipe = |line: &str| {
+        let mut f = line.split_whitespace();
+        let (Some(nr), Some(fd)) = (f.next(), f.next()) else { return false };
+        let fd = i64::from_str_radix(fd.trim_start_matches("0x"), 16).unwrap_or(-1);
+        nr == read_nr.to_string()
+            && std::fs::read_link(format!("/proc/{pid}/fd/{fd}"))
+                .is_ok_and(|p| p.to_string_lossy().starts_with("pipe:"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let (found, seen) = loop {
+        let seen = calls();
+        if seen.iter().any(|l| reads_a_pipe(l)) {
+            break (true, seen);
+        }
+        if Instant::now() > deadline {
+            break (false, seen);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found, "no thread of forkless waits in read(2) on a pipe; system calls seen: {seen:?}");
+}

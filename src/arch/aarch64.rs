@@ -188,3 +188,34 @@ std::arch::global_asm!(
     "csinc w0, w1, wzr, ne",
     "br x30",
 );
+
+// isize tvm_arch_waiting_syscall(x0 = nr, x1 = a0, x2 = a1, x3 = a2,
+// x4 = stop flag): a Linux system call that may block, not made when the
+// flag is set (result -4096, outside the kernel's -errno range). The host signal handler moves a thread it
+// interrupts between the entry and `_end` (the system call not yet made) to
+// `_bail`, so a signal sent between the flag test and the call cannot be
+// missed; one that arrives during the call ends it with EINTR.
+#[cfg(target_os = "linux")]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 2",
+    ".globl tvm_arch_waiting_syscall",
+    ".hidden tvm_arch_waiting_syscall",
+    ".globl tvm_arch_waiting_syscall_end",
+    ".hidden tvm_arch_waiting_syscall_end",
+    ".globl tvm_arch_waiting_syscall_bail",
+    ".hidden tvm_arch_waiting_syscall_bail",
+    "tvm_arch_waiting_syscall:",
+    "ldrb w9, [x4]",
+    "cbnz w9, tvm_arch_waiting_syscall_bail",
+    "mov x8, x0",
+    "mov x0, x1",
+    "mov x1, x2",
+    "mov x2, x3",
+    "svc #0",
+    "tvm_arch_waiting_syscall_end:",
+    "ret",
+    "tvm_arch_waiting_syscall_bail:",
+    "mov x0, #-4096",
+    "ret",
+);

@@ -120,3 +120,83 @@ pub unsafe fn interrupted_sp(ctx: *const c_void) -> usize {
     // SAFETY: per the caller.
     unsafe { crate::platform::interrupted_sp(ctx) }
 }
+
+#[cfg(target_os = "linux")]
+extern "C" {
+    fn tvm_arch_waiting_syscall(nr: std::ffi::c_long, a0: usize, a1: usize, a2: usize, stop: *const u8) -> isize;
+    fn tvm_arch_waiting_syscall_end();
+    fn tvm_arch_waiting_syscall_bail();
+}
+
+/// What [`waiting_syscall`] returns when it did not make the call.
+#[cfg(target_os = "linux")]
+pub const SYSCALL_NOT_MADE: isize = -4096;
+
+/// Makes the Linux system call `nr(a0, a1, a2)`, which may block, unless
+/// `stop` is already set; returns the raw result (`-errno` on failure,
+/// [`SYSCALL_NOT_MADE`] when not made). A host signal cuts it short: during
+/// the call the host makes it fail with EINTR (the handler is installed
+/// without SA_RESTART), and before it the handler moves the thread to the
+/// not-made exit ([`waiting_syscall_bail`]).
+///
+/// # Safety
+/// The arguments must be valid for the system call `nr`.
+#[cfg(target_os = "linux")]
+pub unsafe fn waiting_syscall(
+    nr: std::ffi::c_long,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    stop: &std::sync::atomic::AtomicBool,
+) -> isize {
+    // SAFETY: per the caller; `stop` is a live AtomicBool, one byte that is
+    // only read.
+    unsafe { tvm_arch_waiting_syscall(nr, a0, a1, a2, stop.as_ptr().cast_const().cast()) }
+}
+
+/// Where a thread interrupted at `pc` must resume: the bail-out of
+/// [`waiting_syscall`] when `pc` lies before its system call instruction
+/// has run, otherwise `None`. Async-signal-safe.
+#[cfg(target_os = "linux")]
+pub fn waiting_syscall_bail(pc: usize) -> Option<usize> {
+    let begin = tvm_arch_waiting_syscall as *const () as usize;
+    let end = tvm_arch_waiting_syscall_end as *const () as usize;
+    (begin..end).contains(&pc).then_some(tvm_arch_waiting_syscall_bail as *const () as usize)
+}
+
+/// Makes a signal handler's context resume at `pc`.
+///
+/// # Safety
+/// `ctx` must be the `ucontext_t` of a signal handler that is running, and
+/// `pc` code that can continue the interrupted thread's state.
+#[cfg(target_os = "linux")]
+pub unsafe fn set_interrupted_pc(ctx: *mut c_void, pc: usize) {
+    // SAFETY: per the caller.
+    unsafe { crate::platform::set_interrupted_pc(ctx, pc) }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_is_moved_only_before_the_system_call_returns() {
+        let begin = tvm_arch_waiting_syscall as *const () as usize;
+        let end = tvm_arch_waiting_syscall_end as *const () as usize;
+        let bail = tvm_arch_waiting_syscall_bail as *const () as usize;
+        // `_end` directly follows the system call instruction: where a call
+        // the host signal interrupted returns to, with EINTR.
+        #[cfg(target_arch = "x86_64")]
+        let call: &[u8] = &[0x0f, 0x05];
+        #[cfg(target_arch = "aarch64")]
+        let call: &[u8] = &0xd400_0001u32.to_le_bytes();
+        // SAFETY: reads the stub's own code bytes, which are mapped.
+        let code = unsafe { std::slice::from_raw_parts((end - call.len()) as *const u8, call.len()) };
+        assert_eq!(code, call, "the instruction before `_end` is the system call");
+        assert_eq!(waiting_syscall_bail(begin), Some(bail));
+        assert_eq!(waiting_syscall_bail(end - call.len()), Some(bail), "not made yet");
+        assert_eq!(waiting_syscall_bail(end), None, "made: returns as the host says");
+        assert_eq!(waiting_syscall_bail(begin - 1), None);
+        assert_eq!(waiting_syscall_bail(bail), None);
+    }
+}

@@ -189,3 +189,34 @@ std::arch::global_asm!(
     "mov rsp, [rdi + 48]",
     "jmp qword ptr [rdi + 56]",
 );
+
+// isize tvm_arch_waiting_syscall(rdi = nr, rsi = a0, rdx = a1, rcx = a2,
+// r8 = stop flag): a Linux system call that may block, not made when the
+// flag is set (result -4096, outside the kernel's -errno range). The host signal handler moves a thread it
+// interrupts between the entry and `_end` (the system call not yet made) to
+// `_bail`, so a signal sent between the flag test and the call cannot be
+// missed; one that arrives during the call ends it with EINTR.
+#[cfg(target_os = "linux")]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".globl tvm_arch_waiting_syscall",
+    ".hidden tvm_arch_waiting_syscall",
+    ".globl tvm_arch_waiting_syscall_end",
+    ".hidden tvm_arch_waiting_syscall_end",
+    ".globl tvm_arch_waiting_syscall_bail",
+    ".hidden tvm_arch_waiting_syscall_bail",
+    "tvm_arch_waiting_syscall:",
+    "cmp byte ptr [r8], 0",
+    "jne tvm_arch_waiting_syscall_bail",
+    "mov rax, rdi",
+    "mov rdi, rsi",
+    "mov rsi, rdx",
+    "mov rdx, rcx",
+    "syscall",
+    "tvm_arch_waiting_syscall_end:",
+    "ret",
+    "tvm_arch_waiting_syscall_bail:",
+    "mov rax, -4096",
+    "ret",
+);

@@ -8,6 +8,13 @@
 //! wake-up handle, so a signal can end the wait. The guest-visible
 //! `O_NONBLOCK` is kept here, per description, as fcntl(2) specifies.
 //!
+//! On a Linux host whose pipes honour RWF_NOWAIT, the host descriptors of a
+//! pipe the runtime makes stay blocking instead (`Io::Waiting`): a blocking
+//! call waits in the host read or write itself, which the host signal ends
+//! (`platform::waiting_io`), and a non-blocking one passes RWF_NOWAIT. A
+//! wait then costs one system call, as in a native process, not a failed
+//! call and a `ppoll` before the one that moves the data.
+//!
 //! Descriptors inherited from the host process (forkless's own stdin,
 //! stdout, stderr) share their description with programs outside; setting
 //! `O_NONBLOCK` on them would leak into the user's shell. On Linux they are
@@ -23,6 +30,7 @@ use std::sync::Arc;
 
 use crate::kernel::block::{self, Deadline};
 use crate::kernel::dev::DeviceFile;
+use crate::kernel::fd::ops::skip_iov;
 use crate::kernel::task::Task;
 use crate::kernel::{host, Errno, KResult};
 
@@ -84,6 +92,75 @@ enum Io {
     SharedSocket,
     /// Shared, blocking host descriptor: poll for readiness before each call.
     Shared,
+    /// A pipe (from pipe2) whose host descriptor blocks, private to the
+    /// runtime: reads and writes wait in the host call
+    /// (`platform::waiting_io`).
+    #[cfg(target_os = "linux")]
+    Waiting,
+}
+
+/// How one host call on a description may wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    /// As the host descriptor's own mode says (non-blocking but for
+    /// `Io::Shared`, which polls first, and `Io::Direct`).
+    Plain,
+    /// `Io::Waiting`, a call that must not wait: RWF_NOWAIT.
+    #[cfg(target_os = "linux")]
+    NoWait,
+    /// `Io::Waiting`, a call that waits in the host until a signal for the
+    /// task ends it.
+    #[cfg(target_os = "linux")]
+    Wait,
+}
+
+#[cfg(target_os = "linux")]
+use crate::platform::waiting_io::{self, Dir};
+
+/// Which way a host transfer goes (`platform::waiting_io::Dir` on Linux).
+#[cfg(not(target_os = "linux"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dir {
+    Read,
+    Write,
+}
+
+/// One host read or write of the buffers `iov` (read(2)/write(2) for one
+/// buffer, readv/writev for more), made as `how` says.
+fn transfer(task: &Task, fd: RawFd, dir: Dir, iov: &[libc::iovec], how: How) -> KResult<usize> {
+    let _ = task; // (read on Linux only)
+    match how {
+        How::Plain => {
+            let (ptr, n) = (iov.as_ptr(), iov.len() as c_int);
+            // SAFETY: the iovecs describe the caller's buffers, which the
+            // host validates.
+            let r = unsafe {
+                match (dir, iov) {
+                    (Dir::Read, [one]) => libc::read(fd, one.iov_base, one.iov_len),
+                    (Dir::Write, [one]) => libc::write(fd, one.iov_base, one.iov_len),
+                    (Dir::Read, _) => libc::readv(fd, ptr, n),
+                    (Dir::Write, _) => libc::writev(fd, ptr, n),
+                }
+            };
+            host(r).map(|n| n as usize)
+        }
+        #[cfg(target_os = "linux")]
+        How::NoWait => host(waiting_io::nowait(fd, dir, iov)).map(|n| n as usize),
+        #[cfg(target_os = "linux")]
+        How::Wait => {
+            task.waiting_in_host.store(true, Ordering::SeqCst);
+            let r = waiting_io::wait(fd, dir, iov, &task.sig_hint);
+            task.waiting_in_host.store(false, Ordering::SeqCst);
+            match r {
+                Some(r) => r.map_err(Errno::from_raw),
+                // A signal came first: data or room that is there still
+                // moves (a zero-length read returns 0), as on a host; only
+                // a call that would wait ends with the signal (EAGAIN here,
+                // then the caller's wait sees the signal).
+                None => host(waiting_io::nowait(fd, dir, iov)).map(|n| n as usize),
+            }
+        }
+    }
 }
 
 /// An open file description.
@@ -125,6 +202,21 @@ fn set_host_nonblock(fd: RawFd) -> KResult<()> {
     Ok(())
 }
 
+/// How the next attempt of a call on a description with `io` may wait:
+/// on `Io::Waiting`, in the host unless the call is non-blocking or a
+/// signal is already there to end it (then it does not wait, and the
+/// caller's wait, in `block::wait_fds`, takes the signal).
+fn how(io: Io, task: &Task, nonblock: bool) -> How {
+    let _ = (task, nonblock); // (read on Linux only)
+    match io {
+        #[cfg(target_os = "linux")]
+        Io::Waiting if nonblock || task.sig_hint.load(Ordering::Acquire) => How::NoWait,
+        #[cfg(target_os = "linux")]
+        Io::Waiting => How::Wait,
+        _ => How::Plain,
+    }
+}
+
 /// Duplicates a host descriptor above the stdio range, close-on-exec.
 fn dup_host(fd: RawFd) -> KResult<OwnedFd> {
     // SAFETY: F_DUPFD_CLOEXEC creates a new descriptor we then own.
@@ -147,6 +239,22 @@ impl OpenFile {
         };
         let nonblock = AtomicBool::new(flags & libc::O_NONBLOCK != 0);
         Ok(Arc::new(OpenFile { backend: Backend::Host { fd, kind, io }, nonblock }))
+    }
+
+    /// Wraps one end of a pipe the runtime just made (pipe2), in blocking
+    /// mode. On a host whose pipes honour RWF_NOWAIT it stays blocking and
+    /// calls wait in the host (`Io::Waiting`; named FIFOs do not honour it,
+    /// so they go through [`Self::new`]).
+    pub fn pipe_end(fd: OwnedFd, flags: c_int) -> KResult<Arc<OpenFile>> {
+        #[cfg(target_os = "linux")]
+        if waiting_io::pipes_supported() {
+            let nonblock = AtomicBool::new(flags & libc::O_NONBLOCK != 0);
+            return Ok(Arc::new(OpenFile {
+                backend: Backend::Host { fd, kind: Kind::Fifo, io: Io::Waiting },
+                nonblock,
+            }));
+        }
+        OpenFile::new(fd, flags)
     }
 
     /// Wraps a device description opened with `flags`.
@@ -237,6 +345,19 @@ impl OpenFile {
         nonblock: bool,
         mut op: impl FnMut() -> KResult<T>,
     ) -> KResult<T> {
+        self.blocking_how(task, events, nonblock, |_| op())
+    }
+
+    /// [`Self::blocking_as`] for an `op` that makes its host call as told
+    /// (`How`): on `Io::Waiting`, each attempt either waits in the host or
+    /// must not wait at all.
+    fn blocking_how<T>(
+        &self,
+        task: &Task,
+        events: i16,
+        nonblock: bool,
+        mut op: impl FnMut(How) -> KResult<T>,
+    ) -> KResult<T> {
         let io = self.io();
         loop {
             if io == Io::Shared && block::poll_now(self.host_fd()?, events) == 0 {
@@ -246,12 +367,31 @@ impl OpenFile {
                 self.wait(task, events)?;
                 continue;
             }
-            match op() {
+            match op(how(io, task, nonblock)) {
                 Err(Errno::EAGAIN) if !nonblock && io != Io::Direct => self.wait(task, events)?,
                 Err(Errno::EINTR) => task.check_interrupt()?,
                 r => return r,
             }
         }
+    }
+
+    /// Reads into the buffers `iov` (one read(2) of the host: the first
+    /// that finds data, or end-of-file).
+    pub fn read_vectored(&self, task: &Task, iov: &[libc::iovec]) -> KResult<usize> {
+        let fd = self.host_fd()?;
+        self.blocking_how(task, libc::POLLIN, self.is_nonblocking(), |how| transfer(task, fd, Dir::Read, iov, how))
+    }
+
+    /// Writes the buffers `iov`, `total` bytes in all, as [`Self::write`].
+    pub fn write_vectored(&self, task: &Task, iov: &[libc::iovec], total: usize) -> KResult<usize> {
+        let fd = self.host_fd()?;
+        self.write_all_how(task, total, self.is_nonblocking(), |done, how| {
+            if done == 0 {
+                transfer(task, fd, Dir::Write, iov, how)
+            } else {
+                transfer(task, fd, Dir::Write, &skip_iov(iov, done), how)
+            }
+        })
     }
 
     /// Waits until the host descriptor reports `events` (or an error/hang-up).
@@ -276,16 +416,14 @@ impl OpenFile {
             return dev.read(task, buf, self.is_nonblocking());
         }
         let fd = self.host_fd()?;
-        let socket = self.io() == Io::SharedSocket;
-        self.blocking(task, libc::POLLIN, || {
-            // SAFETY: `buf` is a live, writable slice of the given length.
-            let n = if socket {
-                unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) }
-            } else {
-                unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }
-            };
-            host(n).map(|n| n as usize)
-        })
+        if self.io() == Io::SharedSocket {
+            return self.blocking(task, libc::POLLIN, || {
+                // SAFETY: `buf` is a live, writable slice of the given length.
+                host(unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) })
+                    .map(|n| n as usize)
+            });
+        }
+        self.read_vectored(task, &[libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() }])
     }
 
     /// Writes all of `buf` unless the description is non-blocking, an error
@@ -299,17 +437,20 @@ impl OpenFile {
             return dev.write(task, buf, self.is_nonblocking());
         }
         let fd = self.host_fd()?;
-        let socket = self.io() == Io::SharedSocket;
-        self.write_all_with(task, buf.len(), |done| {
-            let rest = &buf[done..];
-            // SAFETY: `rest` is a live slice of the given length.
-            let n = if socket {
-                unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_DONTWAIT) }
-            } else {
-                unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) }
-            };
-            host(n).map(|n| n as usize)
-        })
+        if self.io() == Io::SharedSocket {
+            return self.write_all_with(task, buf.len(), |done| {
+                let rest = &buf[done..];
+                // SAFETY: `rest` is a live slice of the given length.
+                host(unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_DONTWAIT) })
+                    .map(|n| n as usize)
+            });
+        }
+        // (write only reads through the iovec; the host's type says mut.)
+        self.write_vectored(
+            task,
+            &[libc::iovec { iov_base: buf.as_ptr().cast_mut().cast(), iov_len: buf.len() }],
+            buf.len(),
+        )
     }
 
     /// The write loop shared by write, writev and stream sends: `op(done)`
@@ -326,12 +467,24 @@ impl OpenFile {
         nonblock: bool,
         mut op: impl FnMut(usize) -> KResult<usize>,
     ) -> KResult<usize> {
+        self.write_all_how(task, total, nonblock, |done, _| op(done))
+    }
+
+    /// [`Self::write_all_as`] for an `op(done, how)` that makes its host
+    /// call as told (see [`Self::blocking_how`]).
+    fn write_all_how(
+        &self,
+        task: &Task,
+        total: usize,
+        nonblock: bool,
+        mut op: impl FnMut(usize, How) -> KResult<usize>,
+    ) -> KResult<usize> {
         if total == 0 || self.io() == Io::Direct {
-            return self.blocking_as(task, libc::POLLOUT, nonblock, || op(0));
+            return self.blocking_how(task, libc::POLLOUT, nonblock, |how| op(0, how));
         }
         let mut done = 0;
         while done < total {
-            match self.blocking_as(task, libc::POLLOUT, nonblock, || op(done)) {
+            match self.blocking_how(task, libc::POLLOUT, nonblock, |how| op(done, how)) {
                 Ok(n) => done += n,
                 Err(e) if done == 0 => return Err(e),
                 Err(_) => break,

@@ -257,11 +257,7 @@ pub fn readv(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
         scatter(iov, &buf[..n]);
         return Ok(n);
     }
-    let h = f.host_fd()?;
-    // SAFETY: the iovecs describe the caller's buffers; the host validates them.
-    f.blocking(task, libc::POLLIN, || {
-        host(unsafe { libc::readv(h, iov.as_ptr(), iov.len() as c_int) }).map(|n| n as usize)
-    })
+    f.read_vectored(task, iov)
 }
 
 pub fn writev(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
@@ -272,12 +268,7 @@ pub fn writev(task: &Task, fd: c_int, iov: &[libc::iovec]) -> KResult<usize> {
         sigpipe_on(task, &r);
         return r;
     }
-    let h = f.host_fd()?;
-    let r = f.write_all_with(task, total, |done| {
-        let rest = skip_iov(iov, done);
-        // SAFETY: `rest` describes suffixes of the caller's buffers.
-        host(unsafe { libc::writev(h, rest.as_ptr(), rest.len() as c_int) }).map(|n| n as usize)
-    });
+    let r = f.write_vectored(task, iov, total);
     sigpipe_on(task, &r);
     r
 }

@@ -20,14 +20,16 @@ pub fn pipe2(task: &Task, flags: c_int) -> KResult<[c_int; 2]> {
         return Err(Errno::EINVAL);
     }
     let mut raw = [0 as c_int; 2];
-    let host_flags = libc::O_CLOEXEC | libc::O_NONBLOCK | (flags & libc::O_DIRECT);
+    // Blocking on the host: `OpenFile::pipe_end` makes each end non-blocking
+    // where the runtime must wait in a poll instead.
+    let host_flags = libc::O_CLOEXEC | (flags & libc::O_DIRECT);
     // SAFETY: `raw` has room for the two descriptors pipe2 writes.
     host(unsafe { libc::pipe2(raw.as_mut_ptr(), host_flags) })?;
     // SAFETY: both descriptors are fresh and ours.
     let (r, w) = unsafe { (OwnedFd::from_raw_fd(raw[0]), OwnedFd::from_raw_fd(raw[1])) };
     let nb = flags & libc::O_NONBLOCK;
-    let rf = OpenFile::new(r, libc::O_RDONLY | nb)?;
-    let wf = OpenFile::new(w, libc::O_WRONLY | nb)?;
+    let rf = OpenFile::pipe_end(r, libc::O_RDONLY | nb)?;
+    let wf = OpenFile::pipe_end(w, libc::O_WRONLY | nb)?;
     let cloexec = flags & libc::O_CLOEXEC != 0;
     let mut t = task.files.lock();
     let rfd = t.install(rf, cloexec, 0).map_err(|_| Errno::EMFILE)?;

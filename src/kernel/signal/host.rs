@@ -17,6 +17,11 @@
 //! signal again a millisecond later, until the thread is interrupted in
 //! guest code or enters the runtime, which delivers on its way out.
 //!
+//! A task waiting inside a host read or write of a pipe
+//! (`platform::waiting_io`) is in the runtime too: the host signal ends
+//! that call with EINTR, and one that arrives just before the call is made
+//! moves the thread to the call's bail-out (`arch::waiting_syscall_bail`).
+//!
 //! The host handler is installed without SA_RESTART (so it interrupts host
 //! calls) and with SA_NODEFER (a guest handler may leave with longjmp, which
 //! would otherwise leave the host signal blocked).
@@ -179,6 +184,17 @@ pub fn install() {
 /// again later. Inside the runtime it does nothing: the runtime delivers
 /// on its way out.
 extern "C" fn on_host_signal(_sig: c_int, _info: *mut libc::siginfo_t, ctx: *mut c_void) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `ctx` is this handler's context (installed with SA_SIGINFO).
+        let pc = unsafe { crate::arch::interrupted_pc(ctx) };
+        if let Some(bail) = crate::arch::waiting_syscall_bail(pc) {
+            // SAFETY: the bail-out only sets the result register and
+            // returns, as the system call it replaces would have.
+            unsafe { crate::arch::set_interrupted_pc(ctx, bail) };
+            return;
+        }
+    }
     if depth() > 0 || !thread::in_image() {
         return;
     }

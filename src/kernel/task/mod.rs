@@ -83,6 +83,9 @@ pub struct Task {
     /// includes the wake-up handle: a new signal then needs only a wake-up,
     /// not a host signal.
     pub polling: AtomicBool,
+    /// Set while the task waits inside a host read or write of a pipe
+    /// (`platform::waiting_io`), which the host signal ends: state `S`.
+    pub waiting_in_host: AtomicBool,
     /// The current image's heap regions (`mem::arena::Published`) and
     /// stack range, for /proc/PID/maps and the memory sizes ps shows.
     pub heap_map: crate::mem::arena::Published,
@@ -91,10 +94,12 @@ pub struct Task {
 
 impl Task {
     /// Asleep in a blocking call (`block::wait_fds`) with no wake-up
-    /// pending: state `S`. A task whose wake-up has fired is about to run.
+    /// pending, or in a host read or write that waits: state `S`. A task
+    /// whose wake-up has fired is about to run.
     pub fn sleeping(&self) -> bool {
-        self.polling.load(std::sync::atomic::Ordering::SeqCst)
-            && crate::kernel::block::poll_now(self.wake.fd(), libc::POLLIN) == 0
+        use std::sync::atomic::Ordering::SeqCst;
+        self.waiting_in_host.load(SeqCst)
+            || (self.polling.load(SeqCst) && crate::kernel::block::poll_now(self.wake.fd(), libc::POLLIN) == 0)
     }
 }
 
@@ -142,6 +147,7 @@ impl Task {
             sig_hint: AtomicBool::new(false),
             host_thread: Mutex::new(None),
             polling: AtomicBool::new(false),
+            waiting_in_host: AtomicBool::new(false),
             heap_map: Default::default(),
             stack_range: Mutex::new((0, 0)),
         })

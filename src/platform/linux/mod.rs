@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::kernel::signal::SigInfo;
 
 pub mod tls;
+pub mod waiting_io;
 
 /// The host C library's names, as the runtime spells them: glibc's.
 pub mod c {
@@ -49,6 +50,24 @@ pub unsafe fn interrupted_pc(ctx: *const c_void) -> usize {
     // SAFETY: per the caller, `uc` is the live context.
     let pc = unsafe { (*uc).uc_mcontext.pc as usize };
     pc
+}
+
+/// Makes a signal handler's context resume at `pc`.
+///
+/// # Safety
+/// `ctx` must be the live `ucontext_t` of a running handler.
+pub unsafe fn set_interrupted_pc(ctx: *mut c_void, pc: usize) {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: per the caller; the kernel restores RIP from here.
+    unsafe {
+        (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] = pc as i64
+    };
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: per the caller; the kernel restores PC from here.
+    unsafe {
+        (*uc).uc_mcontext.pc = pc as u64
+    };
 }
 
 /// The stack pointer of the code a signal interrupted (see
