@@ -199,12 +199,7 @@ std::arch::global_asm!(
 std::arch::global_asm!(
     ".text",
     ".p2align 2",
-    ".globl tvm_arch_waiting_syscall",
-    ".hidden tvm_arch_waiting_syscall",
-    ".globl tvm_arch_waiting_syscall_end",
-    ".hidden tvm_arch_waiting_syscall_end",
-    ".globl tvm_arch_waiting_syscall_bail",
-    ".hidden tvm_arch_waiting_syscall_bail",
+    waiting_syscall_symbols!(),
     "tvm_arch_waiting_syscall:",
     "ldrb w9, [x4]",
     "cbnz w9, tvm_arch_waiting_syscall_bail",

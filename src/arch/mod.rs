@@ -14,6 +14,23 @@
 //! hold no Rust values with destructors (locks, `Arc`s, buffers) in any frame
 //! between the guest stack's entry and the `exit_to` call.
 
+/// The symbols of each architecture's `tvm_arch_waiting_syscall` stub: its
+/// entry and the two labels `waiting_syscall_bail` reads, kept out of the
+/// dynamic symbol table.
+#[cfg(target_os = "linux")]
+macro_rules! waiting_syscall_symbols {
+    () => {
+        concat!(
+            ".globl tvm_arch_waiting_syscall\n",
+            ".hidden tvm_arch_waiting_syscall\n",
+            ".globl tvm_arch_waiting_syscall_end\n",
+            ".hidden tvm_arch_waiting_syscall_end\n",
+            ".globl tvm_arch_waiting_syscall_bail\n",
+            ".hidden tvm_arch_waiting_syscall_bail\n",
+        )
+    };
+}
+
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
 #[cfg(target_arch = "x86_64")]

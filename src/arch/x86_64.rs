@@ -200,12 +200,7 @@ std::arch::global_asm!(
 std::arch::global_asm!(
     ".text",
     ".p2align 4",
-    ".globl tvm_arch_waiting_syscall",
-    ".hidden tvm_arch_waiting_syscall",
-    ".globl tvm_arch_waiting_syscall_end",
-    ".hidden tvm_arch_waiting_syscall_end",
-    ".globl tvm_arch_waiting_syscall_bail",
-    ".hidden tvm_arch_waiting_syscall_bail",
+    waiting_syscall_symbols!(),
     "tvm_arch_waiting_syscall:",
     "cmp byte ptr [r8], 0",
     "jne tvm_arch_waiting_syscall_bail",

@@ -23,7 +23,8 @@ static void on_usr1(int s)
 }
 
 /* Rounds of: tell the parent "about to block", then read an empty pipe
- * (or write a full one) until a signal ends the call. */
+ * (or write a full one) until a signal ends the call. Exits 0 when every
+ * call ended with EINTR and the handler ran each time. */
 static void child(int ready_w, int empty_r, int full_w)
 {
     struct sigaction sa = { .sa_handler = on_usr1 };
@@ -72,6 +73,17 @@ static void await_sleeping(pid_t pid, int round)
     FAIL("round %d: the child never showed S while blocked in a pipe call", round);
 }
 
+/* Waits up to two seconds for the ready pipe to have data or hang up: a
+ * child that lost the signal of the round before stays blocked. */
+static void await_ready(int fd, pid_t pid, int round)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    if (poll(&p, 1, 2000) != 1) {
+        kill(pid, SIGKILL);
+        FAIL("round %d: the child is still blocked: a signal sent as it waited was lost", round - 1);
+    }
+}
+
 int main(void)
 {
     int ready[2], empty[2], full[2];
@@ -92,9 +104,12 @@ int main(void)
     if (pid == 0)
         child(ready[1], empty[0], full[1]);
     close(ready[1]);
-    char r;
-    struct timespec tick = { 0, 200000 };
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round <= ROUNDS; round++) {
+        /* The child's next "ready" (or, after the last round, its exit). */
+        await_ready(ready[0], pid, round);
+        if (round == ROUNDS)
+            break;
+        char r;
         CHECK_EQ(read(ready[0], &r, 1), 1);
         await_sleeping(pid, round);
         /* Vary the moment: at once, or after a few microseconds of spin. */
@@ -102,18 +117,6 @@ int main(void)
             ;
         CHECK_OK(kill(pid, SIGUSR1));
     }
-    for (int i = 0; i < 10000; i++) {
-        int st;
-        pid_t w = waitpid(pid, &st, WNOHANG);
-        CHECK(w >= 0);
-        if (w == pid) {
-            CHECK(WIFEXITED(st));
-            CHECK_EQ(WEXITSTATUS(st), 0);
-            return 0;
-        }
-        nanosleep(&tick, NULL);
-    }
-    kill(pid, SIGKILL);
-    FAIL("the child is still blocked: a signal sent as it entered a read or write was lost");
-    return 1;
+    CHECK_EQ(wait_exit(pid), 0);
+    return 0;
 }
