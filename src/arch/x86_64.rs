@@ -192,10 +192,11 @@ std::arch::global_asm!(
 
 // isize tvm_arch_waiting_syscall(rdi = nr, rsi = a0, rdx = a1, rcx = a2,
 // r8 = stop flag): a Linux system call that may block, not made when the
-// flag is set (result -4096, outside the kernel's -errno range). The host signal handler moves a thread it
-// interrupts between the entry and `_end` (the system call not yet made) to
-// `_bail`, so a signal sent between the flag test and the call cannot be
-// missed; one that arrives during the call ends it with EINTR.
+// flag is set (result -4096, outside the kernel's -errno range). The host
+// signal handler moves a thread it interrupts between the entry and `_end`
+// (the system call not yet made) to `_bail`, so a signal sent between the
+// flag test and the call cannot be missed; one that arrives during the
+// call ends it with EINTR.
 #[cfg(target_os = "linux")]
 std::arch::global_asm!(
     ".text",

@@ -202,18 +202,20 @@ fn set_host_nonblock(fd: RawFd) -> KResult<()> {
     Ok(())
 }
 
-/// How the next attempt of a call on a description with `io` may wait:
-/// on `Io::Waiting`, in the host unless the call is non-blocking or a
-/// signal is already there to end it (then it does not wait, and the
-/// caller's wait, in `block::wait_fds`, takes the signal).
-fn how(io: Io, task: &Task, nonblock: bool) -> How {
-    let _ = (task, nonblock); // (read on Linux only)
+/// How a call on a description with `io` may wait: on `Io::Waiting`, in
+/// the host unless the call is non-blocking. (A signal already pending
+/// when it waits is `transfer`'s to handle: the call is then not made and
+/// goes without waiting.)
+fn how(io: Io, nonblock: bool) -> How {
     match io {
         #[cfg(target_os = "linux")]
-        Io::Waiting if nonblock || task.sig_hint.load(Ordering::Acquire) => How::NoWait,
+        Io::Waiting if nonblock => How::NoWait,
         #[cfg(target_os = "linux")]
         Io::Waiting => How::Wait,
-        _ => How::Plain,
+        _ => {
+            let _ = nonblock; // (read on Linux only)
+            How::Plain
+        }
     }
 }
 
@@ -367,7 +369,7 @@ impl OpenFile {
                 self.wait(task, events)?;
                 continue;
             }
-            match op(how(io, task, nonblock)) {
+            match op(how(io, nonblock)) {
                 Err(Errno::EAGAIN) if !nonblock && io != Io::Direct => self.wait(task, events)?,
                 Err(Errno::EINTR) => task.check_interrupt()?,
                 r => return r,
